@@ -1,0 +1,25 @@
+using HourglassSimd.Threading;
+
+namespace HourglassSimd.Graph;
+
+/// <summary>
+/// One step of the execution plan. Layers are immutable and shared by concurrent runs; everything that differs
+/// per run (buffers, the current image) is in the <see cref="RunContext"/>.
+/// </summary>
+internal abstract class Layer
+{
+    /// <summary>Values read.</summary>
+    public abstract IEnumerable<Value> Inputs { get; }
+
+    /// <summary>The value written, or null for a layer that only exports.</summary>
+    public abstract Value? Output { get; }
+
+    /// <summary>Multiply-accumulates per image (convolutions only).</summary>
+    public virtual long MacCount => 0;
+
+    /// <summary>Runs the layer for the context's current image, usually as parallel items.</summary>
+    public abstract void Run(RunContext context);
+
+    /// <summary>Runs one of the items that <see cref="Run"/> hands to <see cref="RunContext.Parallel"/>.</summary>
+    public virtual void RunItem(RunContext context, int item) => throw new NotSupportedException();
+}

@@ -1,0 +1,30 @@
+using HourglassSimd.Tensors;
+
+namespace HourglassSimd.Graph;
+
+/// <summary>
+/// One activation tensor of one image in the execution plan. A value written in place over another
+/// (<see cref="AliasOf"/>) shares its buffer.
+/// </summary>
+internal sealed class Value(int channels, int height, int width, int halo = 0, bool plain = false, Value? aliasOf = null)
+{
+    public int Channels { get; } = channels;
+    public int Height { get; } = height;
+    public int Width { get; } = width;
+
+    /// <summary>Zero border the consumer needs (a 3x3 convolution's padding), on the SIMD path.</summary>
+    public int Halo { get; } = halo;
+
+    /// <summary>Kept as plain CHW even on the SIMD path (the 3-channel input image).</summary>
+    public bool Plain { get; } = plain;
+
+    public Value? AliasOf { get; } = aliasOf;
+
+    public Value Root => AliasOf?.Root ?? this;
+
+    /// <summary>Set by <see cref="ExecutionPlan"/>.</summary>
+    public ActivationLayout Layout { get; set; }
+
+    /// <summary>Offset of the buffer in the arena, in floats; set by <see cref="ExecutionPlan"/>.</summary>
+    public nint Offset { get; set; }
+}

@@ -1,0 +1,74 @@
+namespace HourglassSimd;
+
+/// <summary>
+/// The shape of a Stacked Hourglass network (hourglass-spec §1): number of stacks, feature width,
+/// number of output heatmaps and input size. The hourglass depth is 4 and each box holds one residual module.
+/// </summary>
+public sealed record HourglassArchitecture
+{
+    /// <summary>Max-pool levels in each hourglass (64 → 4 at a 256 input).</summary>
+    public const int HourglassDepth = 4;
+
+    /// <summary>Output stride of the heatmaps relative to the input.</summary>
+    public const int OutputStride = 4;
+
+    /// <summary>Creates and validates an architecture.</summary>
+    public HourglassArchitecture(int stacks, int features = 256, int joints = 16, int inputHeight = 256, int inputWidth = 256)
+    {
+        if (stacks < 1)
+            throw new ArgumentOutOfRangeException(nameof(stacks), stacks, "stacks must be at least 1.");
+        if (features < 2 || features % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(features), features, "features must be a positive multiple of 2.");
+        if (joints < 1)
+            throw new ArgumentOutOfRangeException(nameof(joints), joints, "joints must be at least 1.");
+        if (inputHeight < 64 || inputHeight % 64 != 0)
+            throw new ArgumentOutOfRangeException(nameof(inputHeight), inputHeight, "inputHeight must be a positive multiple of 64.");
+        if (inputWidth < 64 || inputWidth % 64 != 0)
+            throw new ArgumentOutOfRangeException(nameof(inputWidth), inputWidth, "inputWidth must be a positive multiple of 64.");
+        Stacks = stacks;
+        Features = features;
+        Joints = joints;
+        InputHeight = inputHeight;
+        InputWidth = inputWidth;
+    }
+
+    /// <summary>Number of stacked hourglasses (each produces a set of heatmaps).</summary>
+    public int Stacks { get; }
+
+    /// <summary>Channels of the hourglass and residual outputs (256 in the paper).</summary>
+    public int Features { get; }
+
+    /// <summary>Number of output heatmaps (16 for MPII, 17 for COCO, 68 for face landmarks...).</summary>
+    public int Joints { get; }
+
+    /// <summary>Input image height in pixels (multiple of 64).</summary>
+    public int InputHeight { get; }
+
+    /// <summary>Input image width in pixels (multiple of 64).</summary>
+    public int InputWidth { get; }
+
+    /// <summary>Input channels (RGB).</summary>
+    public int InputChannels => 3;
+
+    /// <summary>Heatmap height (input height / 4).</summary>
+    public int OutputHeight => InputHeight / OutputStride;
+
+    /// <summary>Heatmap width (input width / 4).</summary>
+    public int OutputWidth => InputWidth / OutputStride;
+
+    /// <summary>Floats in one input image: 3 × H × W.</summary>
+    public int InputSizePerImage => InputChannels * InputHeight * InputWidth;
+
+    /// <summary>Floats of heatmaps per image: stacks × joints × H/4 × W/4.</summary>
+    public int OutputSizePerImage => Stacks * Joints * OutputHeight * OutputWidth;
+
+    /// <summary>
+    /// Learned parameters (conv weights and biases, batch-norm γ and β; not the running statistics), as counted
+    /// in hourglass-spec §1.6.
+    /// </summary>
+    public long ParameterCount => WeightLayout.Enumerate(this).Where(t => t.IsLearned).Sum(t => t.ElementCount);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}";
+}

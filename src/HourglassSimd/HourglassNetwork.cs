@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using HourglassSimd.Graph;
+using HourglassSimd.Threading;
+
+namespace HourglassSimd;
+
+/// <summary>
+/// A Stacked Hourglass network ready to run on the CPU. Immutable after creation and safe to call from several
+/// threads at once. Input: plain NCHW float32 images <c>[N, 3, H, W]</c>; output: every stack's heatmaps,
+/// <c>[N, stacks, joints, H/4, W/4]</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// var arch = new HourglassArchitecture(stacks: 2, features: 256, joints: 16);
+/// using var net = HourglassNetwork.Create(arch, weights);
+/// float[] heatmaps = net.Run(image); // image: 3 × 256 × 256 floats, pixel / 255, RGB
+/// </code>
+/// </example>
+public sealed unsafe class HourglassNetwork : IDisposable
+{
+    private readonly ExecutionPlan _plan;
+    private readonly WorkerPool _pool;
+    private readonly ConcurrentBag<RunContext> _contexts = [];
+
+    private HourglassNetwork(HourglassArchitecture architecture, ExecutionPlan plan, int threads)
+    {
+        Architecture = architecture;
+        _plan = plan;
+        _pool = new WorkerPool(threads);
+    }
+
+    /// <summary>Creates a network from weights keyed as in hourglass-spec §1.8; they are validated first.</summary>
+    /// <exception cref="WeightsMismatchException">The weights do not fit the architecture (every problem is listed).</exception>
+    public static HourglassNetwork Create(HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(weights);
+        options ??= HourglassOptions.Default;
+        weights.Validate(architecture);
+        int threads = options.ResolveThreadCount();
+        var plan = HourglassGraphBuilder.Build(architecture, weights, options.ResolveIsa());
+        return new HourglassNetwork(architecture, plan, threads);
+    }
+
+    /// <summary>Creates a network with seeded random weights (<see cref="HourglassWeights.CreateRandom"/>), for tests and benchmarks.</summary>
+    public static HourglassNetwork CreateRandom(HourglassArchitecture architecture, int seed, HourglassOptions? options = null) =>
+        Create(architecture, HourglassWeights.CreateRandom(architecture, seed), options);
+
+    /// <summary>The architecture.</summary>
+    public HourglassArchitecture Architecture { get; }
+
+    /// <summary>The kernel path in use.</summary>
+    public KernelIsa Isa => _plan.Isa;
+
+    /// <summary>Threads that work on one forward pass.</summary>
+    public int ThreadCount => _pool.Threads;
+
+    /// <summary>Learned parameters (see <see cref="HourglassArchitecture.ParameterCount"/>).</summary>
+    public long ParameterCount => Architecture.ParameterCount;
+
+    /// <summary>Convolution multiply-accumulates per image (FLOPs ≈ 2 ×).</summary>
+    public long MacCountPerImage => _plan.MacCount;
+
+    /// <summary>Bytes of activation memory one concurrent run holds (allocated once, reused for every image).</summary>
+    public long ActivationBytes => (long)_plan.ArenaSize * sizeof(float);
+
+    /// <summary>Floats of heatmaps for <paramref name="batch"/> images.</summary>
+    public int OutputLength(int batch) => checked(batch * Architecture.OutputSizePerImage);
+
+    /// <summary>Runs a batch and returns its heatmaps <c>[N, stacks, joints, H/4, W/4]</c>.</summary>
+    public float[] Run(ReadOnlySpan<float> inputNchw)
+    {
+        int batch = BatchOf(inputNchw);
+        var heatmaps = new float[OutputLength(batch)];
+        Run(inputNchw, heatmaps);
+        return heatmaps;
+    }
+
+    /// <summary>
+    /// Runs a batch of <c>N = input.Length / (3·H·W)</c> images into <paramref name="heatmaps"/>
+    /// (<c>N · stacks · joints · H/4 · W/4</c> floats). Allocates nothing once warm.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer has the wrong size, or the input holds NaN or infinity.</exception>
+    public void Run(ReadOnlySpan<float> inputNchw, Span<float> heatmaps)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int batch = BatchOf(inputNchw);
+        int expected = OutputLength(batch);
+        if (heatmaps.Length != expected)
+            throw new ArgumentException(
+                $"heatmaps has {heatmaps.Length} floats; a batch of {batch} needs N × stacks × joints × H/4 × W/4 = " +
+                $"{batch} × {Architecture.Stacks} × {Architecture.Joints} × {Architecture.OutputHeight} × {Architecture.OutputWidth} = {expected}.",
+                nameof(heatmaps));
+        CheckFinite(inputNchw);
+
+        if (!_contexts.TryTake(out var context))
+            context = new RunContext(_plan, _pool);
+        try
+        {
+            int inSize = Architecture.InputSizePerImage, outSize = Architecture.OutputSizePerImage;
+            fixed (float* input = inputNchw)
+            fixed (float* output = heatmaps)
+            {
+                for (int n = 0; n < batch; n++)
+                {
+                    context.Image = input + (nint)n * inSize;
+                    context.Heatmaps = output + (nint)n * outSize;
+                    foreach (var layer in _plan.Layers)
+                        layer.Run(context);
+                }
+                context.Image = null;
+                context.Heatmaps = null;
+            }
+        }
+        finally
+        {
+            _contexts.Add(context);
+        }
+    }
+
+    private int BatchOf(ReadOnlySpan<float> input)
+    {
+        int perImage = Architecture.InputSizePerImage;
+        if (input.Length == 0 || input.Length % perImage != 0)
+            throw new ArgumentException(
+                $"input has {input.Length} floats; expected N × 3 × {Architecture.InputHeight} × {Architecture.InputWidth} " +
+                $"(a multiple of {perImage}, N ≥ 1) for NCHW float32 RGB images of this architecture.", "inputNchw");
+        return input.Length / perImage;
+    }
+
+    private void CheckFinite(ReadOnlySpan<float> input)
+    {
+        for (int i = 0; i < input.Length; i++)
+        {
+            if (float.IsFinite(input[i]))
+                continue;
+            int perImage = Architecture.InputSizePerImage, plane = Architecture.InputHeight * Architecture.InputWidth;
+            int n = i / perImage, c = i % perImage / plane, y = i % plane / Architecture.InputWidth, x = i % Architecture.InputWidth;
+            throw new ArgumentException($"input holds {input[i]} at image {n}, channel {c}, row {y}, column {x}; values must be finite.", "inputNchw");
+        }
+    }
+
+    private bool _disposed;
+
+    /// <summary>Stops the worker threads. Runs after this throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _pool.Dispose();
+    }
+}

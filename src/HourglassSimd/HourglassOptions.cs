@@ -1,0 +1,56 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace HourglassSimd;
+
+/// <summary>Execution options of a <see cref="HourglassNetwork"/>. Fixed when the network is created.</summary>
+public sealed record HourglassOptions
+{
+    /// <summary>Environment variable that forces a kernel path, e.g. <c>HOURGLASS_ISA=Vector256</c> (tests, bug reports).</summary>
+    public const string IsaEnvironmentVariable = "HOURGLASS_ISA";
+
+    /// <summary>
+    /// Threads that work on one forward pass: the calling thread plus <c>MaxDegreeOfParallelism - 1</c>
+    /// dedicated workers. Default: <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Kernel path; <see cref="KernelIsa.Auto"/> picks the widest accelerated one (or the environment variable's).</summary>
+    public KernelIsa Isa { get; init; } = KernelIsa.Auto;
+
+    /// <summary>The default options.</summary>
+    public static HourglassOptions Default { get; } = new();
+
+    internal int ResolveThreadCount()
+    {
+        if (MaxDegreeOfParallelism < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1.");
+        return MaxDegreeOfParallelism;
+    }
+
+    /// <summary>Resolves <see cref="Isa"/> to a concrete path, checking that a forced path can run here.</summary>
+    internal KernelIsa ResolveIsa()
+    {
+        var isa = Isa;
+        if (isa == KernelIsa.Auto)
+        {
+            string? forced = Environment.GetEnvironmentVariable(IsaEnvironmentVariable);
+            if (!string.IsNullOrWhiteSpace(forced))
+            {
+                if (!Enum.TryParse(forced, ignoreCase: true, out isa) || !Enum.IsDefined(isa))
+                    throw new InvalidOperationException($"{IsaEnvironmentVariable}='{forced}' is not one of Auto, Scalar, Vector256, Vector512.");
+            }
+        }
+        return isa == KernelIsa.Auto ? BestAvailable() : isa;
+    }
+
+    /// <summary>The widest kernel path that is hardware accelerated on this CPU.</summary>
+    public static KernelIsa BestAvailable()
+    {
+        if (Vector512.IsHardwareAccelerated)
+            return KernelIsa.Vector512;
+        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+            return KernelIsa.Vector256;
+        return KernelIsa.Scalar;
+    }
+}

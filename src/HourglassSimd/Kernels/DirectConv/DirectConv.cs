@@ -1,0 +1,193 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace HourglassSimd.Kernels;
+
+/// <summary>
+/// Direct (im2col-free) convolution on NCHW16c outputs, for any kernel size and stride: the 7x7 stride-2 stem,
+/// the 3x3 and the 1x1 convolutions all run through it.
+/// </summary>
+/// <remarks>
+/// Work is cut into items of (output-channel group of up to 4 vectors) × (one output row segment), so the
+/// caller can spread items over threads. Each item walks its segment in tiles of 6 pixels × 4 vectors
+/// (24 accumulators: 64 channels with Vector512, 32 with Vector256), then single pixels for the remainder.
+/// Every accumulator sums over all input channels and taps before it is stored once (no partial sums in memory).
+/// </remarks>
+internal static unsafe partial class DirectConv
+{
+    public const int TilePixels = 6;
+    public const int TileVectors = 4;
+
+    /// <summary>Row segments are at most this many pixels, so even a flattened 1x1 map splits into enough items.</summary>
+    private const int MaxSegment = 96;
+
+    /// <summary>How <see cref="RunItem{TV}"/> numbers work for these arguments.</summary>
+    public static int ItemCount<TV>(in ConvArgs a) where TV : struct =>
+        ChannelGroups<TV>(a) * a.OutHeight * Segments(a.OutWidth);
+
+    /// <summary>Runs all items on the calling thread (tests and single-threaded callers).</summary>
+    public static void Run<TV>(in ConvArgs a) where TV : struct
+    {
+        int n = ItemCount<TV>(a);
+        for (int i = 0; i < n; i++)
+            RunItem<TV>(a, i);
+    }
+
+    /// <summary>Computes work item <paramref name="item"/> of <see cref="ItemCount{TV}"/>.</summary>
+    public static void RunItem<TV>(in ConvArgs a, int item) where TV : struct
+    {
+        int segments = Segments(a.OutWidth);
+        int perGroup = a.OutHeight * segments;
+        int group = item / perGroup;
+        int rest = item - group * perGroup;
+        int row = rest / segments;
+        int segment = rest - row * segments;
+        int segmentLength = SegmentLength(a.OutWidth);
+        int x0 = segment * segmentLength;
+        int x1 = Math.Min(a.OutWidth, x0 + segmentLength);
+
+        int vectors = Math.Min(TileVectors, a.OutChannelsPadded / Vec.Count<TV>() - group * TileVectors);
+        switch (vectors)
+        {
+            case 4: RunSegment<TV, Four>(a, group, row, x0, x1); break;
+            case 3: RunSegment<TV, Three>(a, group, row, x0, x1); break;
+            case 2: RunSegment<TV, Two>(a, group, row, x0, x1); break;
+            default: RunSegment<TV, One>(a, group, row, x0, x1); break;
+        }
+    }
+
+    private static int ChannelGroups<TV>(in ConvArgs a) where TV : struct
+    {
+        int vectors = a.OutChannelsPadded / Vec.Count<TV>();
+        return (vectors + TileVectors - 1) / TileVectors;
+    }
+
+    private static int Segments(int width) => (width + MaxSegment - 1) / MaxSegment;
+
+    private static int SegmentLength(int width)
+    {
+        int segments = Segments(width);
+        int length = (width + segments - 1) / segments;
+        // Keep segments whole tiles where possible so only the row end takes the 1-pixel path.
+        return segments == 1 ? length : (length + TilePixels - 1) / TilePixels * TilePixels;
+    }
+
+    private static void RunSegment<TV, TB>(in ConvArgs a, int group, int row, int x0, int x1)
+        where TV : struct where TB : struct, IVectorCount
+    {
+        int count = Vec.Count<TV>();
+        int ocBase = group * TileVectors * count;
+
+        // Output pointers of the tile's vectors at pixel 0 of the row; with Vector256 two vectors share a 16c block.
+        float* outRow = a.Output + row * a.OutRowStride;
+        float* o0 = OutVector(a, outRow, ocBase);
+        float* o1 = TB.N > 1 ? OutVector(a, outRow, ocBase + count) : o0;
+        float* o2 = TB.N > 2 ? OutVector(a, outRow, ocBase + 2 * count) : o0;
+        float* o3 = TB.N > 3 ? OutVector(a, outRow, ocBase + 3 * count) : o0;
+        nint residualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output);
+
+        var tile = new TileArgs
+        {
+            GroupStride = a.InGroupStride,
+            RowStride = a.InRowStride,
+            PixelStep = (nint)a.Stride * a.InPack,
+            InPack = a.InPack,
+            InChannels = a.InChannels,
+            KernelHeight = a.KernelHeight,
+            KernelWidth = a.KernelWidth,
+            Weights = a.Weights + ocBase,
+            WeightRowStride = a.OutChannelsPadded,
+            Bias = a.Bias + ocBase,
+            HasResidual = a.Residual != null,
+            ResidualDelta = residualDelta,
+            Relu = a.Relu,
+        };
+
+        float* inRow = a.Input + (nint)row * a.Stride * a.InRowStride;
+        bool prologue = a.PrologueScale != null;
+        int groups = (a.InChannels + 15) / 16;
+        float* scratch = stackalloc float[prologue ? groups * 16 * TilePixels : 1];
+        if (prologue)
+        {
+            // The transformed pixels are read from scratch laid out as [group][pixel][16].
+            tile.GroupStride = 16 * TilePixels;
+            tile.PixelStep = 16;
+        }
+
+        int x = x0;
+        for (; x + TilePixels <= x1; x += TilePixels)
+        {
+            float* input = inRow + (nint)x * a.Stride * a.InPack;
+            if (prologue)
+                input = ApplyPrologue<TV>(a, input, TilePixels, scratch);
+            nint px = (nint)x * 16;
+            Tile6<TV, TB>(tile, input, o0 + px, o1 + px, o2 + px, o3 + px);
+        }
+        for (; x < x1; x++)
+        {
+            float* input = inRow + (nint)x * a.Stride * a.InPack;
+            if (prologue)
+                input = ApplyPrologue<TV>(a, input, 1, scratch);
+            nint px = (nint)x * 16;
+            Tile1<TV, TB>(tile, input, o0 + px, o1 + px, o2 + px, o3 + px);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* OutVector(in ConvArgs a, float* outRow, int channel) =>
+        outRow + (channel >> 4) * a.OutGroupStride + (channel & 15);
+
+    /// <summary>
+    /// Writes <c>max(x·scale + shift, 0)</c> of <paramref name="pixels"/> consecutive input pixels (pack 16,
+    /// stride 1) into <paramref name="scratch"/> as [group][pixel][16]. Costs about 2 vector ops per 16 channels
+    /// and pixel against 64 FMAs that consume them.
+    /// </summary>
+    private static float* ApplyPrologue<TV>(in ConvArgs a, float* input, int pixels, float* scratch) where TV : struct
+    {
+        int count = Vec.Count<TV>();
+        int groups = (a.InChannels + 15) / 16;
+        for (int g = 0; g < groups; g++)
+        {
+            float* src = input + g * a.InGroupStride;
+            float* dst = scratch + g * 16 * TilePixels;
+            for (int lane = 0; lane < 16; lane += count)
+            {
+                TV scale = Vec.Load<TV>(a.PrologueScale + g * 16 + lane);
+                TV shift = Vec.Load<TV>(a.PrologueShift + g * 16 + lane);
+                for (int p = 0; p < pixels; p++)
+                    Vec.Store(dst + p * 16 + lane, Vec.ScaleShiftRelu(Vec.Load<TV>(src + p * 16 + lane), scale, shift));
+            }
+        }
+        return scratch;
+    }
+
+    /// <summary>What the micro-kernels need, gathered once per row segment.</summary>
+    private struct TileArgs
+    {
+        public nint GroupStride;
+        public nint RowStride;
+        public nint PixelStep;
+        public int InPack;
+        public int InChannels;
+        public int KernelHeight;
+        public int KernelWidth;
+        public float* Weights;
+        public nint WeightRowStride;
+        public float* Bias;
+        public bool HasResidual;
+        public nint ResidualDelta;
+        public bool Relu;
+    }
+
+    /// <summary>Bias, residual, activation and store of one accumulator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TV>(in TileArgs t, float* o, TV acc, TV bias) where TV : struct
+    {
+        acc = Vec.Add(acc, bias);
+        if (t.HasResidual)
+            acc = Vec.Add(acc, Vec.Load<TV>(o + t.ResidualDelta));
+        if (t.Relu)
+            acc = Vec.Max(acc, Vec.Zero<TV>());
+        Vec.Store(o, acc);
+    }
+}

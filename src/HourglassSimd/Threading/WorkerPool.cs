@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace HourglassSimd.Threading;
+
+/// <summary>A batch of independent work items, numbered from 0.</summary>
+internal interface IParallelWork
+{
+    void Execute(int item);
+}
+
+/// <summary>
+/// A persistent pool: the calling thread plus <c>threads − 1</c> dedicated workers run the items of one parallel
+/// region, taking item numbers from a shared counter. Between regions workers spin briefly (layers follow each
+/// other within microseconds), then sleep on a monitor. No allocation per region.
+/// A region is entered by one caller at a time; a concurrent caller that finds the pool busy runs its items
+/// itself, which is correct and keeps concurrent <c>Run</c> calls busy on their own threads.
+/// </summary>
+internal sealed class WorkerPool : IDisposable
+{
+    private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // ~1 ms of spinning before sleeping
+
+    private readonly Thread[] _workers;
+    private readonly object _sleepGate = new();
+    private readonly object _regionGate = new();
+    private IParallelWork? _work;
+    private int _itemCount;
+    private int _nextItem;
+    private int _busyWorkers;
+    private int _sleepers;
+    private long _generation;
+    private volatile bool _disposed;
+    private ExceptionDispatchInfo? _failure;
+
+    public WorkerPool(int threads)
+    {
+        if (threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread is needed.");
+        Threads = threads;
+        _workers = new Thread[threads - 1];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(WorkerLoop, maxStackSize: 4 << 20) { IsBackground = true, Name = $"HourglassSimd worker {i + 1}" };
+            _workers[i].Start();
+        }
+    }
+
+    /// <summary>Threads that work on one region, the caller included.</summary>
+    public int Threads { get; }
+
+    /// <summary>Runs items 0..count−1 of <paramref name="work"/> and returns when all are done.</summary>
+    public void Run(IParallelWork work, int count)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (count <= 0)
+            return;
+        if (_workers.Length == 0 || count == 1 || !Monitor.TryEnter(_regionGate))
+        {
+            for (int i = 0; i < count; i++)
+                work.Execute(i);
+            return;
+        }
+        try
+        {
+            _work = work;
+            _itemCount = count;
+            _failure = null;
+            Volatile.Write(ref _nextItem, 0);
+            Volatile.Write(ref _busyWorkers, _workers.Length);
+            Interlocked.Increment(ref _generation);
+            if (Volatile.Read(ref _sleepers) > 0)
+                lock (_sleepGate) Monitor.PulseAll(_sleepGate);
+
+            ExecuteItems(work, count);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _busyWorkers) > 0)
+                spin.SpinOnce(sleep1Threshold: -1);
+            _work = null;
+            _failure?.Throw();
+        }
+        finally
+        {
+            Monitor.Exit(_regionGate);
+        }
+    }
+
+    private void ExecuteItems(IParallelWork work, int count)
+    {
+        try
+        {
+            int item;
+            while ((item = Interlocked.Increment(ref _nextItem) - 1) < count)
+                work.Execute(item);
+        }
+        catch (Exception e)
+        {
+            // Stop handing out items and report the first failure to the caller.
+            Volatile.Write(ref _nextItem, count);
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        long seen = 0;
+        while (true)
+        {
+            long generation = WaitForRegion(seen);
+            if (_disposed)
+                return;
+            seen = generation;
+            var work = _work;
+            if (work is not null)
+                ExecuteItems(work, _itemCount);
+            Interlocked.Decrement(ref _busyWorkers);
+        }
+    }
+
+    private long WaitForRegion(long seen)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var spin = new SpinWait();
+        while (Stopwatch.GetTimestamp() - start < SpinTicks)
+        {
+            long generation = Volatile.Read(ref _generation);
+            if (generation != seen || _disposed)
+                return generation;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        lock (_sleepGate)
+        {
+            Interlocked.Increment(ref _sleepers);
+            try
+            {
+                long generation;
+                while ((generation = Volatile.Read(ref _generation)) == seen && !_disposed)
+                    Monitor.Wait(_sleepGate);
+                return generation;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _sleepers);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        lock (_sleepGate) Monitor.PulseAll(_sleepGate);
+    }
+}
