@@ -1,3 +1,5 @@
+using HourglassSimd.Kernels;
+
 namespace HourglassSimd.Graph;
 
 /// <summary>
@@ -104,9 +106,7 @@ internal sealed class HourglassGraphBuilder
         }
         int kernel = weight.Shape[2];
         var conv = new ConvParameters(weights, bias, weight.Shape[0], weight.Shape[1], kernel, stride, pad);
-        int height = (input.Height + 2 * pad - kernel) / stride + 1;
-        int width = (input.Width + 2 * pad - kernel) / stride + 1;
-        var output = new Value(conv.OutChannels, height, width, outHalo, aliasOf: inPlace ? residual : null);
+        var output = new Value(conv.OutChannels, conv.OutSize(input.Height), conv.OutSize(input.Width), outHalo, aliasOf: inPlace ? residual : null);
         _layers.Add(new ConvLayer(input, output, residual, conv, prologue, relu, _isa));
         return output;
     }

@@ -1,0 +1,124 @@
+using System.Runtime.Intrinsics;
+using FsCheck.Xunit;
+using HourglassSimd.Kernels;
+using HourglassSimd.Tensors;
+using HourglassSimd.Tests.Support;
+
+namespace HourglassSimd.Tests.Kernels;
+
+/// <summary><see cref="DirectConv"/> (both vector widths) against <see cref="ReferenceKernels.Conv2d"/>.</summary>
+public sealed unsafe class DirectConvTests
+{
+    /// <summary>Kernel shapes that the network uses, plus general ones.</summary>
+    private static readonly (int Kernel, int Stride, int Pad)[] Shapes = [(1, 1, 0), (3, 1, 1), (7, 2, 3), (3, 2, 1), (1, 2, 0)];
+
+    public sealed record Case(int InChannels, int OutChannels, int Height, int Width, int Kernel, int Stride, int Pad,
+        int InPack, int InHalo, int OutHalo, bool Prologue, bool Residual, bool Relu, int Batch, int Seed)
+    {
+        public override string ToString() =>
+            $"{InChannels}->{OutChannels} {Height}x{Width} k{Kernel}s{Stride}p{Pad} pack{InPack} halo{InHalo}/{OutHalo} " +
+            $"prologue={Prologue} residual={Residual} relu={Relu} batch={Batch} seed={Seed}";
+    }
+
+    private static Case MakeCase(byte ic, byte oc, byte h, byte w, byte shape, byte flags, byte batch, int seed)
+    {
+        var (k, s, p) = Shapes[shape % Shapes.Length];
+        int inPack = (flags & 1) != 0 ? 16 : 1;
+        bool prologue = k == 1 && s == 1 && inPack == 16 && (flags & 2) != 0;
+        return new Case(ic % 40 + 1, oc % 70 + 1, h % 20 + 1, w % 20 + 1, k, s, p, inPack,
+            InHalo: p + ((flags & 4) != 0 ? 1 : 0), OutHalo: (flags & 8) != 0 ? 1 : 0,
+            prologue, Residual: (flags & 16) != 0, Relu: (flags & 32) != 0, Batch: batch % 3 + 1, seed);
+    }
+
+    [Property(MaxTest = 150)]
+    public void Vector512_matches_reference(byte ic, byte oc, byte h, byte w, byte shape, byte flags, byte batch, int seed) =>
+        Check(KernelIsa.Vector512, MakeCase(ic, oc, h, w, shape, flags, batch, seed));
+
+    [Property(MaxTest = 150)]
+    public void Vector256_matches_reference(byte ic, byte oc, byte h, byte w, byte shape, byte flags, byte batch, int seed) =>
+        Check(KernelIsa.Vector256, MakeCase(ic, oc, h, w, shape, flags, batch, seed));
+
+    /// <summary>Every conv shape of the network, at its real channel counts and a small map (edge cases by name).</summary>
+    [Theory]
+    [InlineData(3, 64, 16, 16, 7, 2, 3, 1)]      // stem 7x7/2 on the plain RGB image
+    [InlineData(256, 128, 8, 8, 1, 1, 0, 16)]    // residual conv1 (with prologue below)
+    [InlineData(128, 128, 8, 8, 3, 1, 1, 16)]    // residual conv2
+    [InlineData(128, 256, 9, 7, 1, 1, 0, 16)]    // residual conv3, odd map
+    [InlineData(256, 16, 4, 4, 1, 1, 0, 16)]     // heatmap conv, W smaller than a tile
+    [InlineData(17, 256, 1, 1, 1, 1, 0, 16)]     // merge of 17 heatmaps, W = H = 1
+    [InlineData(64, 68, 18, 17, 3, 1, 1, 16)]    // channels not a multiple of 16
+    public void Network_shapes_match_reference(int ic, int oc, int h, int w, int k, int s, int p, int pack)
+    {
+        foreach (var isa in new[] { KernelIsa.Vector256, KernelIsa.Vector512 })
+        {
+            bool prologue = k == 1 && s == 1;
+            Check(isa, new Case(ic, oc, h, w, k, s, p, pack, p, OutHalo: k == 1 ? 1 : 0, prologue, Residual: true, Relu: true, Batch: 2, Seed: 7));
+            Check(isa, new Case(ic, oc, h, w, k, s, p, pack, p, OutHalo: 0, Prologue: false, Residual: false, Relu: false, Batch: 1, Seed: 8));
+        }
+    }
+
+    internal static void Check(KernelIsa isa, Case c)
+    {
+        var random = new Random(c.Seed);
+        var conv = new ConvParameters(
+            TestArrays.Uniform(random, c.OutChannels * c.InChannels * c.Kernel * c.Kernel),
+            TestArrays.Uniform(random, c.OutChannels), c.OutChannels, c.InChannels, c.Kernel, c.Stride, c.Pad);
+        (float[] Scale, float[] Shift)? prologue = c.Prologue
+            ? (TestArrays.Uniform(random, c.InChannels, 0.5f, 1.5f), TestArrays.Uniform(random, c.InChannels, -0.5f, 0.5f))
+            : null;
+        var packed = new PackedConv(conv, prologue, c.Relu);
+        int oh = conv.OutSize(c.Height), ow = conv.OutSize(c.Width);
+        var inLayout = new ActivationLayout(c.InChannels, c.Height, c.Width, c.InPack, c.InHalo);
+        var outLayout = new ActivationLayout(c.OutChannels, oh, ow, 16, c.OutHalo);
+
+        for (int n = 0; n < c.Batch; n++)
+        {
+            float[] image = TestArrays.Uniform(random, c.InChannels * c.Height * c.Width);
+            float[]? residual = c.Residual ? TestArrays.Uniform(random, c.OutChannels * oh * ow) : null;
+
+            var expected = new float[c.OutChannels * oh * ow];
+            ReferenceKernels.Conv2d(image, c.InChannels, c.Height, c.Width, conv.Weights, conv.Bias, c.OutChannels, c.Kernel, c.Kernel,
+                c.Stride, c.Pad, expected, prologue?.Scale, prologue?.Shift, residual, c.Relu);
+
+            // Σ|terms| per output: the same convolution over |pre(x)|, |W|, |b|, plus |residual|.
+            float[] preImage = image;
+            if (prologue is { } pr)
+            {
+                preImage = new float[image.Length];
+                ReferenceKernels.ScaleShift(image, c.InChannels, c.Height * c.Width, pr.Scale, pr.Shift, preImage, relu: true);
+            }
+            var scale = new float[expected.Length];
+            ReferenceKernels.Conv2d(TestArrays.Abs(preImage), c.InChannels, c.Height, c.Width, TestArrays.Abs(conv.Weights), TestArrays.Abs(conv.Bias),
+                c.OutChannels, c.Kernel, c.Kernel, c.Stride, c.Pad, scale, residual: residual is null ? default : TestArrays.Abs(residual));
+
+            var actual = RunSimd(isa, packed, image, inLayout, residual, outLayout);
+            Tolerance.AssertKernelClose(expected, actual, scale, $"{isa} {c} image {n}");
+        }
+    }
+
+    private static float[] RunSimd(KernelIsa isa, PackedConv packed, float[] image, ActivationLayout inLayout, float[]? residual, ActivationLayout outLayout)
+    {
+        var input = new float[inLayout.Size];
+        var output = new float[outLayout.Size];
+        // Poison the output so that an element the kernel fails to write cannot pass by being zero.
+        Array.Fill(output, float.NaN);
+        fixed (float* pin = input, pout = output)
+        {
+            inLayout.PackFrom(image, pin);
+            float* pres = null;
+            if (residual is not null)
+            {
+                outLayout.PackFrom(residual, pout);
+                pres = pout; // the network adds the shortcut in place, so test the aliased form
+            }
+            var args = packed.Bind(pin, inLayout, pout, outLayout, pres, outLayout);
+            if (isa == KernelIsa.Vector512)
+                DirectConv.Run<Vector512<float>>(args);
+            else
+                DirectConv.Run<Vector256<float>>(args);
+            var result = new float[outLayout.Channels * outLayout.Height * outLayout.Width];
+            outLayout.UnpackTo(pout, result);
+            return result;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace HourglassSimd.Tests.Network;
+
+public sealed class ArchitectureTests
+{
+    /// <summary>hourglass-spec §1.6, "lua" stem: P(S, J) = 352,640 + S·(3,069,696 + 257·J) + (S−1)·(66,048 + 256·J).</summary>
+    [Theory]
+    [InlineData(1, 16, 3_426_448)]
+    [InlineData(1, 17, 3_426_705)]
+    [InlineData(2, 16, 6_570_400)]
+    [InlineData(2, 17, 6_571_170)]
+    [InlineData(4, 16, 12_858_304)]
+    [InlineData(4, 17, 12_860_100)]
+    [InlineData(8, 16, 25_434_112)]
+    [InlineData(8, 17, 25_437_960)]
+    public void Parameter_count_matches_spec(int stacks, int joints, long expected)
+    {
+        var arch = new HourglassArchitecture(stacks, 256, joints);
+        Assert.Equal(expected, arch.ParameterCount);
+    }
+
+    [Fact]
+    public void Network_reports_parameter_and_mac_counts_of_the_spec()
+    {
+        using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(8, 256, 16), seed: 1);
+        Assert.Equal(25_434_112, net.ParameterCount);
+        // §1.6: 27.440 G conv MACs for 8 stacks at 256x256.
+        Assert.Equal(27.440, net.MacCountPerImage / 1e9, 3);
+    }
+
+    [Theory]
+    [InlineData(1, 5.150)]
+    [InlineData(2, 8.335)]
+    [InlineData(4, 14.703)]
+    public void Mac_count_matches_spec(int stacks, double expectedGiga)
+    {
+        using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(stacks, 256, 16), seed: 1, new HourglassOptions { Isa = KernelIsa.Scalar });
+        Assert.Equal(expectedGiga, net.MacCountPerImage / 1e9, 3);
+    }
+
+    [Theory]
+    [InlineData(0, 256, 16, 256, 256, "stacks")]
+    [InlineData(2, 255, 16, 256, 256, "features")]
+    [InlineData(2, 0, 16, 256, 256, "features")]
+    [InlineData(2, 256, 0, 256, 256, "joints")]
+    [InlineData(2, 256, 16, 200, 256, "inputHeight")]
+    [InlineData(2, 256, 16, 256, 96, "inputWidth")]
+    public void Invalid_architecture_names_the_parameter(int stacks, int features, int joints, int height, int width, string parameter)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new HourglassArchitecture(stacks, features, joints, height, width));
+        Assert.Equal(parameter, e.ParamName);
+    }
+
+    [Fact]
+    public void Output_shape_is_stacks_joints_quarter_resolution()
+    {
+        var arch = new HourglassArchitecture(3, 8, 68, 128, 192);
+        Assert.Equal(3 * 68 * 32 * 48, arch.OutputSizePerImage);
+        Assert.Equal(3 * 128 * 192, arch.InputSizePerImage);
+    }
+}
