@@ -1,0 +1,8 @@
+using System.CommandLine;
+using HourglassSimd.Tools.Commands;
+
+var root = new RootCommand("hourglass: Stacked Hourglass inference on the CPU (HourglassSimd).")
+{
+    BenchCommand.Create(),
+};
+return root.Parse(args).Invoke();
