@@ -29,16 +29,18 @@ public sealed unsafe class HourglassNetwork : IDisposable
         _pool = new WorkerPool(threads);
     }
 
-    /// <summary>Creates a network from weights keyed as in hourglass-spec §1.8; they are validated first.</summary>
+    /// <summary>
+    /// Creates a network from weights keyed as in hourglass-spec §1.8, trained or folded form; they are validated
+    /// first and folded if they are not yet.
+    /// </summary>
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture (every problem is listed).</exception>
     public static HourglassNetwork Create(HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(weights);
         options ??= HourglassOptions.Default;
-        weights.Validate(architecture);
         int threads = options.ResolveThreadCount();
-        var plan = HourglassGraphBuilder.Build(architecture, weights, options.ResolveIsa());
+        var plan = HourglassGraphBuilder.Build(architecture, weights.Fold(architecture), options.ResolveIsa());
         return new HourglassNetwork(architecture, plan, threads);
     }
 

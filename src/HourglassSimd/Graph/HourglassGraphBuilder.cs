@@ -3,8 +3,8 @@ using HourglassSimd.Kernels;
 namespace HourglassSimd.Graph;
 
 /// <summary>
-/// Turns an architecture and its weights into the ordered layers of hourglass-spec §1, folding every batch norm
-/// that follows a convolution and fusing each residual module's opening BN + ReLU into its first 1x1 convolution.
+/// Turns an architecture and its folded weights into the ordered layers of hourglass-spec §1, fusing each residual
+/// module's opening BN + ReLU into its first 1x1 convolution.
 /// </summary>
 internal sealed class HourglassGraphBuilder
 {
@@ -20,7 +20,7 @@ internal sealed class HourglassGraphBuilder
         _isa = isa;
     }
 
-    /// <summary>Builds the plan; the weights must already be validated against the architecture.</summary>
+    /// <summary>Builds the plan from folded weights (<see cref="HourglassWeights.Fold"/>) validated against the architecture.</summary>
     public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa)
     {
         var builder = new HourglassGraphBuilder(arch, weights, isa);
@@ -34,7 +34,7 @@ internal sealed class HourglassGraphBuilder
         _layers.Add(new ImportImageLayer(image));
 
         // Stem (§1.3, "lua" variant): 7x7/2 conv + BN + ReLU, Res(64→128), pool, Res(128→128), Res(128→F).
-        var x = Conv("pre.0.conv", image, stride: 2, pad: 3, batchNorm: "pre.0.bn", relu: true);
+        var x = Conv("pre.0.conv", image, stride: 2, pad: 3, relu: true);
         x = Residual("pre.1", x, WeightLayout.StemWidth);
         x = MaxPool(x);
         x = Residual("pre.3", x, WeightLayout.StemWidth);
@@ -45,7 +45,7 @@ internal sealed class HourglassGraphBuilder
         {
             var h = Hourglass($"hgs.{s}.0", HourglassArchitecture.HourglassDepth, x);
             var f = Residual($"features.{s}.0", h, _arch.Features);
-            f = Conv($"features.{s}.1.conv", f, batchNorm: $"features.{s}.1.bn", relu: true);
+            f = Conv($"features.{s}.1.conv", f, relu: true);
             var heat = Conv($"outs.{s}.conv", f);
             _layers.Add(new ExportHeatmapsLayer(heat, s));
             if (s < _arch.Stacks - 1)
@@ -76,9 +76,9 @@ internal sealed class HourglassGraphBuilder
     /// </summary>
     private Value Residual(string prefix, Value x, int outChannels)
     {
-        var prologue = BatchNormScaleShift(prefix + ".bn1");
-        var t1 = Conv(prefix + ".conv1.conv", x, batchNorm: prefix + ".bn2", relu: true, prologue: prologue, outHalo: 1);
-        var t2 = Conv(prefix + ".conv2.conv", t1, pad: 1, batchNorm: prefix + ".bn3", relu: true);
+        var prologue = (Tensor(prefix + ".bn1.scale"), Tensor(prefix + ".bn1.shift"));
+        var t1 = Conv(prefix + ".conv1.conv", x, relu: true, prologue: prologue, outHalo: 1);
+        var t2 = Conv(prefix + ".conv2.conv", t1, pad: 1, relu: true);
         if (x.Channels != outChannels)
         {
             var shortcut = Conv(prefix + ".skip_layer.conv", x);
@@ -94,25 +94,15 @@ internal sealed class HourglassGraphBuilder
         return pooled;
     }
 
-    private Value Conv(string prefix, Value input, int stride = 1, int pad = 0, string? batchNorm = null, bool relu = false,
+    private Value Conv(string prefix, Value input, int stride = 1, int pad = 0, bool relu = false,
         (float[], float[])? prologue = null, Value? residual = null, bool inPlace = false, int outHalo = 0)
     {
         var weight = _weights.Get(prefix + ".weight");
-        float[] weights = weight.Data, bias = _weights.Get(prefix + ".bias").Data;
-        if (batchNorm is not null)
-        {
-            (weights, bias) = BatchNormFolding.FoldIntoConv(weights, bias, Tensor(batchNorm, "weight"), Tensor(batchNorm, "bias"),
-                Tensor(batchNorm, "running_mean"), Tensor(batchNorm, "running_var"));
-        }
-        int kernel = weight.Shape[2];
-        var conv = new ConvParameters(weights, bias, weight.Shape[0], weight.Shape[1], kernel, stride, pad);
+        var conv = new ConvParameters(weight.Data, Tensor(prefix + ".bias"), weight.Shape[0], weight.Shape[1], weight.Shape[2], stride, pad);
         var output = new Value(conv.OutChannels, conv.OutSize(input.Height), conv.OutSize(input.Width), outHalo, aliasOf: inPlace ? residual : null);
         _layers.Add(new ConvLayer(input, output, residual, conv, prologue, relu, _isa));
         return output;
     }
 
-    private (float[], float[]) BatchNormScaleShift(string prefix) =>
-        BatchNormFolding.ScaleShift(Tensor(prefix, "weight"), Tensor(prefix, "bias"), Tensor(prefix, "running_mean"), Tensor(prefix, "running_var"));
-
-    private float[] Tensor(string prefix, string name) => _weights.Get(prefix + "." + name).Data;
+    private float[] Tensor(string name) => _weights.Get(name).Data;
 }

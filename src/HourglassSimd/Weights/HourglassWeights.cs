@@ -3,15 +3,20 @@ namespace HourglassSimd;
 /// <summary>
 /// The parameters of a Stacked Hourglass network as named tensors, keyed as in a checkpoint of the reference
 /// PyTorch layout (hourglass-spec §1.8: <c>pre.0.conv.weight</c>, <c>hgs.0.0.up1.bn1.running_mean</c>, ...).
-/// Batch norms are kept unfolded here; the network folds them when it is created.
+/// Either as trained (every batch norm with γ, β, running mean and variance) or folded for inference
+/// (<see cref="IsFolded"/>: batch norms that follow a convolution folded into it, each residual module's opening
+/// batch norm as <c>bn1.scale</c> and <c>bn1.shift</c>); see <see cref="Fold"/>.
 /// </summary>
 public sealed class HourglassWeights
 {
     private readonly Dictionary<string, WeightTensor> _tensors;
 
     /// <summary>Collects tensors; names must be unique.</summary>
-    public HourglassWeights(IEnumerable<WeightTensor> tensors)
+    /// <param name="tensors">The tensors.</param>
+    /// <param name="folded">True when the tensors are in the folded inference form.</param>
+    public HourglassWeights(IEnumerable<WeightTensor> tensors, bool folded = false)
     {
+        IsFolded = folded;
         ArgumentNullException.ThrowIfNull(tensors);
         _tensors = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
         foreach (var tensor in tensors)
@@ -20,6 +25,9 @@ public sealed class HourglassWeights
                 throw new ArgumentException($"Tensor '{tensor.Name}' is given twice.", nameof(tensors));
         }
     }
+
+    /// <summary>True for the folded inference form (what <c>.hgw</c> files hold), false for the trained form.</summary>
+    public bool IsFolded { get; }
 
     /// <summary>The tensors by name.</summary>
     public IReadOnlyDictionary<string, WeightTensor> Tensors => _tensors;
@@ -54,8 +62,43 @@ public sealed class HourglassWeights
     }
 
     /// <summary>
-    /// Checks that these weights fit <paramref name="architecture"/> exactly: every expected tensor present with the
-    /// expected shape, all values finite (variances also non-negative), and no tensor left over.
+    /// The folded inference form of these (validated) weights: y = γ·(x − μ)/√(σ² + 1e-5) + β folded into the
+    /// preceding convolution where there is one, else kept as a per-channel scale and shift. Computed in double.
+    /// </summary>
+    /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
+    public HourglassWeights Fold(HourglassArchitecture architecture)
+    {
+        Validate(architecture);
+        if (IsFolded)
+            return this;
+        var tensors = new List<WeightTensor>();
+        foreach (object block in WeightLayout.Blocks(architecture))
+        {
+            if (block is ConvBlock conv)
+            {
+                var weight = Get(conv.Prefix + ".weight");
+                float[] weights = weight.Data, bias = Get(conv.Prefix + ".bias").Data;
+                if (conv.BatchNormAfter is { } bn)
+                    (weights, bias) = BatchNormFolding.FoldIntoConv(weights, bias, Get(bn + ".weight").Data, Get(bn + ".bias").Data,
+                        Get(bn + ".running_mean").Data, Get(bn + ".running_var").Data);
+                tensors.Add(new WeightTensor(conv.Prefix + ".weight", [.. weight.Shape], weights));
+                tensors.Add(new WeightTensor(conv.Prefix + ".bias", [conv.OutChannels], bias));
+            }
+            else if (block is PreActivationBlock pre)
+            {
+                var (scale, shift) = BatchNormFolding.ScaleShift(Get(pre.Prefix + ".weight").Data, Get(pre.Prefix + ".bias").Data,
+                    Get(pre.Prefix + ".running_mean").Data, Get(pre.Prefix + ".running_var").Data);
+                tensors.Add(new WeightTensor(pre.Prefix + ".scale", [pre.Channels], scale));
+                tensors.Add(new WeightTensor(pre.Prefix + ".shift", [pre.Channels], shift));
+            }
+        }
+        return new HourglassWeights(tensors, folded: true);
+    }
+
+    /// <summary>
+    /// Checks that these weights fit <paramref name="architecture"/> exactly (in their form, trained or folded): every
+    /// expected tensor present with the expected shape, all values finite (variances also non-negative), and no
+    /// tensor left over.
     /// </summary>
     /// <exception cref="WeightsMismatchException">Lists every problem found.</exception>
     public void Validate(HourglassArchitecture architecture)
@@ -63,7 +106,7 @@ public sealed class HourglassWeights
         ArgumentNullException.ThrowIfNull(architecture);
         var problems = new List<string>();
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var expected in WeightLayout.Enumerate(architecture))
+        foreach (var expected in IsFolded ? WeightLayout.EnumerateFolded(architecture) : WeightLayout.Enumerate(architecture))
         {
             expectedNames.Add(expected.Name);
             if (!_tensors.TryGetValue(expected.Name, out var tensor))
