@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace HourglassSimd.Training;
+
+/// <summary>The recursive hourglass H(n) on F channels (spec §1.4).</summary>
+/// <remarks>State keys: <c>up1</c>, <c>low1</c>, <c>low2</c> (an H(n−1), or the bottom residual when n = 1), <c>low3</c>.</remarks>
+public sealed class Hourglass : nn.Module<Tensor, Tensor>
+{
+    private readonly Residual up1;
+    private readonly Residual low1;
+    private readonly nn.Module<Tensor, Tensor> low2;
+    private readonly Residual low3;
+
+    public Hourglass(int depth, long features)
+        : base(nameof(Hourglass))
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
+        up1 = new Residual(features, features);
+        low1 = new Residual(features, features);
+        low2 = depth > 1 ? new Hourglass(depth - 1, features) : new Residual(features, features);
+        low3 = new Residual(features, features);
+        register_module("up1", up1);
+        register_module("low1", low1);
+        register_module("low2", low2);
+        register_module("low3", low3);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        Tensor upper = up1.forward(input);
+        Tensor lower = low1.forward(nn.functional.max_pool2d(input, 2, 2));
+        lower = low3.forward(low2.forward(lower));
+        Tensor upsampled = nn.functional.interpolate(lower, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        return upper + upsampled;
+    }
+}

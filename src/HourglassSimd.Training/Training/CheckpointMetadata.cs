@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HourglassSimd.Training;
+
+/// <summary>The JSON written next to each checkpoint: what it is and how to resume from it.</summary>
+/// <remarks>The checkpoint itself is a plain TorchSharp <c>Module.save</c> state dict (kernel-notes §4); this sidecar
+/// carries the architecture and the epoch, which that format has no room for.</remarks>
+public sealed record CheckpointMetadata
+{
+    public int Epoch { get; init; }
+
+    public int Stacks { get; init; }
+
+    public int Features { get; init; }
+
+    public int Joints { get; init; }
+
+    public int InputSize { get; init; }
+
+    public float Sigma { get; init; }
+
+    public double LearningRate { get; init; }
+
+    public double TrainLoss { get; init; }
+
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>File name (same folder) of the RMSprop state, or null when it was not kept.</summary>
+    public string? OptimizerState { get; init; }
+
+    [JsonIgnore]
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+
+    public static CheckpointMetadata? TryRead(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new TrainingException($"checkpoint metadata '{path}' is not valid: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace HourglassSimd.Training;
+
+/// <summary>Trains a <see cref="PoseNet"/> as in the paper: Gaussian targets, MSE on every stack, RMSprop, augmentation.</summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly TrainingOptions options;
+    private readonly TextWriter log;
+    private readonly Device device;
+    private readonly RMSProp optimizer;
+    private readonly SampleBuilder builder;
+    private readonly IReadOnlyList<PoseAnnotation> trainSet;
+    private readonly IReadOnlyList<PoseAnnotation> validationSet;
+    private readonly Random random;
+    private readonly int firstEpoch;
+
+    /// <summary>Validates the options, reads the annotations, builds the network and, with --resume, restores it.</summary>
+    public Trainer(TrainingOptions options, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        options.Validate();
+        if (MinimumBatch(options.InputSize) > options.BatchSize)
+        {
+            // At a 64 input the hourglass bottom is 1x1, and BatchNorm cannot train on a single value per channel.
+            throw new TrainingException(
+                $"--batch-size must be at least {MinimumBatch(options.InputSize)} at --input-size {options.InputSize}", isUsageError: true);
+        }
+
+        this.options = options;
+        this.log = log;
+
+        IReadOnlyList<PoseAnnotation> all = MpiiJsonAnnotations.Load(options.AnnotationsPath, options.Joints, options.BoxAdjustment);
+        trainSet = all.Where(a => !a.IsValidation).ToArray();
+        validationSet = all.Where(a => a.IsValidation).ToArray();
+        if (trainSet.Count < MinimumBatch(options.InputSize))
+        {
+            throw new TrainingException($"'{options.AnnotationsPath}' has {trainSet.Count} training records (isValidation false); need at least {MinimumBatch(options.InputSize)}");
+        }
+
+        float sigma = options.Sigma ?? HeatmapTarget.DefaultSigma(PoseNetArchitecture.OutputSize(options.InputSize));
+        builder = new SampleBuilder(options.ImagesFolder, options.InputSize, options.Joints, sigma);
+        CheckImagesExist(all);
+
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+
+        random = new Random(options.Seed);
+        manual_seed(options.Seed);
+        device = DeviceSelection.Resolve(options.Device);
+        Model = new PoseNet(options.Architecture);
+        Model.to(device);
+        optimizer = optim.RMSProp(Model.parameters(), lr: options.LearningRate);
+
+        firstEpoch = 1;
+        if (options.ResumePath is not null)
+        {
+            CheckpointMetadata? metadata;
+            bool optimizerRestored;
+            try
+            {
+                metadata = TrainingCheckpoint.Load(options.ResumePath, Model, optimizer, out optimizerRestored);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+
+            firstEpoch = (metadata?.Epoch ?? 0) + 1;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"resumed from {options.ResumePath} (epoch {metadata?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, " +
+                $"optimizer state {(optimizerRestored ? "restored" : "not available, starting fresh")})"));
+        }
+    }
+
+    /// <summary>The network being trained (on the selected device).</summary>
+    public PoseNet Model { get; }
+
+    public Device Device => device;
+
+    /// <summary>Runs the remaining epochs (up to --epochs), saving a checkpoint and printing a line after each.</summary>
+    public IReadOnlyList<EpochSummary> Run(CancellationToken cancellationToken = default)
+    {
+        int steps = StepsPerEpoch(trainSet.Count);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
+            $"{trainSet.Count} training / {validationSet.Count} validation people, {steps} steps of {options.BatchSize} per epoch, " +
+            $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}"));
+        if (firstEpoch > options.Epochs)
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nothing to do: the checkpoint is at epoch {firstEpoch - 1} and --epochs is {options.Epochs}"));
+        }
+
+        var summaries = new List<EpochSummary>();
+        for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            (double trainLoss, int images) = TrainEpoch(epoch, cancellationToken);
+            double seconds = clock.Elapsed.TotalSeconds;
+            double? validationLoss = validationSet.Count > 0 ? Evaluate(validationSet, cancellationToken) : null;
+
+            var metadata = new CheckpointMetadata
+            {
+                Epoch = epoch,
+                Stacks = options.Stacks,
+                Features = options.Features,
+                Joints = options.Joints,
+                InputSize = options.InputSize,
+                Sigma = builder.Sigma,
+                LearningRate = options.LearningRate,
+                TrainLoss = trainLoss,
+                ValidationLoss = validationLoss,
+            };
+            string checkpoint = TrainingCheckpoint.Save(options.OutputFolder, Model, optimizer, metadata);
+            var summary = new EpochSummary(epoch, options.Epochs, trainLoss, validationLoss, images, seconds, checkpoint);
+            summaries.Add(summary);
+            log.WriteLine(summary.ToString());
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Mean loss over <paramref name="samples"/> in eval mode (running BatchNorm statistics), no augmentation.</summary>
+    public double Evaluate(IReadOnlyList<PoseAnnotation> samples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        Model.eval();
+        double sum = 0;
+        using (no_grad())
+        {
+            for (int start = 0; start < samples.Count; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                PoseAnnotation[] part = samples.Skip(start).Take(options.BatchSize).ToArray();
+                TrainingBatch batch = TrainingBatch.Build(builder, part, part.Select(_ => Augmentation.Identity).ToArray());
+                using var scope = NewDisposeScope();
+                (Tensor input, Tensor target) = ToDevice(batch);
+                sum += StackedHeatmapLoss.Compute(Model.forward(input), target).item<float>() * batch.Count;
+            }
+        }
+
+        return sum / samples.Count;
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        Model.Dispose();
+    }
+
+    private (double Loss, int Images) TrainEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        Model.train();
+        List<PoseAnnotation[]> batches = ShuffledBatches();
+        double sum = 0, runningSum = 0;
+        int images = 0, runningImages = 0;
+
+        // Build the next batch on the thread pool while this one trains.
+        Task<TrainingBatch> next = BuildAsync(batches[0]);
+        for (int step = 0; step < batches.Count; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TrainingBatch batch = next.GetAwaiter().GetResult();
+            if (step + 1 < batches.Count)
+            {
+                next = BuildAsync(batches[step + 1]);
+            }
+
+            float loss;
+            using (var scope = NewDisposeScope())
+            {
+                (Tensor input, Tensor target) = ToDevice(batch);
+                Tensor value = StackedHeatmapLoss.Compute(Model.forward(input), target);
+                optimizer.zero_grad();
+                value.backward();
+                optimizer.step();
+                loss = value.item<float>();
+            }
+
+            if (!float.IsFinite(loss))
+            {
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture,
+                    $"the loss became {loss} at epoch {epoch} step {step + 1}; try a lower --lr"));
+            }
+
+            sum += (double)loss * batch.Count;
+            images += batch.Count;
+            runningSum += (double)loss * batch.Count;
+            runningImages += batch.Count;
+            if (options.LogEvery > 0 && (step + 1) % options.LogEvery == 0)
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  epoch {epoch} step {step + 1}/{batches.Count}  loss {runningSum / runningImages:0.000000}"));
+                runningSum = 0;
+                runningImages = 0;
+            }
+        }
+
+        return (sum / images, images);
+    }
+
+    private Task<TrainingBatch> BuildAsync(PoseAnnotation[] samples)
+    {
+        // Draw the augmentations here, in order, so that a seed gives the same run whatever the thread timing.
+        Augmentation[] augmentations = samples
+            .Select(_ => options.Augment ? Augmentation.Draw(random, builder.CanFlip) : Augmentation.Identity)
+            .ToArray();
+        return Task.Run(() => TrainingBatch.Build(builder, samples, augmentations));
+    }
+
+    private List<PoseAnnotation[]> ShuffledBatches()
+    {
+        PoseAnnotation[] order = trainSet.ToArray();
+        random.Shuffle(order);
+        var batches = order.Chunk(options.BatchSize).ToList();
+
+        // Drop a last batch too small for BatchNorm in training mode (see MinimumBatch).
+        if (batches.Count > 1 && batches[^1].Length < MinimumBatch(options.InputSize))
+        {
+            batches.RemoveAt(batches.Count - 1);
+        }
+
+        return batches;
+    }
+
+    private int StepsPerEpoch(int count)
+    {
+        int steps = (count + options.BatchSize - 1) / options.BatchSize;
+        int last = count - (steps - 1) * options.BatchSize;
+        return steps > 1 && last < MinimumBatch(options.InputSize) ? steps - 1 : steps;
+    }
+
+    private (Tensor Input, Tensor Target) ToDevice(TrainingBatch batch)
+    {
+        int res = builder.InputSize, output = builder.OutputSize;
+        Tensor input = tensor(batch.Inputs, [batch.Count, 3, res, res]).to(device);
+        Tensor target = tensor(batch.Targets, [batch.Count, builder.Joints, output, output]).to(device);
+        return (input, target);
+    }
+
+    private void CheckImagesExist(IReadOnlyList<PoseAnnotation> all)
+    {
+        string[] missing = all.Select(builder.ImagePath).Distinct().Where(p => !File.Exists(p)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new TrainingException(
+                $"{missing.Length} annotated image(s) are missing from '{options.ImagesFolder}' (first: '{missing[0]}')");
+        }
+    }
+
+    /// <summary>The hourglass bottom is (input/64)² pixels; BatchNorm needs at least two values per channel to train.</summary>
+    private static int MinimumBatch(int inputSize)
+    {
+        int bottom = inputSize / PoseNetArchitecture.InputSizeMultiple;
+        return bottom * bottom >= 2 ? 1 : 2;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text;
+
+namespace HourglassSimd.Training;
+
+/// <summary>Command-line options of the trainer (docs/training.md).</summary>
+public sealed record TrainingOptions
+{
+    public string AnnotationsPath { get; init; } = "";
+
+    public string ImagesFolder { get; init; } = "";
+
+    public int Stacks { get; init; } = 8;
+
+    public int Features { get; init; } = 256;
+
+    public int Joints { get; init; } = MpiiJoints.Count;
+
+    /// <summary>Total epochs; a resumed run continues up to this number.</summary>
+    public int Epochs { get; init; } = 100;
+
+    public int BatchSize { get; init; } = 16;
+
+    public double LearningRate { get; init; } = 2.5e-4;
+
+    public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
+
+    public string OutputFolder { get; init; } = "checkpoints";
+
+    public string? ResumePath { get; init; }
+
+    public int InputSize { get; init; } = 256;
+
+    /// <summary>Gaussian σ in output pixels; null = <see cref="HeatmapTarget.DefaultSigma"/> (1 at 64 × 64).</summary>
+    public float? Sigma { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    public bool Augment { get; init; } = true;
+
+    public BoxAdjustment BoxAdjustment { get; init; } = BoxAdjustment.Mpii;
+
+    /// <summary>Print a line every this many steps; 0 = only the per-epoch line.</summary>
+    public int LogEvery { get; init; }
+
+    /// <summary>libtorch intra-op threads; 0 = libtorch's default.</summary>
+    public int Threads { get; init; }
+
+    public bool ShowHelp { get; init; }
+
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
+
+    public const string Usage = """
+        Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
+
+        Trains the stacked hourglass PoseNet with TorchSharp and writes a checkpoint after each epoch.
+
+          --annotations FILE   MPII-style JSON array (img_paths, joint_self, objpos, scale_provided, isValidation)
+          --images DIR         folder the img_paths are relative to
+          --stacks N           hourglass stacks (default 8)
+          --features N         feature channels, even (default 256)
+          --joints N           joints per person (default 16, MPII)
+          --epochs N           total epochs, including those of a resumed run (default 100)
+          --batch-size N       images per step (default 16)
+          --lr X               RMSprop learning rate (default 2.5e-4)
+          --device D           auto | cpu | cuda (default auto: cuda when available)
+          --out DIR            checkpoint folder (default ./checkpoints)
+          --resume FILE        continue from a checkpoint written by this trainer
+          --input-size N       input side in pixels, a multiple of 64 (default 256; heatmaps are N/4)
+          --sigma X            Gaussian sigma in heatmap pixels (default N/256, i.e. 1 at 64x64)
+          --seed N             seed for weights, shuffling and augmentation (default 1)
+          --no-augment         no rotation/scale/flip augmentation
+          --box-adjust M       mpii (default: cy += 15s, s *= 1.25 as for raw MPII) | none
+          --log-every N        also print the running loss every N steps (default 0: per epoch only)
+          --threads N          libtorch CPU threads (default 0: libtorch's choice)
+          --help               this text
+        """;
+
+    /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws a usage <see cref="TrainingException"/> on bad input.</summary>
+    public static TrainingOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new TrainingOptions();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw UsageError($"unexpected argument '{arg}'");
+            }
+
+            string name = arg;
+            string? inlineValue = null;
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                name = arg[..equals];
+                inlineValue = arg[(equals + 1)..];
+            }
+
+            if (!seen.Add(name))
+            {
+                throw UsageError($"option '{name}' given twice");
+            }
+
+            if (name is "--help" or "-h" or "--no-augment")
+            {
+                if (inlineValue is not null)
+                {
+                    throw UsageError($"option '{name}' takes no value");
+                }
+
+                options = name == "--no-augment" ? options with { Augment = false } : options with { ShowHelp = true };
+                continue;
+            }
+
+            string value = inlineValue ?? (i + 1 < args.Count ? args[++i] : throw UsageError($"option '{name}' needs a value"));
+            options = name switch
+            {
+                "--annotations" => options with { AnnotationsPath = NonEmpty(name, value) },
+                "--images" => options with { ImagesFolder = NonEmpty(name, value) },
+                "--stacks" => options with { Stacks = Int(name, value, min: 1) },
+                "--features" => options with { Features = Int(name, value, min: 2) },
+                "--joints" => options with { Joints = Int(name, value, min: 1) },
+                "--epochs" => options with { Epochs = Int(name, value, min: 1) },
+                "--batch-size" => options with { BatchSize = Int(name, value, min: 1) },
+                "--lr" => options with { LearningRate = Positive(name, value) },
+                "--device" => options with { Device = Choice<DeviceChoice>(name, value) },
+                "--out" => options with { OutputFolder = NonEmpty(name, value) },
+                "--resume" => options with { ResumePath = NonEmpty(name, value) },
+                "--input-size" => options with { InputSize = Int(name, value, min: PoseNetArchitecture.InputSizeMultiple) },
+                "--sigma" => options with { Sigma = (float)Positive(name, value) },
+                "--seed" => options with { Seed = Int(name, value, min: 0) },
+                "--box-adjust" => options with { BoxAdjustment = Choice<BoxAdjustment>(name, value) },
+                "--log-every" => options with { LogEvery = Int(name, value, min: 0) },
+                "--threads" => options with { Threads = Int(name, value, min: 0) },
+                _ => throw UsageError($"unknown option '{name}'"),
+            };
+        }
+
+        return options;
+    }
+
+    /// <summary>Checks values that depend on each other and the files; throws a one-line <see cref="TrainingException"/>.</summary>
+    public void Validate()
+    {
+        if (AnnotationsPath.Length == 0)
+        {
+            throw UsageError("--annotations is required");
+        }
+
+        if (ImagesFolder.Length == 0)
+        {
+            throw UsageError("--images is required");
+        }
+
+        if (Features % 2 != 0)
+        {
+            throw UsageError($"--features must be even (the residual bottleneck is features/2), got {Features}");
+        }
+
+        if (InputSize % PoseNetArchitecture.InputSizeMultiple != 0)
+        {
+            throw UsageError($"--input-size must be a multiple of {PoseNetArchitecture.InputSizeMultiple}, got {InputSize}");
+        }
+
+        if (!File.Exists(AnnotationsPath))
+        {
+            throw UsageError($"annotation file '{AnnotationsPath}' does not exist");
+        }
+
+        if (!Directory.Exists(ImagesFolder))
+        {
+            throw UsageError($"image folder '{ImagesFolder}' does not exist");
+        }
+
+        if (ResumePath is not null && !File.Exists(ResumePath))
+        {
+            throw UsageError($"checkpoint '{ResumePath}' does not exist");
+        }
+
+        if (File.Exists(OutputFolder))
+        {
+            throw UsageError($"--out '{OutputFolder}' is a file, not a folder");
+        }
+    }
+
+    private static TrainingException UsageError(string message) => new(message, isUsageError: true);
+
+    private static string NonEmpty(string name, string value) =>
+        value.Length > 0 ? value : throw UsageError($"option '{name}' needs a non-empty value");
+
+    private static int Int(string name, string value, int min)
+    {
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result))
+        {
+            throw UsageError($"option '{name}' needs an integer, got '{value}'");
+        }
+
+        return result >= min ? result : throw UsageError($"option '{name}' must be at least {min}, got {result}");
+    }
+
+    private static double Positive(string name, string value)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double result) || !double.IsFinite(result))
+        {
+            throw UsageError($"option '{name}' needs a number, got '{value}'");
+        }
+
+        return result > 0 ? result : throw UsageError($"option '{name}' must be positive, got {value}");
+    }
+
+    private static T Choice<T>(string name, string value)
+        where T : struct, Enum
+    {
+        if (Enum.TryParse(value, ignoreCase: true, out T result) && Enum.IsDefined(result) && !char.IsDigit(value[0]))
+        {
+            return result;
+        }
+
+        var names = new StringBuilder();
+        foreach (string n in Enum.GetNames<T>())
+        {
+            names.Append(names.Length == 0 ? "" : " | ").Append(n.ToLowerInvariant());
+        }
+
+        throw UsageError($"option '{name}' must be one of {names}, got '{value}'");
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+
+namespace HourglassSimd.Training.Tests;
+
+public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyPoseDataset>
+{
+    [Fact]
+    public void Parse_ReadsEveryOption()
+    {
+        TrainingOptions o = TrainingOptions.Parse(
+        [
+            "--annotations", "a.json", "--images=imgs", "--stacks", "2", "--features", "128", "--joints", "17",
+            "--epochs", "3", "--batch-size", "4", "--lr", "1e-3", "--device", "CPU", "--out", "ckpt", "--resume", "r.dat",
+            "--input-size", "128", "--sigma", "1.5", "--seed", "9", "--no-augment", "--box-adjust", "none",
+            "--log-every", "10", "--threads", "2",
+        ]);
+        Assert.Equal(
+            new TrainingOptions
+            {
+                AnnotationsPath = "a.json", ImagesFolder = "imgs", Stacks = 2, Features = 128, Joints = 17, Epochs = 3,
+                BatchSize = 4, LearningRate = 1e-3, Device = DeviceChoice.Cpu, OutputFolder = "ckpt", ResumePath = "r.dat",
+                InputSize = 128, Sigma = 1.5f, Seed = 9, Augment = false, BoxAdjustment = BoxAdjustment.None,
+                LogEvery = 10, Threads = 2,
+            },
+            o);
+    }
+
+    [Fact]
+    public void Defaults_AreThePapersSettings()
+    {
+        TrainingOptions o = TrainingOptions.Parse(["--annotations", "a.json", "--images", "i"]);
+        Assert.Equal(2.5e-4, o.LearningRate);
+        Assert.Equal(256, o.InputSize);
+        Assert.Equal(DeviceChoice.Auto, o.Device);
+        Assert.True(o.Augment);
+    }
+
+    [Theory]
+    [InlineData("--stacks", "0", "option '--stacks' must be at least 1, got 0")]
+    [InlineData("--lr", "fast", "option '--lr' needs a number, got 'fast'")]
+    [InlineData("--device", "tpu", "option '--device' must be one of auto | cpu | cuda, got 'tpu'")]
+    [InlineData("--colour", "red", "unknown option '--colour'")]
+    public void Parse_BadValues_AreOneLineUsageErrors(string name, string value, string message)
+    {
+        var e = Assert.Throws<TrainingException>(() => TrainingOptions.Parse([name, value]));
+        Assert.Equal(message, e.Message);
+        Assert.True(e.IsUsageError);
+    }
+
+    [Fact]
+    public void Validate_RejectsOddFeaturesAndBadInputSize()
+    {
+        var odd = new TrainingOptions { AnnotationsPath = data.AnnotationsPath, ImagesFolder = data.ImagesFolder, Features = 15 };
+        Assert.Contains("--features must be even", Assert.Throws<TrainingException>(odd.Validate).Message, StringComparison.Ordinal);
+        var size = odd with { Features = 16, InputSize = 100 };
+        Assert.Contains("multiple of 64", Assert.Throws<TrainingException>(size.Validate).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadAnnotationRecord_NamesTheRecordAndField()
+    {
+        string path = data.WriteFile("bad.json", """[{"img_paths": "person0.png", "objpos": [1, 2], "scale_provided": 1, "joint_self": [[1, 2, 1]]}]""");
+        var e = Assert.Throws<TrainingException>(() => MpiiJsonAnnotations.Load(path, 16, BoxAdjustment.Mpii));
+        Assert.Equal($"'{path}' record 0: 'joint_self' has 1 joints but --joints is 16", e.Message);
+    }
+
+    [Fact]
+    public void Cli_MissingAnnotationFile_PrintsOneLineErrorAndExitCode2()
+    {
+        (int code, string stdout, string stderr) = RunCli("--annotations", Path.Combine(data.Root, "nope.json"), "--images", data.ImagesFolder);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"error: annotation file '{Path.Combine(data.Root, "nope.json")}' does not exist", lines[0]);
+        Assert.Equal("run with --help for the options", lines[1]);
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public void Cli_MissingImage_IsOneLineDataError()
+    {
+        string path = data.WriteFile("missing-image.json", File.ReadAllText(data.AnnotationsPath).Replace("person3.png", "gone.png", StringComparison.Ordinal));
+        (int code, _, string stderr) = RunCli("--annotations", path, "--images", data.ImagesFolder, "--device", "cpu");
+        Assert.Equal(1, code);
+        Assert.Equal($"error: 1 annotated image(s) are missing from '{data.ImagesFolder}' (first: '{Path.Combine(data.ImagesFolder, "gone.png")}')", stderr.Trim());
+    }
+
+    [Fact]
+    public void Cli_Help_ListsTheOptions()
+    {
+        (int code, string stdout, _) = RunCli("--help");
+        Assert.Equal(0, code);
+        foreach (string option in new[] { "--annotations", "--images", "--stacks", "--features", "--joints", "--epochs", "--batch-size", "--lr", "--device", "--out", "--resume", "--input-size" })
+        {
+            Assert.Contains(option, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Runs the real console entry point in a child process (the trainer's dll sits next to the test's).</summary>
+    private static (int Code, string Stdout, string Stderr) RunCli(params string[] args)
+    {
+        string dll = typeof(Trainer).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "the trainer did not exit");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

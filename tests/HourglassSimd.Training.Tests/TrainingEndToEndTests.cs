@@ -1,0 +1,117 @@
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace HourglassSimd.Training.Tests;
+
+public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelper output) : IClassFixture<TinyPoseDataset>
+{
+    private TrainingOptions SmallRun(string outputFolder, int epochs) => new()
+    {
+        AnnotationsPath = data.AnnotationsPath,
+        ImagesFolder = data.ImagesFolder,
+        Stacks = 1,
+        Features = 16,
+        Joints = MpiiJoints.Count,
+        InputSize = 64,
+        BatchSize = 2,
+        Epochs = epochs,
+        Device = DeviceChoice.Cpu,
+        OutputFolder = outputFolder,
+        Seed = 7,
+    };
+
+    [Fact]
+    public void Training_LossFalls_WritesCheckpoints_AndCheckpointReloadsIdentically()
+    {
+        string folder = data.NewFolder("run");
+        var log = new StringWriter();
+        using var trainer = new Trainer(SmallRun(folder, epochs: 4) with { Augment = false }, log);
+        IReadOnlyList<EpochSummary> epochs = trainer.Run();
+        output.WriteLine(log.ToString());
+
+        Assert.Equal([1, 2, 3, 4], epochs.Select(e => e.Epoch));
+        Assert.All(epochs, e => Assert.Equal(TinyPoseDataset.TrainCount, e.Images));
+        Assert.All(epochs, e => Assert.NotNull(e.ValidationLoss));
+        Assert.True(epochs[^1].TrainLoss < epochs[0].TrainLoss,
+            $"loss did not fall: {string.Join(", ", epochs.Select(e => e.TrainLoss))}");
+        Assert.Contains("epoch 4/4  loss ", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains(" images/s ", log.ToString(), StringComparison.Ordinal);
+
+        string checkpoint = TrainingCheckpoint.ModelPath(folder, 4);
+        Assert.Equal(checkpoint, epochs[^1].CheckpointPath);
+        Assert.True(File.Exists(checkpoint));
+        Assert.True(File.Exists(TrainingCheckpoint.ModelPath(folder, 1)));
+        Assert.True(File.Exists(Path.Combine(folder, "posenet-epoch-004.optimizer.dat")));
+        Assert.False(File.Exists(Path.Combine(folder, "posenet-epoch-003.optimizer.dat"))); // only the newest is kept
+        CheckpointMetadata metadata = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(checkpoint))!;
+        Assert.Equal(4, metadata.Epoch);
+        Assert.Equal(new PoseNetArchitecture(1, 16, 16), metadata.Architecture);
+
+        // A fresh module starts from other weights; after load every tensor (running stats included) is identical.
+        manual_seed(12345);
+        using var fresh = new PoseNet(new PoseNetArchitecture(1, 16, 16));
+        Dictionary<string, Tensor> trained = trainer.Model.state_dict();
+        Assert.Contains(fresh.state_dict(), p => !Identical(p.Value, trained[p.Key]));
+        fresh.load(checkpoint);
+        Dictionary<string, Tensor> loaded = fresh.state_dict();
+        Assert.Equal(trained.Keys.Order(StringComparer.Ordinal), loaded.Keys.Order(StringComparer.Ordinal));
+        foreach ((string key, Tensor value) in trained)
+        {
+            Assert.True(Identical(value, loaded[key]), $"tensor {key} differs after reload");
+        }
+
+        // The reloaded network computes the same heatmaps.
+        trainer.Model.eval();
+        fresh.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor input = rand(2, 3, 64, 64);
+        Assert.True(Identical(trainer.Model.forward(input), fresh.forward(input)));
+    }
+
+    [Fact]
+    public void Resume_ContinuesAtTheNextEpoch_WithAugmentation()
+    {
+        string folder = data.NewFolder("resume");
+        string first;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
+        {
+            first = trainer.Run().Single().CheckpointPath;
+        }
+
+        var log = new StringWriter();
+        using var resumed = new Trainer(SmallRun(folder, epochs: 2) with { ResumePath = first }, log);
+        EpochSummary second = resumed.Run().Single();
+        output.WriteLine(log.ToString());
+
+        Assert.Equal(2, second.Epoch);
+        Assert.Contains("optimizer state restored", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("rotate+scale+flip", log.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(TrainingCheckpoint.ModelPath(folder, 2)));
+        Assert.True(double.IsFinite(second.TrainLoss));
+    }
+
+    [Fact]
+    public void Resume_WithOtherArchitecture_FailsWithOneLine()
+    {
+        string folder = data.NewFolder("mismatch");
+        string checkpoint;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
+        {
+            checkpoint = trainer.Run().Single().CheckpointPath;
+        }
+
+        var e = Assert.Throws<TrainingException>(() =>
+            new Trainer(SmallRun(folder, epochs: 2) with { Features = 32, ResumePath = checkpoint }, TextWriter.Null));
+        Assert.Contains("--features 16", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    /// <summary>Same dtype, same shape, bit-for-bit equal values.</summary>
+    private static bool Identical(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        return a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+    }
+}
