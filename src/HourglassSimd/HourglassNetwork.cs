@@ -44,6 +44,13 @@ public sealed unsafe class HourglassNetwork : IDisposable
         return new HourglassNetwork(architecture, plan, threads);
     }
 
+    /// <summary>Loads an <c>.hgw</c> model file (see <see cref="HourglassModelFile"/>) and builds its network.</summary>
+    /// <exception cref="ModelFileException">Not a model file, unsupported version, truncated or corrupt.</exception>
+    public static HourglassNetwork Load(string path, HourglassOptions? options = null) => HourglassModelFile.Load(path).CreateNetwork(options);
+
+    /// <inheritdoc cref="Load(string, HourglassOptions?)"/>
+    public static HourglassNetwork Load(Stream stream, HourglassOptions? options = null) => HourglassModelFile.Load(stream).CreateNetwork(options);
+
     /// <summary>Creates a network with seeded random weights (<see cref="HourglassWeights.CreateRandom"/>), for tests and benchmarks.</summary>
     public static HourglassNetwork CreateRandom(HourglassArchitecture architecture, int seed, HourglassOptions? options = null) =>
         Create(architecture, HourglassWeights.CreateRandom(architecture, seed), options);

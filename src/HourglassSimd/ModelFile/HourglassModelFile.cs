@@ -1,0 +1,254 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace HourglassSimd;
+
+/// <summary>
+/// A model ready for inference: architecture, folded weights and the input normalization they expect, stored as
+/// an <c>.hgw</c> file (format in docs/weight-format.md): magic, version, a JSON header (architecture,
+/// normalization, tensor table), 64-byte aligned little-endian float32 tensors, and a SHA-256 of everything before it.
+/// </summary>
+public sealed class HourglassModelFile
+{
+    /// <summary>The 8 bytes every file starts with.</summary>
+    public static ReadOnlySpan<byte> Magic => "HGWEIGHT"u8;
+
+    /// <summary>The format version this build writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const int Alignment = 64;
+    private const int ChecksumLength = 32;
+    private const int FixedHeaderLength = 16; // magic, version, JSON length
+
+    /// <summary>Creates a model; trained weights are validated and folded here.</summary>
+    /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
+    public HourglassModelFile(HourglassArchitecture architecture, HourglassWeights weights, InputNormalization? normalization = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(weights);
+        Architecture = architecture;
+        Weights = weights.Fold(architecture);
+        Normalization = normalization ?? InputNormalization.Default;
+        Source = source;
+    }
+
+    /// <summary>The network's shape.</summary>
+    public HourglassArchitecture Architecture { get; }
+
+    /// <summary>The weights, folded for inference.</summary>
+    public HourglassWeights Weights { get; }
+
+    /// <summary>How pixels become input values for these weights.</summary>
+    public InputNormalization Normalization { get; }
+
+    /// <summary>Free text on where the weights came from (e.g. the converted checkpoint's file name), or null.</summary>
+    public string? Source { get; }
+
+    /// <summary>Builds the network.</summary>
+    public HourglassNetwork CreateNetwork(HourglassOptions? options = null) => HourglassNetwork.Create(Architecture, Weights, options);
+
+    /// <summary>Reads and verifies a model file.</summary>
+    /// <exception cref="ModelFileException">Not a model file, unsupported version, truncated or corrupt.</exception>
+    /// <exception cref="WeightsMismatchException">The tensors do not fit the architecture the file states.</exception>
+    public static HourglassModelFile Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return Load(stream);
+        }
+        catch (ModelFileException e)
+        {
+            throw new ModelFileException($"{path}: {e.Message}");
+        }
+    }
+
+    /// <inheritdoc cref="Load(string)"/>
+    public static HourglassModelFile Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        byte[] bytes;
+        using (var memory = new MemoryStream())
+        {
+            stream.CopyTo(memory);
+            bytes = memory.ToArray();
+        }
+        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new ModelFileException("not an HourglassSimd model file (.hgw): the file does not start with 'HGWEIGHT'.");
+        if (bytes.Length < FixedHeaderLength + ChecksumLength)
+            throw new ModelFileException($"truncated: {bytes.Length} bytes is shorter than the smallest model file.");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        if (version != FormatVersion)
+            throw new ModelFileException($"format version {version} is not supported (this build reads version {FormatVersion}).");
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        if (headerLength <= 0 || FixedHeaderLength + (long)headerLength + ChecksumLength > bytes.Length)
+            throw new ModelFileException($"truncated: the header says {headerLength} bytes of metadata but the file has {bytes.Length} bytes in all.");
+
+        JsonElement header;
+        try
+        {
+            header = JsonDocument.Parse(bytes.AsMemory(FixedHeaderLength, headerLength)).RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException($"corrupt: the metadata is not valid JSON ({e.Message}).");
+        }
+        long dataStart = Align(FixedHeaderLength + headerLength);
+        long dataLength = ReadLong(header, "dataLength");
+        long expectedLength = dataStart + dataLength + ChecksumLength;
+        if (bytes.Length != expectedLength)
+            throw new ModelFileException(bytes.Length < expectedLength
+                ? $"truncated: the file has {bytes.Length} bytes, its header promises {expectedLength}."
+                : $"corrupt: the file has {bytes.Length} bytes, its header promises {expectedLength}.");
+        byte[] checksum = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength));
+        if (!checksum.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
+            throw new ModelFileException("corrupt: the SHA-256 checksum does not match the content.");
+
+        var architecture = ReadArchitecture(header);
+        var normalization = new InputNormalization(ReadFloats(header, "mean"), ReadFloats(header, "std"));
+        string? source = header.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var tensors = new List<WeightTensor>();
+        foreach (var entry in Property(header, "tensors").EnumerateArray())
+        {
+            string name = Property(entry, "name").GetString() ?? throw new ModelFileException("corrupt: a tensor has no name.");
+            int[] shape = Property(entry, "shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
+            long offset = ReadLong(entry, "offset");
+            long count = shape.Aggregate(1L, (a, d) => a * d);
+            if (shape.Any(d => d < 0) || offset < 0 || offset % sizeof(float) != 0 || offset + count * sizeof(float) > dataLength)
+                throw new ModelFileException($"corrupt: tensor '{name}' (shape {WeightTensor.FormatShape(shape)}, offset {offset}) lies outside the data block.");
+            var data = new float[count];
+            var raw = bytes.AsSpan((int)(dataStart + offset), (int)(count * sizeof(float)));
+            if (BitConverter.IsLittleEndian)
+                raw.CopyTo(MemoryMarshal.AsBytes(data.AsSpan()));
+            else
+                for (int i = 0; i < data.Length; i++)
+                    data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4));
+            tensors.Add(new WeightTensor(name, shape, data));
+        }
+        return new HourglassModelFile(architecture, new HourglassWeights(tensors, folded: true), normalization, source);
+    }
+
+    /// <summary>Writes the model file.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = File.Create(path);
+        Save(stream);
+    }
+
+    /// <inheritdoc cref="Save(string)"/>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var tensors = WeightLayout.EnumerateFolded(Architecture).Select(t => Weights.Get(t.Name)).ToList();
+        var offsets = new List<long>();
+        long dataLength = 0;
+        foreach (var tensor in tensors)
+        {
+            offsets.Add(dataLength);
+            dataLength = Align(dataLength + tensor.Data.LongLength * sizeof(float));
+        }
+
+        byte[] json = WriteHeader(tensors, offsets, dataLength);
+        long dataStart = Align(FixedHeaderLength + json.Length);
+        var content = new byte[dataStart + dataLength];
+        Magic.CopyTo(content);
+        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(8), FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(12), json.Length);
+        json.CopyTo(content.AsSpan(FixedHeaderLength));
+        for (int t = 0; t < tensors.Count; t++)
+        {
+            var destination = content.AsSpan((int)(dataStart + offsets[t]), tensors[t].Data.Length * sizeof(float));
+            for (int i = 0; i < tensors[t].Data.Length; i++)
+                BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(i * 4), tensors[t].Data[i]);
+        }
+        stream.Write(content);
+        stream.Write(SHA256.HashData(content));
+    }
+
+    private byte[] WriteHeader(List<WeightTensor> tensors, List<long> offsets, long dataLength)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("format", "HourglassSimd model");
+            json.WriteString("network", "stacked-hourglass");
+            json.WriteNumber("stacks", Architecture.Stacks);
+            json.WriteNumber("features", Architecture.Features);
+            json.WriteNumber("joints", Architecture.Joints);
+            json.WriteNumber("inputHeight", Architecture.InputHeight);
+            json.WriteNumber("inputWidth", Architecture.InputWidth);
+            json.WriteBoolean("folded", true);
+            WriteFloats(json, "mean", Normalization.Mean);
+            WriteFloats(json, "std", Normalization.Std);
+            if (Source is not null)
+                json.WriteString("source", Source);
+            json.WriteNumber("dataLength", dataLength);
+            json.WriteStartArray("tensors");
+            for (int t = 0; t < tensors.Count; t++)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", tensors[t].Name);
+                json.WriteStartArray("shape");
+                foreach (int d in tensors[t].Shape)
+                    json.WriteNumberValue(d);
+                json.WriteEndArray();
+                json.WriteNumber("offset", offsets[t]);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteFloats(Utf8JsonWriter json, string name, IReadOnlyList<float> values)
+    {
+        json.WriteStartArray(name);
+        foreach (float v in values)
+            json.WriteNumberValue(v);
+        json.WriteEndArray();
+    }
+
+    private static HourglassArchitecture ReadArchitecture(JsonElement header)
+    {
+        if (!header.TryGetProperty("folded", out var folded) || folded.ValueKind != JsonValueKind.True)
+            throw new ModelFileException("corrupt: the header does not say the weights are folded.");
+        try
+        {
+            return new HourglassArchitecture((int)ReadLong(header, "stacks"), (int)ReadLong(header, "features"), (int)ReadLong(header, "joints"),
+                (int)ReadLong(header, "inputHeight"), (int)ReadLong(header, "inputWidth"));
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ModelFileException($"corrupt: the stated architecture is invalid ({e.Message.Split('\n')[0]}).");
+        }
+    }
+
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            ? value
+            : throw new ModelFileException($"corrupt: the metadata lacks '{name}'.");
+
+    private static long ReadLong(JsonElement element, string name) =>
+        Property(element, name).TryGetInt64(out long value) ? value : throw new ModelFileException($"corrupt: '{name}' is not an integer.");
+
+    private static float[] ReadFloats(JsonElement element, string name)
+    {
+        try
+        {
+            return Property(element, name).EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new ModelFileException($"corrupt: '{name}' is not a list of numbers.");
+        }
+    }
+
+    private static long Align(long n) => (n + Alignment - 1) / Alignment * Alignment;
+}
