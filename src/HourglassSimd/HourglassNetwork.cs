@@ -127,6 +127,40 @@ public sealed unsafe class HourglassNetwork : IDisposable
         }
     }
 
+    /// <summary>
+    /// Times every layer over <paramref name="runs"/> forward passes of one image and returns, per layer in plan
+    /// order, its description, multiply-accumulates and median milliseconds (for profiles, not for production).
+    /// </summary>
+    internal IReadOnlyList<(string Layer, long Macs, double MedianMs)> ProfileLayers(ReadOnlySpan<float> image, int runs)
+    {
+        var heatmaps = new float[OutputLength(1)];
+        var times = new double[_plan.Layers.Count, runs];
+        var context = new RunContext(_plan, _pool);
+        fixed (float* input = image)
+        fixed (float* output = heatmaps)
+        {
+            context.Image = input;
+            context.Heatmaps = output;
+            for (int r = -1; r < runs; r++)
+            {
+                for (int i = 0; i < _plan.Layers.Count; i++)
+                {
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    _plan.Layers[i].Run(context);
+                    if (r >= 0)
+                        times[i, r] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            }
+        }
+        var result = new List<(string, long, double)>();
+        for (int i = 0; i < _plan.Layers.Count; i++)
+        {
+            var row = Enumerable.Range(0, runs).Select(r => times[i, r]).Order().ToArray();
+            result.Add((_plan.Layers[i].Describe(), _plan.Layers[i].MacCount, row[runs / 2]));
+        }
+        return result;
+    }
+
     private int BatchOf(ReadOnlySpan<float> input)
     {
         int perImage = Architecture.InputSizePerImage;

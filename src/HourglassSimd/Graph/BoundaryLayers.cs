@@ -7,6 +7,8 @@ internal sealed unsafe class ImportImageLayer(Value image) : Layer
 
     public override Value Output => image;
 
+    public override string Describe() => "import image";
+
     public override void Run(RunContext context)
     {
         float* destination = context.Pointer(image);
@@ -21,6 +23,8 @@ internal sealed unsafe class ExportHeatmapsLayer(Value heatmaps, int stack) : La
     public override IEnumerable<Value> Inputs => [heatmaps];
 
     public override Value? Output => null;
+
+    public override string Describe() => "export heatmaps";
 
     public override void Run(RunContext context)
     {

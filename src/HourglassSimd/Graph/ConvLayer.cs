@@ -38,6 +38,12 @@ internal sealed unsafe class ConvLayer : Layer
     public override long MacCount =>
         (long)_conv.OutChannels * _conv.InChannels * _conv.KernelSize * _conv.KernelSize * _output.Height * _output.Width;
 
+    public override string Describe()
+    {
+        string kernel = $"conv{_conv.KernelSize}x{_conv.KernelSize}" + (_conv.Stride > 1 ? $"/{_conv.Stride}" : "");
+        return $"{kernel} {_conv.InChannels}->{_conv.OutChannels} @{_output.Height}x{_output.Width}";
+    }
+
     public override void Run(RunContext context)
     {
         if (_output.Root == _output && _output.Layout.Halo > 0)

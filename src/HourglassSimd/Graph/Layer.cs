@@ -17,6 +17,9 @@ internal abstract class Layer
     /// <summary>Multiply-accumulates per image (convolutions only).</summary>
     public virtual long MacCount => 0;
 
+    /// <summary>A short description for profiles, e.g. <c>conv3x3 128->128 @64x64</c>.</summary>
+    public abstract string Describe();
+
     /// <summary>Runs the layer for the context's current image, usually as parallel items.</summary>
     public abstract void Run(RunContext context);
 

@@ -10,6 +10,8 @@ internal sealed unsafe class MaxPoolLayer(Value input, Value output, KernelIsa i
 
     public override Value Output => output;
 
+    public override string Describe() => $"maxpool2x2 {input.Channels} @{output.Height}x{output.Width}";
+
     public override void Run(RunContext context) =>
         context.Parallel(this, isa == KernelIsa.Scalar ? output.Channels : MaxPool2x2.ItemCount(output.Layout.Groups, output.Height));
 
@@ -34,6 +36,8 @@ internal sealed unsafe class UpsampleAddLayer(Value low, Value target, Value out
     public override IEnumerable<Value> Inputs => [low, target];
 
     public override Value Output => output;
+
+    public override string Describe() => $"upsample2x+add {low.Channels} @{output.Height}x{output.Width}";
 
     public override void Run(RunContext context) =>
         context.Parallel(this, isa == KernelIsa.Scalar ? low.Channels : UpsampleNearest2xAdd.ItemCount(low.Layout.Groups, low.Height));

@@ -19,21 +19,22 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed forward passes (after 3 warm-up passes).", DefaultValueFactory = _ => 20 };
         var isa = new Option<KernelIsa>("--isa") { Description = "Kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
+        var profile = new Option<bool>("--profile") { Description = "Also print time and GFLOPS per kind of layer (one image)." };
         var command = new Command("bench", """
             Times forward passes of a network with seeded random weights and prints median and min milliseconds,
             GFLOPS (2 × MACs / time) and the fraction of this machine's measured peak FMA throughput.
             Example: hourglass bench --stacks 8 --threads 2 --runs 10 --json bench.json
             """)
         {
-            stacks, features, joints, size, batch, threads, runs, isa, json,
+            stacks, features, joints, size, batch, threads, runs, isa, json, profile,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), result.GetValue(size), result.GetValue(batch),
-            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(json))));
+            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(json), result.GetValue(profile))));
         return command;
     }
 
-    private static int Execute(int stacks, int features, int joints, int size, int batch, int threads, int runs, KernelIsa isa, FileInfo? json)
+    private static int Execute(int stacks, int features, int joints, int size, int batch, int threads, int runs, KernelIsa isa, FileInfo? json, bool profile)
     {
         if (batch < 1) throw new ArgumentException("--batch must be at least 1.");
         if (runs < 1) throw new ArgumentException("--runs must be at least 1.");
@@ -68,6 +69,9 @@ internal static class BenchCommand
         if (peak is { } measured)
             Console.WriteLine($"measured peak ({net.Isa} FMA loop, {net.ThreadCount} thread(s)): {measured:F1} GFLOPS");
 
+        if (profile)
+            PrintProfile(net, input.AsSpan(0, arch.InputSizePerImage), runs);
+
         if (json is not null)
         {
             var record = new
@@ -79,5 +83,22 @@ internal static class BenchCommand
             Console.WriteLine($"wrote {json.FullName}");
         }
         return 0;
+    }
+
+    /// <summary>Per kind of layer (same description): count, total median ms, share of the pass and GFLOPS.</summary>
+    private static void PrintProfile(HourglassNetwork net, ReadOnlySpan<float> image, int runs)
+    {
+        var layers = net.ProfileLayers(image, runs);
+        double total = layers.Sum(l => l.MedianMs);
+        Console.WriteLine();
+        Console.WriteLine($"profile (1 image, median of {runs}; sum of layers {total:F2} ms):");
+        Console.WriteLine($"{"layer",-34} {"count",5} {"ms",8} {"share",6} {"GFLOPS",8}");
+        foreach (var group in layers.GroupBy(l => l.Layer).OrderByDescending(g => g.Sum(l => l.MedianMs)))
+        {
+            double ms = group.Sum(l => l.MedianMs);
+            long macs = group.Sum(l => l.Macs);
+            string gflops = macs > 0 ? $"{2.0 * macs / (ms / 1000) / 1e9,8:F1}" : "       -";
+            Console.WriteLine($"{group.Key,-34} {group.Count(),5} {ms,8:F3} {100 * ms / total,5:F1}% {gflops}");
+        }
     }
 }
