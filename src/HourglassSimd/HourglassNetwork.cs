@@ -40,7 +40,9 @@ public sealed unsafe class HourglassNetwork : IDisposable
         ArgumentNullException.ThrowIfNull(weights);
         options ??= HourglassOptions.Default;
         int threads = options.ResolveThreadCount();
-        var plan = HourglassGraphBuilder.Build(architecture, weights.Fold(architecture), options.ResolveIsa());
+        if (options.WinogradMinimumSize < 4)
+            throw new ArgumentOutOfRangeException(nameof(options), options.WinogradMinimumSize, "WinogradMinimumSize must be at least 4 (one tile).");
+        var plan = HourglassGraphBuilder.Build(architecture, weights.Fold(architecture), options.ResolveIsa(), options);
         return new HourglassNetwork(architecture, plan, threads);
     }
 

@@ -18,6 +18,15 @@ public sealed record HourglassOptions
     /// <summary>Kernel path; <see cref="KernelIsa.Auto"/> picks the widest accelerated one (or the environment variable's).</summary>
     public KernelIsa Isa { get; init; } = KernelIsa.Auto;
 
+    /// <summary>Convolution algorithms allowed (SIMD paths only; the scalar path is always direct).</summary>
+    public ConvolutionMode Convolution { get; init; } = ConvolutionMode.Fastest;
+
+    /// <summary>
+    /// In <see cref="ConvolutionMode.Fastest"/>, the smallest map side (pixels) at which a 3x3 layer runs by Winograd
+    /// F(4x4, 3x3); smaller maps have too few tiles to repay the transforms. Default 16.
+    /// </summary>
+    public int WinogradMinimumSize { get; init; } = 16;
+
     /// <summary>The default options.</summary>
     public static HourglassOptions Default { get; } = new();
 

@@ -18,6 +18,7 @@ internal sealed class ExecutionPlan
         AssignLayouts();
         ArenaSize = AssignOffsets();
         MacCount = layers.Sum(l => l.MacCount);
+        ScratchSize = layers.Max(l => l.ScratchFloats);
     }
 
     public IReadOnlyList<Layer> Layers { get; }
@@ -26,6 +27,9 @@ internal sealed class ExecutionPlan
 
     /// <summary>Floats in the activation arena of one context.</summary>
     public nint ArenaSize { get; }
+
+    /// <summary>Floats of scratch memory of one context (the largest any layer needs).</summary>
+    public nint ScratchSize { get; }
 
     /// <summary>Convolution multiply-accumulates per image.</summary>
     public long MacCount { get; }

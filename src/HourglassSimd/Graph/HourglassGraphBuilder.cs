@@ -11,19 +11,21 @@ internal sealed class HourglassGraphBuilder
     private readonly HourglassArchitecture _arch;
     private readonly HourglassWeights _weights;
     private readonly KernelIsa _isa;
+    private readonly HourglassOptions _options;
     private readonly List<Layer> _layers = [];
 
-    private HourglassGraphBuilder(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa)
+    private HourglassGraphBuilder(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa, HourglassOptions options)
     {
         _arch = arch;
         _weights = weights;
         _isa = isa;
+        _options = options;
     }
 
     /// <summary>Builds the plan from folded weights (<see cref="HourglassWeights.Fold"/>) validated against the architecture.</summary>
-    public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa)
+    public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa, HourglassOptions options)
     {
-        var builder = new HourglassGraphBuilder(arch, weights, isa);
+        var builder = new HourglassGraphBuilder(arch, weights, isa, options);
         builder.BuildNetwork();
         return new ExecutionPlan(builder._layers, isa);
     }
@@ -78,13 +80,27 @@ internal sealed class HourglassGraphBuilder
     {
         var prologue = (Tensor(prefix + ".bn1.scale"), Tensor(prefix + ".bn1.shift"));
         var t1 = Conv(prefix + ".conv1.conv", x, relu: true, prologue: prologue, outHalo: 1);
-        var t2 = Conv(prefix + ".conv2.conv", t1, pad: 1, relu: true);
+        var t2 = UseWinograd(t1) ? Winograd(prefix + ".conv2.conv", t1) : Conv(prefix + ".conv2.conv", t1, pad: 1, relu: true);
         if (x.Channels != outChannels)
         {
             var shortcut = Conv(prefix + ".skip_layer.conv", x);
             return Conv(prefix + ".conv3.conv", t2, residual: shortcut, inPlace: true);
         }
         return Conv(prefix + ".conv3.conv", t2, residual: x);
+    }
+
+    private bool UseWinograd(Value input) =>
+        _isa != KernelIsa.Scalar && _options.Convolution == ConvolutionMode.Fastest
+        && Math.Min(input.Height, input.Width) >= _options.WinogradMinimumSize && PackedWinogradConv.Fits(input.Height, input.Width);
+
+    /// <summary>A 3x3 stride-1 pad-1 convolution + ReLU by Winograd F(4x4, 3x3).</summary>
+    private Value Winograd(string prefix, Value input)
+    {
+        var weight = _weights.Get(prefix + ".weight");
+        var conv = new ConvParameters(weight.Data, Tensor(prefix + ".bias"), weight.Shape[0], weight.Shape[1], weight.Shape[2], 1, 1);
+        var output = new Value(conv.OutChannels, input.Height, input.Width);
+        _layers.Add(new WinogradConvLayer(input, output, conv, relu: true, _isa));
+        return output;
     }
 
     private Value MaxPool(Value x)

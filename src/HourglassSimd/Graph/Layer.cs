@@ -14,6 +14,9 @@ internal abstract class Layer
     /// <summary>The value written, or null for a layer that only exports.</summary>
     public abstract Value? Output { get; }
 
+    /// <summary>Floats of per-run scratch memory the layer needs (shared by all layers of a run, one at a time).</summary>
+    public virtual nint ScratchFloats => 0;
+
     /// <summary>Multiply-accumulates per image (convolutions only).</summary>
     public virtual long MacCount => 0;
 

@@ -17,7 +17,16 @@ internal sealed unsafe class RunContext : IParallelWork
     {
         _pool = pool;
         _arena = new AlignedBuffer(plan.ArenaSize);
+        _scratch = new AlignedBuffer(plan.ScratchSize);
     }
+
+    private readonly AlignedBuffer _scratch;
+
+    /// <summary>Scratch memory for the running layer (e.g. Winograd's transformed tiles).</summary>
+    public float* Scratch => _scratch.Pointer;
+
+    /// <summary>The phase of a multi-phase layer that <see cref="Parallel"/> is running.</summary>
+    public int Phase { get; set; }
 
     /// <summary>The current image, plain CHW.</summary>
     public float* Image { get; set; }

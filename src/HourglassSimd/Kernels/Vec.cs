@@ -74,6 +74,26 @@ internal static unsafe class Vec
         return ThrowUnsupported<TV>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Sub<TV>(TV a, TV b) where TV : struct
+    {
+        if (typeof(TV) == typeof(Vector512<float>))
+            return Unsafe.BitCast<Vector512<float>, TV>(Unsafe.BitCast<TV, Vector512<float>>(a) - Unsafe.BitCast<TV, Vector512<float>>(b));
+        if (typeof(TV) == typeof(Vector256<float>))
+            return Unsafe.BitCast<Vector256<float>, TV>(Unsafe.BitCast<TV, Vector256<float>>(a) - Unsafe.BitCast<TV, Vector256<float>>(b));
+        return ThrowUnsupported<TV>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Mul<TV>(TV a, TV b) where TV : struct
+    {
+        if (typeof(TV) == typeof(Vector512<float>))
+            return Unsafe.BitCast<Vector512<float>, TV>(Unsafe.BitCast<TV, Vector512<float>>(a) * Unsafe.BitCast<TV, Vector512<float>>(b));
+        if (typeof(TV) == typeof(Vector256<float>))
+            return Unsafe.BitCast<Vector256<float>, TV>(Unsafe.BitCast<TV, Vector256<float>>(a) * Unsafe.BitCast<TV, Vector256<float>>(b));
+        return ThrowUnsupported<TV>();
+    }
+
     /// <summary>Lane-wise maximum with the hardware's NaN rule (inputs are checked to be finite before a run).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Max<TV>(TV a, TV b) where TV : struct

@@ -21,15 +21,31 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
         return data;
     }
 
+    /// <summary>Default options: Winograd on 3x3 maps of 16 and more, direct below.</summary>
     [Theory]
     [MemberData(nameof(Configurations))]
     public void Engine_matches_reference_composition(int stacks, int features, int joints, int height, int width, KernelIsa isa) =>
         CheckParity(new HourglassArchitecture(stacks, features, joints, height, width), isa, batch: 2, output);
 
-    internal static void CheckParity(HourglassArchitecture arch, KernelIsa isa, int batch, ITestOutputHelper output)
+    [Theory]
+    [InlineData(2, 32, 17, 64, 128, KernelIsa.Vector512)]
+    [InlineData(1, 256, 16, 64, 64, KernelIsa.Vector256)]
+    public void Direct_only_mode_matches_reference_composition(int stacks, int features, int joints, int height, int width, KernelIsa isa) =>
+        CheckParity(new HourglassArchitecture(stacks, features, joints, height, width), isa, batch: 1, output,
+            new HourglassOptions { Isa = isa, Convolution = ConvolutionMode.DirectOnly });
+
+    /// <summary>Winograd on every 3x3 layer down to 4x4 maps: the most Winograd layers in a row.</summary>
+    [Theory]
+    [InlineData(2, 32, 17, 64, 128, KernelIsa.Vector512)]
+    [InlineData(8, 20, 5, 64, 64, KernelIsa.Vector256)]
+    public void Winograd_everywhere_matches_reference_composition(int stacks, int features, int joints, int height, int width, KernelIsa isa) =>
+        CheckParity(new HourglassArchitecture(stacks, features, joints, height, width), isa, batch: 1, output,
+            new HourglassOptions { Isa = isa, WinogradMinimumSize = 4 });
+
+    internal static void CheckParity(HourglassArchitecture arch, KernelIsa isa, int batch, ITestOutputHelper output, HourglassOptions? options = null)
     {
         var weights = HourglassWeights.CreateRandom(arch, seed: arch.Stacks * 1000 + arch.Features);
-        using var net = HourglassNetwork.Create(arch, weights, new HourglassOptions { Isa = isa });
+        using var net = HourglassNetwork.Create(arch, weights, options ?? new HourglassOptions { Isa = isa });
         Assert.Equal(isa, net.Isa);
         var random = new Random(5);
         float[] input = TestArrays.Uniform(random, batch * arch.InputSizePerImage, 0, 1);

@@ -1,0 +1,152 @@
+using HourglassSimd.Tensors;
+
+namespace HourglassSimd.Kernels;
+
+/// <summary>
+/// A 3x3 stride-1 pad-1 convolution prepared for <see cref="Winograd43"/>: the 36 transformed weight matrices
+/// packed once, and the three phases of one image as numbered work items.
+/// </summary>
+internal sealed unsafe class PackedWinogradConv
+{
+    private readonly AlignedBuffer _weights;
+    private readonly AlignedBuffer _bias;
+    private readonly AlignedBuffer _zeroBias;
+
+    public PackedWinogradConv(ConvParameters conv, bool relu)
+    {
+        if (conv.KernelSize != 3 || conv.Stride != 1 || conv.Pad != 1)
+            throw new ArgumentException("Winograd F(4x4, 3x3) here serves 3x3 stride-1 pad-1 convolutions only.");
+        Conv = conv;
+        Relu = relu;
+        OutChannelsPadded = (conv.OutChannels + 15) / 16 * 16;
+        InGroups = (conv.InChannels + 15) / 16;
+        float[] u = Winograd43.TransformWeights(conv, OutChannelsPadded);
+        _weights = new AlignedBuffer(u.Length);
+        u.CopyTo(_weights.Span);
+        _bias = new AlignedBuffer(OutChannelsPadded);
+        conv.Bias.CopyTo(_bias.Span);
+        _zeroBias = new AlignedBuffer(OutChannelsPadded);
+    }
+
+    public ConvParameters Conv { get; }
+
+    public bool Relu { get; }
+
+    public int OutChannelsPadded { get; }
+
+    public int InGroups { get; }
+
+    /// <summary>Whether a map of this size splits into whole 4x4 tiles.</summary>
+    public static bool Fits(int height, int width) => height % Winograd43.TileSize == 0 && width % Winograd43.TileSize == 0;
+
+    /// <summary>Floats of scratch one image needs: V then M.</summary>
+    public nint ScratchFloats(int height, int width)
+    {
+        nint tiles = (nint)(height / 4) * (width / 4);
+        return Winograd43.Positions * tiles * 16 * (InGroups + OutChannelsPadded / 16);
+    }
+
+    /// <summary>Pointers and sizes of one image's run.</summary>
+    public readonly struct Binding
+    {
+        public required float* Input { get; init; }          // padded origin (row −1, column −1)
+        public required nint InGroupStride { get; init; }
+        public required nint InRowStride { get; init; }
+        public required float* Output { get; init; }         // interior origin
+        public required nint OutGroupStride { get; init; }
+        public required nint OutRowStride { get; init; }
+        public required int TilesY { get; init; }
+        public required int TilesX { get; init; }
+        public required float* V { get; init; }
+        public required float* M { get; init; }
+        public int Tiles => TilesY * TilesX;
+    }
+
+    public Binding Bind(float* input, ActivationLayout inLayout, float* output, ActivationLayout outLayout, float* scratch)
+    {
+        if (inLayout.Pack != 16 || inLayout.Halo < 1 || outLayout.Pack != 16 || !Fits(outLayout.Height, outLayout.Width))
+            throw new ArgumentException("Winograd needs 16c input with a halo of at least 1 and a 16c output of whole 4x4 tiles.");
+        int tilesY = outLayout.Height / 4, tilesX = outLayout.Width / 4;
+        int skip = inLayout.Halo - 1;
+        return new Binding
+        {
+            Input = input + skip * inLayout.RowStride + skip * 16,
+            InGroupStride = inLayout.GroupStride,
+            InRowStride = inLayout.RowStride,
+            Output = output + outLayout.Origin,
+            OutGroupStride = outLayout.GroupStride,
+            OutRowStride = outLayout.RowStride,
+            TilesY = tilesY,
+            TilesX = tilesX,
+            V = scratch,
+            M = scratch + Winograd43.Positions * (nint)tilesY * tilesX * 16 * InGroups,
+        };
+    }
+
+    public const int PhaseCount = 3;
+
+    /// <summary>Work items of phase 0 (input transform), 1 (36 products) or 2 (output transform).</summary>
+    public int ItemCount<TV>(in Binding b, int phase) where TV : struct => phase switch
+    {
+        0 => InGroups * b.TilesY,
+        1 => Winograd43.Positions * DirectConv.ItemCount<TV>(ProductArgs(b, 0)),
+        _ => OutChannelsPadded / 16 * b.TilesY,
+    };
+
+    public void RunItem<TV>(in Binding b, int phase, int item) where TV : unmanaged
+    {
+        switch (phase)
+        {
+            case 0:
+                Winograd43.InputTransformItem<TV>(b.Input, b.InGroupStride, b.InRowStride, b.TilesY, b.TilesX, b.V, InPositionStride(b), item);
+                break;
+            case 1:
+                var first = ProductArgs(b, 0);
+                int perPosition = DirectConv.ItemCount<TV>(first);
+                int position = item / perPosition;
+                DirectConv.RunItem<TV>(ProductArgs(b, position), item - position * perPosition);
+                break;
+            default:
+                Winograd43.OutputTransformItem<TV>(b.M, OutPositionStride(b), b.TilesY, b.TilesX, _bias.Pointer, b.Output,
+                    b.OutGroupStride, b.OutRowStride, Relu, item);
+                break;
+        }
+    }
+
+    /// <summary>Runs all phases on the calling thread (tests).</summary>
+    public void Run<TV>(in Binding b) where TV : unmanaged
+    {
+        for (int phase = 0; phase < PhaseCount; phase++)
+            for (int i = 0, n = ItemCount<TV>(b, phase); i < n; i++)
+                RunItem<TV>(b, phase, i);
+    }
+
+    private nint InPositionStride(in Binding b) => (nint)b.Tiles * 16 * InGroups;
+
+    private nint OutPositionStride(in Binding b) => (nint)b.Tiles * OutChannelsPadded;
+
+    /// <summary>M[ξν] = V[ξν] · U[ξν] as a 1x1 convolution over the tiles (each tile one "pixel").</summary>
+    private ConvArgs ProductArgs(in Binding b, int position) => new()
+    {
+        Input = b.V + position * InPositionStride(b),
+        InChannels = Conv.InChannels,
+        InPack = 16,
+        InGroupStride = (nint)b.Tiles * 16,
+        InRowStride = 0,
+        Output = b.M + position * OutPositionStride(b),
+        OutGroupStride = (nint)b.Tiles * 16,
+        OutRowStride = 0,
+        OutHeight = 1,
+        OutWidth = b.Tiles,
+        OutChannelsPadded = OutChannelsPadded,
+        Residual = null,
+        Weights = _weights.Pointer + (nint)position * Conv.InChannels * OutChannelsPadded,
+        Bias = _zeroBias.Pointer,
+        KernelHeight = 1,
+        KernelWidth = 1,
+        Stride = 1,
+        PrologueScale = null,
+        PrologueShift = null,
+        Relu = false,
+    };
+}
