@@ -1,0 +1,160 @@
+namespace HourglassSimd.Pose;
+
+/// <summary>
+/// Top-down pose estimation with a <see cref="HourglassNetwork"/>: for each person box, crop and normalise
+/// (<see cref="CropSampler"/>), run the network on all crops of the image at once (each person, and its mirrored crop
+/// when the flip test is on, in one batched <c>Run</c> call), combine the selected stacks, average the flip test
+/// (<see cref="FlipTest"/>) and decode (<see cref="HeatmapDecoder"/>) into image coordinates.
+/// </summary>
+/// <remarks>
+/// Input, heatmap and scratch buffers are kept and reused between calls (they grow to the largest batch seen), so an
+/// estimator is <b>not</b> thread-safe: use one per thread. Several estimators may share one network, which is
+/// thread-safe. The estimator does not own the network: dispose the network yourself.
+/// </remarks>
+/// <example>
+/// <code>
+/// using var net = HourglassNetwork.Create(arch, weights);
+/// var estimator = new PoseEstimator(net);
+/// IReadOnlyList&lt;PoseResult&gt; poses = estimator.Estimate(image, [PersonBox.FromRectangle(40, 30, 120, 300)]);
+/// </code>
+/// </example>
+public sealed class PoseEstimator
+{
+    private readonly CropSampler _sampler;
+    private readonly int[] _stacks;
+    private float[] _input = [];
+    private float[] _heatmaps = [];
+    private readonly float[] _combined;
+    private readonly float[] _combinedFlipped;
+
+    /// <summary>Creates an estimator over <paramref name="network"/> (not owned).</summary>
+    /// <exception cref="ArgumentException">The layout's joint count differs from the network's, a stack index does not exist, or MaxBatchSize &lt; 1.</exception>
+    public PoseEstimator(HourglassNetwork network, PoseEstimatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= PoseEstimatorOptions.Default;
+        var arch = network.Architecture;
+        var layout = options.Layout ?? JointLayout.ForJointCount(arch.Joints);
+        if (layout.Count != arch.Joints)
+            throw new ArgumentException(
+                $"layout {layout.Name} has {layout.Count} joints but the network outputs {arch.Joints} heatmaps.", nameof(options));
+        if (options.MaxBatchSize < 1)
+            throw new ArgumentException($"MaxBatchSize is {options.MaxBatchSize}; it must be at least 1.", nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Stacks, "options.Stacks");
+        ArgumentNullException.ThrowIfNull(options.Normalization, "options.Normalization");
+        _stacks = options.Stacks.Resolve(arch.Stacks);
+
+        Network = network;
+        Options = options;
+        Layout = layout;
+        _sampler = new CropSampler(options.AntiAliasing);
+        int personHeatmaps = arch.Joints * arch.OutputHeight * arch.OutputWidth;
+        _combined = new float[personHeatmaps];
+        _combinedFlipped = new float[personHeatmaps];
+    }
+
+    /// <summary>The network (not owned).</summary>
+    public HourglassNetwork Network { get; }
+
+    /// <summary>The options.</summary>
+    public PoseEstimatorOptions Options { get; }
+
+    /// <summary>The joint layout of the results.</summary>
+    public JointLayout Layout { get; }
+
+    /// <summary>Crops per person: 2 with the flip test, otherwise 1.</summary>
+    public int CropsPerPerson => Options.FlipTest ? 2 : 1;
+
+    /// <summary>The crop transform used for <paramref name="box"/> with this network's input size.</summary>
+    public CropTransform TransformFor(PersonBox box) => CropTransform.For(box, Network.Architecture);
+
+    /// <summary>Estimates one pose per box, in box order.</summary>
+    /// <exception cref="ArgumentException">A box is <c>default</c> (scale 0).</exception>
+    public IReadOnlyList<PoseResult> Estimate(RgbImage image, IReadOnlyList<PersonBox> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Estimate(image.Pixels, image.Width, image.Height, image.Stride, boxes);
+    }
+
+    /// <summary>Estimates one person in <paramref name="box"/>, or in the whole image (<see cref="PersonBox.WholeImage"/>) when null.</summary>
+    public PoseResult Estimate(RgbImage image, PersonBox? box = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Estimate(image, [box ?? PersonBox.WholeImage(image.Width, image.Height)])[0];
+    }
+
+    /// <summary>Estimates one pose per box, in box order, from interleaved RGB24 bytes.</summary>
+    /// <param name="rgb">Pixels, rows <paramref name="stride"/> bytes apart, 3 bytes R, G, B per pixel.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="stride">Bytes from one row to the next.</param>
+    /// <param name="boxes">Person boxes; none gives an empty list without running the network.</param>
+    /// <exception cref="ArgumentException">The image sizes do not fit the buffer, or a box is <c>default</c>.</exception>
+    public IReadOnlyList<PoseResult> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<PersonBox> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        RgbImage.Validate(rgb.Length, width, height, stride);
+        if (boxes.Count == 0)
+            return [];
+
+        var arch = Network.Architecture;
+        int inSize = arch.InputSizePerImage, outSize = arch.OutputSizePerImage;
+        int crops = checked(boxes.Count * CropsPerPerson);
+        if (_input.Length < (long)crops * inSize)
+            _input = new float[checked(crops * inSize)];
+        if (_heatmaps.Length < (long)crops * outSize)
+            _heatmaps = new float[checked(crops * outSize)];
+
+        var transforms = new CropTransform[boxes.Count];
+        for (int p = 0; p < boxes.Count; p++)
+        {
+            if (!(boxes[p].Scale > 0))
+                throw new ArgumentException($"box {p} has scale 0 (default(PersonBox)); create boxes with a positive scale.", nameof(boxes));
+            transforms[p] = TransformFor(boxes[p]);
+            int crop = p * CropsPerPerson;
+            _sampler.Sample(rgb, width, height, stride, transforms[p], Options.Normalization, _input.AsSpan(crop * inSize, inSize));
+            if (Options.FlipTest)
+                _sampler.Sample(rgb, width, height, stride, transforms[p], Options.Normalization, _input.AsSpan((crop + 1) * inSize, inSize), mirror: true);
+        }
+
+        for (int start = 0; start < crops; start += Options.MaxBatchSize)
+        {
+            int count = Math.Min(Options.MaxBatchSize, crops - start);
+            Network.Run(_input.AsSpan(start * inSize, count * inSize), _heatmaps.AsSpan(start * outSize, count * outSize));
+        }
+
+        var poses = new PoseResult[boxes.Count];
+        int w = arch.OutputWidth, h = arch.OutputHeight;
+        for (int p = 0; p < boxes.Count; p++)
+        {
+            int crop = p * CropsPerPerson;
+            CombineStacks(crop, _combined);
+            if (Options.FlipTest)
+            {
+                CombineStacks(crop + 1, _combinedFlipped);
+                FlipTest.Average(_combined, _combinedFlipped, w, h, Layout.FlipPermutationSpan, _combined);
+            }
+            poses[p] = HeatmapDecoder.Decode(_combined, transforms[p], Layout, Options.Refinement);
+        }
+        return poses;
+    }
+
+    // destination = mean over the selected stacks of crop `crop`'s heatmaps [joints, h, w].
+    private void CombineStacks(int crop, Span<float> destination)
+    {
+        int perStack = destination.Length;
+        var all = _heatmaps.AsSpan(crop * Network.Architecture.OutputSizePerImage, Network.Architecture.OutputSizePerImage);
+        all.Slice(_stacks[0] * perStack, perStack).CopyTo(destination);
+        if (_stacks.Length == 1)
+            return;
+        for (int s = 1; s < _stacks.Length; s++)
+        {
+            var stack = all.Slice(_stacks[s] * perStack, perStack);
+            for (int i = 0; i < perStack; i++)
+                destination[i] += stack[i];
+        }
+        float inv = 1f / _stacks.Length;
+        for (int i = 0; i < perStack; i++)
+            destination[i] *= inv;
+    }
+}

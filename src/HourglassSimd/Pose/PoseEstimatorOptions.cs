@@ -1,0 +1,43 @@
+namespace HourglassSimd.Pose;
+
+/// <summary>Options of a <see cref="PoseEstimator"/>. Immutable; fixed when the estimator is created.</summary>
+public sealed record PoseEstimatorOptions
+{
+    /// <summary>The defaults: flip test on, last stack, layout from the joint count, pixel / 255, quarter-offset refinement, anti-aliasing on.</summary>
+    public static PoseEstimatorOptions Default { get; } = new();
+
+    /// <summary>
+    /// Also run the horizontally mirrored crop and average its mirrored-back, left/right-swapped heatmaps with the
+    /// unmirrored ones (hourglass-spec §3.1). Doubles the cost. Default on (matches the reference accuracy).
+    /// </summary>
+    public bool FlipTest { get; init; } = true;
+
+    /// <summary>Which stacks' heatmaps to decode (averaged when several). Default: the last.</summary>
+    public StackSelection Stacks { get; init; } = StackSelection.Last;
+
+    /// <summary>
+    /// Joint layout; its joint count must equal the network's. Null (default): <see cref="JointLayout.ForJointCount"/>
+    /// (16 → MPII, 17 → COCO, otherwise generic names without flip pairs). The flip test uses its flip pairs, so a layout
+    /// with left/right joints but no pairs gives a wrong flip average.
+    /// </summary>
+    public JointLayout? Layout { get; init; }
+
+    /// <summary>
+    /// Byte → float input mapping. Default <see cref="InputNormalization.Default"/> (pixel / 255, Lua and princeton-vl
+    /// weights). For a network loaded from a model file, pass <see cref="HourglassModelFile.Normalization"/>.
+    /// </summary>
+    public InputNormalization Normalization { get; init; } = InputNormalization.Default;
+
+    /// <summary>Sub-pixel refinement of heatmap peaks. Default the reference quarter offset.</summary>
+    public PeakRefinement Refinement { get; init; } = PeakRefinement.QuarterOffset;
+
+    /// <summary>Box-filter pre-shrink of large boxes before sampling (see <see cref="CropSampler"/>). Default on.</summary>
+    public bool AntiAliasing { get; init; } = true;
+
+    /// <summary>
+    /// Most crops per <see cref="HourglassNetwork.Run(ReadOnlySpan{float}, Span{float})"/> call (a person with the flip test
+    /// is two crops). Default unlimited: one call per <see cref="PoseEstimator.Estimate(RgbImage, IReadOnlyList{PersonBox})"/>.
+    /// Lower it to bound the input and heatmap buffers when images hold many people.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = int.MaxValue;
+}

@@ -1,0 +1,131 @@
+using HourglassSimd.Pose;
+
+namespace HourglassSimd.Tests.Pose;
+
+/// <summary>The estimator end to end on small random-weight networks (1 or 2 stacks, 16 features, 64×64 input).</summary>
+public sealed class PoseEstimatorTests : IDisposable
+{
+    private static readonly HourglassOptions SingleThread = new() { MaxDegreeOfParallelism = 1 };
+    private readonly HourglassNetwork _net = HourglassNetwork.CreateRandom(new HourglassArchitecture(1, 16, 16, 64, 64), seed: 11, SingleThread);
+    private readonly RgbImage _image = PoseTestImages.Random(160, 120, seed: 21);
+
+    private static readonly PersonBox[] Boxes =
+    [
+        PersonBox.FromRectangle(10, 5, 40, 90),
+        new PersonBox(100, 60, 0.45f),
+        new PersonBox(130, 100, 0.3f, 20f),   // rotated, partly outside the image
+    ];
+
+    public void Dispose() => _net.Dispose();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Returns_one_pose_per_box_with_keypoints_inside_the_box(bool flip)
+    {
+        var estimator = new PoseEstimator(_net, new PoseEstimatorOptions { FlipTest = flip });
+        var poses = estimator.Estimate(_image, Boxes);
+        Assert.Equal(Boxes.Length, poses.Count);
+        for (int p = 0; p < Boxes.Length; p++)
+        {
+            Assert.Equal(Boxes[p], poses[p].Box);
+            Assert.Equal(16, poses[p].Keypoints.Count);
+            Assert.Equal(JointLayout.Mpii16.Names, poses[p].Keypoints.Select(k => k.Name));
+            var transform = estimator.TransformFor(Boxes[p]);
+            foreach (var k in poses[p].Keypoints)
+            {
+                // Inside the crop window, i.e. the (possibly rotated) box: checked in heatmap coordinates.
+                var onMap = transform.ImageToHeatmap(new(k.X, k.Y));
+                Assert.InRange(onMap.X, 0f, 16f);
+                Assert.InRange(onMap.Y, 0f, 16f);
+                Assert.True(float.IsFinite(k.Confidence));
+            }
+            Assert.Equal(poses[p].Keypoints.Average(k => k.Confidence), poses[p].Score, 5);
+        }
+        var straight = poses[1];
+        Assert.All(straight.Keypoints, k => Assert.InRange(k.X, 100 - 45f, 100 + 45f));
+        Assert.All(straight.Keypoints, k => Assert.InRange(k.Y, 60 - 45f, 60 + 45f));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Batching_several_people_gives_the_same_poses_as_one_at_a_time(bool flip)
+    {
+        var options = new PoseEstimatorOptions { FlipTest = flip };
+        var batched = new PoseEstimator(_net, options).Estimate(_image, Boxes);
+        var alone = new PoseEstimator(_net, options);
+        var oneByOne = new PoseEstimator(_net, options with { MaxBatchSize = 1 }).Estimate(_image, Boxes);
+        for (int p = 0; p < Boxes.Length; p++)
+        {
+            var single = alone.Estimate(_image, [Boxes[p]]);
+            Assert.Equal(single[0].Keypoints, batched[p].Keypoints);
+            Assert.Equal(oneByOne[p].Keypoints, batched[p].Keypoints);
+        }
+    }
+
+    [Fact]
+    public void Flip_test_averages_the_mirrored_crop_as_specified()
+    {
+        var box = Boxes[0];
+        var transform = CropTransform.For(box, _net.Architecture);
+        int inSize = _net.Architecture.InputSizePerImage, outSize = _net.Architecture.OutputSizePerImage;
+        var input = new float[2 * inSize];
+        var sampler = new CropSampler();
+        sampler.Sample(_image, transform, InputNormalization.Default, input.AsSpan(0, inSize));
+        sampler.Sample(_image, transform, InputNormalization.Default, input.AsSpan(inSize), mirror: true);
+        var heatmaps = _net.Run(input);
+        var averaged = new float[outSize];
+        FlipTest.Average(heatmaps.AsSpan(0, outSize), heatmaps.AsSpan(outSize), 16, 16, JointLayout.Mpii16.FlipPermutationSpan, averaged);
+        var expected = HeatmapDecoder.Decode(averaged, transform, JointLayout.Mpii16);
+
+        var actual = new PoseEstimator(_net).Estimate(_image, box);
+        Assert.Equal(expected.Keypoints, actual.Keypoints);
+        // And the flip really changes something on a random network (no exact mirror symmetry).
+        var noFlip = new PoseEstimator(_net, new PoseEstimatorOptions { FlipTest = false }).Estimate(_image, box);
+        Assert.NotEqual(noFlip.Keypoints.Select(k => k.Confidence), actual.Keypoints.Select(k => k.Confidence));
+    }
+
+    [Fact]
+    public void Stack_selection_averages_the_chosen_stacks()
+    {
+        using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(2, 16, 16, 64, 64), seed: 5, SingleThread);
+        var box = Boxes[1];
+        var transform = CropTransform.For(box, net.Architecture);
+        var input = new float[net.Architecture.InputSizePerImage];
+        new CropSampler().Sample(_image, transform, InputNormalization.Default, input);
+        var heatmaps = net.Run(input);
+        int perStack = 16 * 16 * 16;
+        var mean = new float[perStack];
+        for (int i = 0; i < perStack; i++)
+            mean[i] = (heatmaps[i] + heatmaps[perStack + i]) * 0.5f;
+
+        var noFlip = new PoseEstimatorOptions { FlipTest = false };
+        var all = new PoseEstimator(net, noFlip with { Stacks = StackSelection.All }).Estimate(_image, box);
+        Assert.Equal(HeatmapDecoder.Decode(mean, transform, JointLayout.Mpii16).Keypoints, all.Keypoints);
+        var last = new PoseEstimator(net, noFlip).Estimate(_image, box);
+        Assert.Equal(HeatmapDecoder.Decode(heatmaps.AsSpan(perStack), transform, JointLayout.Mpii16).Keypoints, last.Keypoints);
+        var first = new PoseEstimator(net, noFlip with { Stacks = StackSelection.Of(0) }).Estimate(_image, box);
+        Assert.Equal(HeatmapDecoder.Decode(heatmaps.AsSpan(0, perStack), transform, JointLayout.Mpii16).Keypoints, first.Keypoints);
+    }
+
+    [Fact]
+    public void Whole_image_fallback_and_empty_box_lists()
+    {
+        var estimator = new PoseEstimator(_net);
+        var pose = estimator.Estimate(_image);
+        Assert.Equal(PersonBox.WholeImage(160, 120), pose.Box);
+        Assert.Empty(estimator.Estimate(_image, []));
+    }
+
+    [Fact]
+    public void Bad_configuration_and_arguments_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => new PoseEstimator(_net, new PoseEstimatorOptions { Layout = JointLayout.Coco17 }));
+        Assert.Throws<ArgumentException>(() => new PoseEstimator(_net, new PoseEstimatorOptions { MaxBatchSize = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PoseEstimator(_net, new PoseEstimatorOptions { Stacks = StackSelection.Of(1) }));
+        var estimator = new PoseEstimator(_net);
+        Assert.Equal("boxes", Assert.Throws<ArgumentException>(() => estimator.Estimate(_image, [default(PersonBox)])).ParamName);
+        Assert.Throws<ArgumentException>(() => estimator.Estimate(new byte[10], 4, 4, 12, Boxes));
+    }
+}
