@@ -115,7 +115,7 @@ internal static unsafe class Vec
         throw new NotSupportedException("Kernels are instantiated only for Vector256<float> and Vector512<float>.");
 }
 
-/// <summary>A compile-time count of output vectors in a micro-kernel tile (the JIT folds <see cref="N"/>).</summary>
+/// <summary>A compile-time count (pixels or vectors) of a micro-kernel tile; the JIT folds <see cref="N"/>.</summary>
 internal interface IVectorCount
 {
     static abstract int N { get; }
@@ -125,3 +125,5 @@ internal readonly struct One : IVectorCount { public static int N => 1; }
 internal readonly struct Two : IVectorCount { public static int N => 2; }
 internal readonly struct Three : IVectorCount { public static int N => 3; }
 internal readonly struct Four : IVectorCount { public static int N => 4; }
+internal readonly struct Five : IVectorCount { public static int N => 5; }
+internal readonly struct Six : IVectorCount { public static int N => 6; }

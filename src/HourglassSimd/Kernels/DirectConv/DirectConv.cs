@@ -10,7 +10,7 @@ namespace HourglassSimd.Kernels;
 /// <remarks>
 /// Work is cut into items of (output-channel group of up to 4 vectors) × (one output row segment), so the
 /// caller can spread items over threads. Each item walks its segment in tiles of 6 pixels × 4 vectors
-/// (24 accumulators: 64 channels with Vector512, 32 with Vector256), then single pixels for the remainder.
+/// (24 accumulators: 64 channels with Vector512, 32 with Vector256), then one narrower tile for the remainder.
 /// Every accumulator sums over all input channels and taps before it is stored once (no partial sums in memory).
 /// </remarks>
 internal static unsafe partial class DirectConv
@@ -106,9 +106,11 @@ internal static unsafe partial class DirectConv
         float* inRow = a.Input + (nint)row * a.Stride * a.InRowStride;
         bool prologue = a.PrologueScale != null;
         int groups = (a.InChannels + 15) / 16;
-        float* scratch = stackalloc float[prologue ? groups * 16 * TilePixels : 1];
+        float* scratch = null;
         if (prologue)
         {
+            float* buffer = stackalloc float[groups * 16 * TilePixels];
+            scratch = buffer;
             // The transformed pixels are read from scratch laid out as [group][pixel][16].
             tile.GroupStride = 16 * TilePixels;
             tile.PixelStep = 16;
@@ -116,21 +118,27 @@ internal static unsafe partial class DirectConv
 
         int x = x0;
         for (; x + TilePixels <= x1; x += TilePixels)
+            RunTile<TV, Six, TB>(a, tile, inRow, x, TilePixels, scratch, o0, o1, o2, o3);
+        switch (x1 - x)
         {
-            float* input = inRow + (nint)x * a.Stride * a.InPack;
-            if (prologue)
-                input = ApplyPrologue<TV>(a, input, TilePixels, scratch);
-            nint px = (nint)x * 16;
-            Tile6<TV, TB>(tile, input, o0 + px, o1 + px, o2 + px, o3 + px);
+            case 5: RunTile<TV, Five, TB>(a, tile, inRow, x, 5, scratch, o0, o1, o2, o3); break;
+            case 4: RunTile<TV, Four, TB>(a, tile, inRow, x, 4, scratch, o0, o1, o2, o3); break;
+            case 3: RunTile<TV, Three, TB>(a, tile, inRow, x, 3, scratch, o0, o1, o2, o3); break;
+            case 2: RunTile<TV, Two, TB>(a, tile, inRow, x, 2, scratch, o0, o1, o2, o3); break;
+            case 1: RunTile<TV, One, TB>(a, tile, inRow, x, 1, scratch, o0, o1, o2, o3); break;
         }
-        for (; x < x1; x++)
-        {
-            float* input = inRow + (nint)x * a.Stride * a.InPack;
-            if (prologue)
-                input = ApplyPrologue<TV>(a, input, 1, scratch);
-            nint px = (nint)x * 16;
-            Tile1<TV, TB>(tile, input, o0 + px, o1 + px, o2 + px, o3 + px);
-        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile<TV, TP, TB>(in ConvArgs a, in TileArgs tile, float* inRow, int x, int pixels, float* scratch,
+        float* o0, float* o1, float* o2, float* o3)
+        where TV : struct where TP : struct, IVectorCount where TB : struct, IVectorCount
+    {
+        float* input = inRow + (nint)x * a.Stride * a.InPack;
+        if (scratch != null)
+            input = ApplyPrologue<TV>(a, input, pixels, scratch);
+        nint px = (nint)x * 16;
+        Tile<TV, TP, TB>(tile, input, o0 + px, o1 + px, o2 + px, o3 + px);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,7 +9,7 @@ internal sealed record ConvParameters(float[] Weights, float[] Bias, int OutChan
 }
 
 /// <summary>
-/// A convolution prepared for <see cref="DirectConv"/>: weights packed once as <c>[i][ky][kx][o]</c> with o padded
+/// A convolution prepared for <see cref="DirectConv"/>: weights packed once as <c>[ky][kx][i][o]</c> with o padded
 /// to a multiple of 16, bias and prologue padded likewise, 64-byte aligned.
 /// </summary>
 internal sealed unsafe class PackedConv
@@ -30,7 +30,7 @@ internal sealed unsafe class PackedConv
         for (int o = 0; o < conv.OutChannels; o++)
         for (int i = 0; i < conv.InChannels; i++)
         for (int t = 0; t < k * k; t++)
-            packed[(i * k * k + t) * OutChannelsPadded + o] = conv.Weights[(o * conv.InChannels + i) * k * k + t];
+            packed[(t * conv.InChannels + i) * OutChannelsPadded + o] = conv.Weights[(o * conv.InChannels + i) * k * k + t];
         _bias = Padded(conv.Bias, OutChannelsPadded);
         if (prologue is { } p)
         {
