@@ -116,8 +116,9 @@ public sealed unsafe class HourglassNetwork : IDisposable
                 {
                     context.Image = input + (nint)n * inSize;
                     context.Heatmaps = output + (nint)n * outSize;
-                    foreach (var layer in _plan.Layers)
-                        layer.Run(context);
+                    var layers = _plan.Layers;
+                    for (int i = 0; i < layers.Count; i++) // an index loop: no enumerator allocation
+                        layers[i].Run(context);
                 }
                 context.Image = null;
                 context.Heatmaps = null;

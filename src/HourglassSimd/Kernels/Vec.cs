@@ -11,6 +11,7 @@ namespace HourglassSimd.Kernels;
 internal static unsafe class Vec
 {
     /// <summary>Floats per vector: 8 or 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Count<TV>() where TV : struct
     {
         if (typeof(TV) == typeof(Vector512<float>)) return Vector512<float>.Count;

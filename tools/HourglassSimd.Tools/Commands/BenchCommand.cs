@@ -18,6 +18,7 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = new Option<int>("--runs") { Description = "Timed forward passes (after 3 warm-up passes).", DefaultValueFactory = _ => 20 };
         var isa = new Option<KernelIsa>("--isa") { Description = "Kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
+        var convolution = new Option<ConvolutionMode>("--convolution") { Description = "Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         var profile = new Option<bool>("--profile") { Description = "Also print time and GFLOPS per kind of layer (one image)." };
         var command = new Command("bench", """
@@ -26,20 +27,20 @@ internal static class BenchCommand
             Example: hourglass bench --stacks 8 --threads 2 --runs 10 --json bench.json
             """)
         {
-            stacks, features, joints, size, batch, threads, runs, isa, json, profile,
+            stacks, features, joints, size, batch, threads, runs, isa, convolution, json, profile,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), result.GetValue(size), result.GetValue(batch),
-            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(json), result.GetValue(profile))));
+            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetValue(json), result.GetValue(profile))));
         return command;
     }
 
-    private static int Execute(int stacks, int features, int joints, int size, int batch, int threads, int runs, KernelIsa isa, FileInfo? json, bool profile)
+    private static int Execute(int stacks, int features, int joints, int size, int batch, int threads, int runs, KernelIsa isa, ConvolutionMode convolution, FileInfo? json, bool profile)
     {
         if (batch < 1) throw new ArgumentException("--batch must be at least 1.");
         if (runs < 1) throw new ArgumentException("--runs must be at least 1.");
         var arch = new HourglassArchitecture(stacks, features, joints, size, size);
-        using var net = HourglassNetwork.CreateRandom(arch, seed: 1, new HourglassOptions { Isa = isa, MaxDegreeOfParallelism = threads });
+        using var net = HourglassNetwork.CreateRandom(arch, seed: 1, new HourglassOptions { Isa = isa, MaxDegreeOfParallelism = threads, Convolution = convolution });
         var random = new Random(2);
         var input = new float[batch * arch.InputSizePerImage];
         for (int i = 0; i < input.Length; i++)
@@ -47,7 +48,7 @@ internal static class BenchCommand
         var output = new float[net.OutputLength(batch)];
 
         Console.WriteLine($"network: {arch}, {net.ParameterCount:N0} parameters, {net.MacCountPerImage / 1e9:F3} G MACs per image");
-        Console.WriteLine($"engine:  HourglassSimd {net.Isa}, {net.ThreadCount} thread(s), batch {batch}, activations {net.ActivationBytes / 1048576.0:F1} MiB per run");
+        Console.WriteLine($"engine:  HourglassSimd {net.Isa} {convolution}, {net.ThreadCount} thread(s), batch {batch}, activations {net.ActivationBytes / 1048576.0:F1} MiB per run");
         for (int i = 0; i < 3; i++)
             net.Run(input, output);
         var times = new double[runs];
@@ -76,7 +77,7 @@ internal static class BenchCommand
         {
             var record = new
             {
-                engine = "HourglassSimd", isa = net.Isa.ToString(), stacks, features, joints, input = size, batch, threads = net.ThreadCount,
+                engine = "HourglassSimd", isa = net.Isa.ToString(), convolution = convolution.ToString(), stacks, features, joints, input = size, batch, threads = net.ThreadCount,
                 runs, median_ms = median, min_ms = times[0], gflops, peak_gflops = peak,
             };
             File.WriteAllText(json.FullName, JsonSerializer.Serialize(new[] { record }, new JsonSerializerOptions { WriteIndented = true }));

@@ -36,12 +36,15 @@ internal static unsafe partial class DirectConv
     /// <summary>Computes work item <paramref name="item"/> of <see cref="ItemCount{TV}"/>.</summary>
     public static void RunItem<TV>(in ConvArgs a, int item) where TV : struct
     {
+        // Output-channel groups vary fastest: consecutive items share their input pixels (kept in L2) and
+        // cycle through all groups' weights (a layer's weights fit L2 too), instead of streaming the whole input
+        // from L3 once per group.
+        int groups = ChannelGroups<TV>(a);
+        int spatial = item / groups;
+        int group = item - spatial * groups;
         int segments = Segments(a.OutWidth);
-        int perGroup = a.OutHeight * segments;
-        int group = item / perGroup;
-        int rest = item - group * perGroup;
-        int row = rest / segments;
-        int segment = rest - row * segments;
+        int row = spatial / segments;
+        int segment = spatial - row * segments;
         int segmentLength = SegmentLength(a.OutWidth);
         int x0 = segment * segmentLength;
         int x1 = Math.Min(a.OutWidth, x0 + segmentLength);
