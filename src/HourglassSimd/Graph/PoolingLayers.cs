@@ -20,8 +20,8 @@ internal sealed unsafe class MaxPoolLayer(Value input, Value output, KernelIsa i
         float* src = context.Pointer(input), dst = context.Pointer(output);
         switch (isa)
         {
-            case KernelIsa.Vector512: MaxPool2x2.RunItem<Vector512<float>>(src, dst, output.Height, output.Width, item); break;
-            case KernelIsa.Vector256: MaxPool2x2.RunItem<Vector256<float>>(src, dst, output.Height, output.Width, item); break;
+            case KernelIsa.Vector512: MaxPool2x2.RunItem<Vector512<float>>(src, input.Layout.GroupStride, dst, output.Layout.GroupStride, output.Height, output.Width, item); break;
+            case KernelIsa.Vector256: MaxPool2x2.RunItem<Vector256<float>>(src, input.Layout.GroupStride, dst, output.Layout.GroupStride, output.Height, output.Width, item); break;
             default:
                 ReferenceKernels.MaxPool2x2(new ReadOnlySpan<float>(src, (int)input.Layout.Size), input.Channels, input.Height, input.Width,
                     new Span<float>(dst, (int)output.Layout.Size), item, item + 1);
@@ -47,8 +47,8 @@ internal sealed unsafe class UpsampleAddLayer(Value low, Value target, Value out
         float* src = context.Pointer(low), dst = context.Pointer(output);
         switch (isa)
         {
-            case KernelIsa.Vector512: UpsampleNearest2xAdd.RunItem<Vector512<float>>(src, dst, low.Height, low.Width, item); break;
-            case KernelIsa.Vector256: UpsampleNearest2xAdd.RunItem<Vector256<float>>(src, dst, low.Height, low.Width, item); break;
+            case KernelIsa.Vector512: UpsampleNearest2xAdd.RunItem<Vector512<float>>(src, low.Layout.GroupStride, dst, output.Layout.GroupStride, low.Height, low.Width, item); break;
+            case KernelIsa.Vector256: UpsampleNearest2xAdd.RunItem<Vector256<float>>(src, low.Layout.GroupStride, dst, output.Layout.GroupStride, low.Height, low.Width, item); break;
             default:
                 ReferenceKernels.UpsampleNearest2x(new ReadOnlySpan<float>(src, (int)low.Layout.Size), low.Channels, low.Height, low.Width,
                     new Span<float>(dst, (int)output.Layout.Size), accumulate: true, item, item + 1);

@@ -28,9 +28,9 @@ public sealed unsafe class PoolingKernelTests
         {
             inLayout.PackFrom(image, pin);
             if (wide)
-                MaxPool2x2.Run<Vector512<float>>(pin, pout, inLayout.Groups, oh, ow);
+                MaxPool2x2.Run<Vector512<float>>(pin, inLayout.GroupStride, pout, outLayout.GroupStride, inLayout.Groups, oh, ow);
             else
-                MaxPool2x2.Run<Vector256<float>>(pin, pout, inLayout.Groups, oh, ow);
+                MaxPool2x2.Run<Vector256<float>>(pin, inLayout.GroupStride, pout, outLayout.GroupStride, inLayout.Groups, oh, ow);
             outLayout.UnpackTo(pout, actual);
         }
         // A maximum is exact: no rounding is involved.
@@ -57,9 +57,9 @@ public sealed unsafe class PoolingKernelTests
             lowLayout.PackFrom(low, pl);
             highLayout.PackFrom(target, ph);
             if (wide)
-                UpsampleNearest2xAdd.Run<Vector512<float>>(pl, ph, lowLayout.Groups, lh, lw);
+                UpsampleNearest2xAdd.Run<Vector512<float>>(pl, lowLayout.GroupStride, ph, highLayout.GroupStride, lowLayout.Groups, lh, lw);
             else
-                UpsampleNearest2xAdd.Run<Vector256<float>>(pl, ph, lowLayout.Groups, lh, lw);
+                UpsampleNearest2xAdd.Run<Vector256<float>>(pl, lowLayout.GroupStride, ph, highLayout.GroupStride, lowLayout.Groups, lh, lw);
             highLayout.UnpackTo(ph, actual);
         }
         // One float addition per element, in the same order as the reference: bit-exact.

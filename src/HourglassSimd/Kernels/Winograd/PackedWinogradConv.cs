@@ -42,8 +42,8 @@ internal sealed unsafe class PackedWinogradConv
     /// <summary>Floats of scratch one image needs: V then M.</summary>
     public nint ScratchFloats(int height, int width)
     {
-        nint tiles = (nint)(height / 4) * (width / 4);
-        return Winograd43.Positions * tiles * 16 * (InGroups + OutChannelsPadded / 16);
+        nint tileGroupStride = TileGroupStride((height / 4) * (width / 4));
+        return Winograd43.Positions * tileGroupStride * (InGroups + OutChannelsPadded / 16);
     }
 
     /// <summary>Pointers and sizes of one image's run.</summary>
@@ -79,7 +79,7 @@ internal sealed unsafe class PackedWinogradConv
             TilesY = tilesY,
             TilesX = tilesX,
             V = scratch,
-            M = scratch + Winograd43.Positions * (nint)tilesY * tilesX * 16 * InGroups,
+            M = scratch + Winograd43.Positions * TileGroupStride(tilesY * tilesX) * InGroups,
         };
     }
 
@@ -98,7 +98,8 @@ internal sealed unsafe class PackedWinogradConv
         switch (phase)
         {
             case 0:
-                Winograd43.InputTransformItem<TV>(b.Input, b.InGroupStride, b.InRowStride, b.TilesY, b.TilesX, b.V, InPositionStride(b), item);
+                Winograd43.InputTransformItem<TV>(b.Input, b.InGroupStride, b.InRowStride, b.TilesY, b.TilesX, b.V, InPositionStride(b),
+                    TileGroupStride(b.Tiles), item);
                 break;
             case 1:
                 var first = ProductArgs(b, 0);
@@ -107,7 +108,7 @@ internal sealed unsafe class PackedWinogradConv
                 DirectConv.RunItem<TV>(ProductArgs(b, position), item - position * perPosition);
                 break;
             default:
-                Winograd43.OutputTransformItem<TV>(b.M, OutPositionStride(b), b.TilesY, b.TilesX, _bias.Pointer, b.Output,
+                Winograd43.OutputTransformItem<TV>(b.M, OutPositionStride(b), TileGroupStride(b.Tiles), b.TilesY, b.TilesX, _bias.Pointer, b.Output,
                     b.OutGroupStride, b.OutRowStride, Relu, item);
                 break;
         }
@@ -121,9 +122,12 @@ internal sealed unsafe class PackedWinogradConv
                 RunItem<TV>(b, phase, i);
     }
 
-    private nint InPositionStride(in Binding b) => (nint)b.Tiles * 16 * InGroups;
+    /// <summary>V and M hold [ξν][group][tile][16] with the groups skewed by one cache line, as activations are.</summary>
+    private static nint TileGroupStride(int tiles) => (nint)tiles * 16 + ActivationLayout.GroupSkew;
 
-    private nint OutPositionStride(in Binding b) => (nint)b.Tiles * OutChannelsPadded;
+    private nint InPositionStride(in Binding b) => TileGroupStride(b.Tiles) * InGroups;
+
+    private nint OutPositionStride(in Binding b) => TileGroupStride(b.Tiles) * (OutChannelsPadded / 16);
 
     /// <summary>M[ξν] = V[ξν] · U[ξν] as a 1x1 convolution over the tiles (each tile one "pixel").</summary>
     private ConvArgs ProductArgs(in Binding b, int position) => new()
@@ -131,10 +135,10 @@ internal sealed unsafe class PackedWinogradConv
         Input = b.V + position * InPositionStride(b),
         InChannels = Conv.InChannels,
         InPack = 16,
-        InGroupStride = (nint)b.Tiles * 16,
+        InGroupStride = TileGroupStride(b.Tiles),
         InRowStride = 0,
         Output = b.M + position * OutPositionStride(b),
-        OutGroupStride = (nint)b.Tiles * 16,
+        OutGroupStride = TileGroupStride(b.Tiles),
         OutRowStride = 0,
         OutHeight = 1,
         OutWidth = b.Tiles,

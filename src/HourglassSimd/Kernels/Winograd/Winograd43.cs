@@ -68,21 +68,20 @@ internal static unsafe class Winograd43
     /// <summary>
     /// Phase 1, item = (input channel group, tile row): V[ξν] for every tile of the row. <paramref name="input"/>
     /// points at the padded origin of a 16c tensor with a halo of at least 1 (row −1, column −1).
-    /// V is laid out [ξν][group][tile][16], ξν stride <paramref name="positionStride"/>.
+    /// V is laid out [ξν][group][tile][16], ξν stride <paramref name="positionStride"/>, group stride <paramref name="tileGroupStride"/>.
     /// </summary>
     public static void InputTransformItem<TV>(float* input, nint groupStride, nint rowStride, int tilesY, int tilesX,
-        float* v, nint positionStride, int item) where TV : unmanaged
+        float* v, nint positionStride, nint tileGroupStride, int item) where TV : unmanaged
     {
         int count = Vec.Count<TV>();
         int group = item / tilesY;
         int ty = item - group * tilesY;
-        int tiles = tilesY * tilesX;
         TV four = Splat<TV>(4f), five = Splat<TV>(5f), two = Splat<TV>(2f);
         Span<TV> t = stackalloc TV[36];
         for (int tx = 0; tx < tilesX; tx++)
         {
             float* origin = input + group * groupStride + 4 * ty * rowStride + (nint)4 * tx * 16;
-            float* destination = v + ((nint)group * tiles + ty * tilesX + tx) * 16;
+            float* destination = v + group * tileGroupStride + (nint)(ty * tilesX + tx) * 16;
             for (int lane = 0; lane < 16; lane += count)
             {
                 // Columns: t[i][j] = (Bᵀ d)[i][j].
@@ -133,20 +132,19 @@ internal static unsafe class Winograd43
     /// <summary>
     /// Phase 3, item = (output channel group, tile row): Y = Aᵀ M A for every tile of the row, plus bias, then ReLU
     /// if asked, stored into a 16c output (<paramref name="output"/> at its interior origin).
-    /// M is laid out [ξν][group][tile][16], ξν stride <paramref name="positionStride"/>.
+    /// M is laid out [ξν][group][tile][16], ξν stride <paramref name="positionStride"/>, group stride <paramref name="tileGroupStride"/>.
     /// </summary>
-    public static void OutputTransformItem<TV>(float* m, nint positionStride, int tilesY, int tilesX, float* bias,
+    public static void OutputTransformItem<TV>(float* m, nint positionStride, nint tileGroupStride, int tilesY, int tilesX, float* bias,
         float* output, nint outGroupStride, nint outRowStride, bool relu, int item) where TV : unmanaged
     {
         int count = Vec.Count<TV>();
         int group = item / tilesY;
         int ty = item - group * tilesY;
-        int tiles = tilesY * tilesX;
         TV two = Splat<TV>(2f), four = Splat<TV>(4f), eight = Splat<TV>(8f);
         Span<TV> s = stackalloc TV[24];
         for (int tx = 0; tx < tilesX; tx++)
         {
-            float* source = m + ((nint)group * tiles + ty * tilesX + tx) * 16;
+            float* source = m + group * tileGroupStride + (nint)(ty * tilesX + tx) * 16;
             float* origin = output + group * outGroupStride + 4 * ty * outRowStride + (nint)4 * tx * 16;
             for (int lane = 0; lane < 16; lane += count)
             {
