@@ -4,5 +4,10 @@ using HourglassSimd.Tools.Commands;
 var root = new RootCommand("hourglass: Stacked Hourglass inference on the CPU (HourglassSimd).")
 {
     BenchCommand.Create(),
+    InferCommand.Create(),
+    EvalCommand.Create(),
+    ConvertWeightsCommand.Create(),
+    RunCommand.Create(),
+    ExportOnnxCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -2,12 +2,18 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using HourglassSimd.Diagnostics;
+using HourglassSimd.Tools.Comparison;
 
 namespace HourglassSimd.Tools.Commands;
 
-/// <summary><c>hourglass bench</c>: median and min latency of one forward pass, GFLOPS and the share of measured peak.</summary>
+/// <summary>
+/// <c>hourglass bench</c>: median and min latency of one forward pass for HourglassSimd and, with <c>--compare</c>,
+/// ONNX Runtime and TorchSharp on the same weights, input and thread count; GFLOPS, share of measured peak, ratios.
+/// </summary>
 internal static class BenchCommand
 {
+    private const int WarmupRuns = 3;
+
     public static Command Create()
     {
         var stacks = new Option<int>("--stacks") { Description = "Number of stacks.", DefaultValueFactory = _ => 2 };
@@ -15,75 +21,140 @@ internal static class BenchCommand
         var joints = new Option<int>("--joints") { Description = "Heatmaps per stack.", DefaultValueFactory = _ => 16 };
         var size = new Option<int>("--size") { Description = "Input height and width (multiple of 64).", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var runs = new Option<int>("--runs") { Description = "Timed forward passes (after 3 warm-up passes).", DefaultValueFactory = _ => 20 };
-        var isa = new Option<KernelIsa>("--isa") { Description = "Kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
-        var convolution = new Option<ConvolutionMode>("--convolution") { Description = "Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
+        var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes).", DefaultValueFactory = _ => 20 };
+        var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
+        var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
+        var model = new Option<FileInfo?>("--model") { Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only)." };
+        var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-        var profile = new Option<bool>("--profile") { Description = "Also print time and GFLOPS per kind of layer (one image)." };
+        var profile = new Option<bool>("--profile") { Description = "Also print HourglassSimd's time and GFLOPS per kind of layer (one image)." };
         var command = new Command("bench", """
-            Times forward passes of a network with seeded random weights and prints median and min milliseconds,
-            GFLOPS (2 × MACs / time) and the fraction of this machine's measured peak FMA throughput.
-            Example: hourglass bench --stacks 8 --threads 2 --runs 10 --json bench.json
+            Times forward passes and prints, per engine, median and min milliseconds, GFLOPS (2 × MACs / time), the share
+            of this machine's measured peak FMA throughput, and each other engine's median over HourglassSimd's.
+            Without --model the network has seeded random weights; every engine gets the same weights and input.
+            Example: hourglass bench --stacks 8 --threads 2 --runs 10 --compare onnxruntime,torchsharp --json bench.json
             """)
         {
-            stacks, features, joints, size, batch, threads, runs, isa, convolution, json, profile,
+            stacks, features, joints, size, batch, threads, runs, isa, convolution, model, compare, json, profile,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(
+        command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), result.GetValue(size), result.GetValue(batch),
-            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetValue(json), result.GetValue(profile))));
+            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetValue(model),
+            result.GetValue(compare), result.GetValue(json), result.GetValue(profile)))));
         return command;
     }
 
-    private static int Execute(int stacks, int features, int joints, int size, int batch, int threads, int runs, KernelIsa isa, ConvolutionMode convolution, FileInfo? json, bool profile)
+    private sealed record Settings(int Stacks, int Features, int Joints, int Size, int Batch, int Threads, int Runs, KernelIsa Isa,
+        ConvolutionMode Convolution, FileInfo? Model, string? Compare, FileInfo? Json, bool Profile);
+
+    private sealed record Result(string Engine, string Description, double MedianMs, double MinMs, double Gflops);
+
+    private static int Execute(Settings s)
     {
-        if (batch < 1) throw new ArgumentException("--batch must be at least 1.");
-        if (runs < 1) throw new ArgumentException("--runs must be at least 1.");
-        var arch = new HourglassArchitecture(stacks, features, joints, size, size);
-        using var net = HourglassNetwork.CreateRandom(arch, seed: 1, new HourglassOptions { Isa = isa, MaxDegreeOfParallelism = threads, Convolution = convolution });
+        if (s.Batch < 1) throw new ArgumentException("--batch must be at least 1.");
+        if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
+        if (s.Threads < 1) throw new ArgumentException("--threads must be at least 1.");
+        string[] others = (s.Compare ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string engine in others)
+            if (!ForwardRunners.Engines.Contains(engine, StringComparer.OrdinalIgnoreCase) || engine.Equals(ForwardRunners.HourglassSimd, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--compare: unknown engine '{engine}'; use onnxruntime and/or torchsharp.");
+
+        HourglassArchitecture arch;
+        HourglassWeights weights;
+        if (s.Model is not null)
+        {
+            if (others.Length > 0)
+                throw new ArgumentException("--compare runs on seeded random weights in their trained form; leave out --model.");
+            var file = HourglassModelFile.Load(s.Model.FullName);
+            (arch, weights) = (file.Architecture, file.Weights);
+        }
+        else
+        {
+            arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, s.Size, s.Size);
+            weights = HourglassWeights.CreateRandom(arch, seed: 1);
+        }
         var random = new Random(2);
-        var input = new float[batch * arch.InputSizePerImage];
+        var input = new float[s.Batch * arch.InputSizePerImage];
         for (int i = 0; i < input.Length; i++)
             input[i] = random.NextSingle();
-        var output = new float[net.OutputLength(batch)];
 
-        Console.WriteLine($"network: {arch}, {net.ParameterCount:N0} parameters, {net.MacCountPerImage / 1e9:F3} G MACs per image");
-        Console.WriteLine($"engine:  HourglassSimd {net.Isa} {convolution}, {net.ThreadCount} thread(s), batch {batch}, activations {net.ActivationBytes / 1048576.0:F1} MiB per run");
-        for (int i = 0; i < 3; i++)
-            net.Run(input, output);
+        var setup = new ForwardSetup(arch, weights, input, s.Threads, s.Isa) { Convolution = s.Convolution };
+        var engines = new[] { ForwardRunners.HourglassSimd }.Concat(others).ToArray();
+        var runners = ForwardRunners.Create(setup, engines);
+        try
+        {
+            var ours = (HourglassSimdRunner)runners[0];
+            long macs = ours.Network.MacCountPerImage * s.Batch;
+            Console.WriteLine($"network: {arch}, {ours.Network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");
+            if (runners.Count > 1)
+            {
+                var differences = ForwardRunners.CheckAgreement(runners);
+                for (int i = 1; i < runners.Count; i++)
+                    Console.WriteLine($"agreement: {runners[i].Name} vs HourglassSimd, max |diff| / max |output| = {differences[i]:E2}");
+            }
+
+            var results = new List<Result>();
+            foreach (var runner in runners)
+            {
+                // One engine at a time: ONNX Runtime's threads spin after its runs and would slow whoever runs next.
+                results.Add(Time(runner, s.Runs, macs));
+                Thread.Sleep(200);
+            }
+            double? peak = ours.Network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(ours.Network.Isa, s.Threads);
+            long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+
+            Console.WriteLine();
+            foreach (var r in results)
+                Console.WriteLine($"{r.Engine}: {r.Description}");
+            Console.WriteLine();
+            Console.WriteLine($"{"engine",-14} {"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7} {"ratio",7}");
+            foreach (var r in results)
+            {
+                string share = peak is { } p ? $"{100 * r.Gflops / p,6:F1}%" : "      -";
+                Console.WriteLine($"{r.Engine,-14} {s.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
+            }
+            if (peak is { } measured)
+                Console.WriteLine($"measured peak ({ours.Network.Isa} FMA loop, {s.Threads} thread(s)): {measured:F1} GFLOPS; ratio = engine median / HourglassSimd median");
+            Console.WriteLine($"HourglassSimd activations: {ours.Network.ActivationBytes / 1048576.0:F1} MiB per concurrent run; process peak working set {peakWorkingSet / 1048576.0:F0} MiB");
+
+            if (s.Profile)
+                PrintProfile(ours.Network, input.AsSpan(0, arch.InputSizePerImage), s.Runs);
+
+            if (s.Json is not null)
+            {
+                var records = results.Select(r => new
+                {
+                    engine = r.Engine, description = r.Description, stacks = arch.Stacks, features = arch.Features, joints = arch.Joints,
+                    input = arch.InputHeight, batch = s.Batch, threads = s.Threads, runs = s.Runs, median_ms = r.MedianMs, min_ms = r.MinMs,
+                    gflops = r.Gflops, peak_gflops = peak, ratio_to_hourglasssimd = r.MedianMs / results[0].MedianMs,
+                });
+                File.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine($"wrote {s.Json.FullName}");
+            }
+        }
+        finally
+        {
+            foreach (var runner in runners)
+                runner.Dispose();
+        }
+        return 0;
+    }
+
+    private static Result Time(IForwardRunner runner, int runs, long macs)
+    {
+        for (int i = 0; i < WarmupRuns; i++)
+            runner.Run();
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            net.Run(input, output);
+            runner.Run();
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(times);
         double median = runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-        double gflops = 2.0 * net.MacCountPerImage * batch / (median / 1000) / 1e9;
-        double? peak = net.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(net.Isa, net.ThreadCount);
-
-        Console.WriteLine();
-        Console.WriteLine($"{"engine",-14} {"isa",-10} {"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7}");
-        string share = peak is { } p ? $"{100 * gflops / p,6:F1}%" : "      -";
-        Console.WriteLine($"{"HourglassSimd",-14} {net.Isa,-10} {stacks,6} {batch,5} {net.ThreadCount,7} {median,10:F2} {times[0],9:F2} {gflops,8:F1} {share}");
-        if (peak is { } measured)
-            Console.WriteLine($"measured peak ({net.Isa} FMA loop, {net.ThreadCount} thread(s)): {measured:F1} GFLOPS");
-
-        if (profile)
-            PrintProfile(net, input.AsSpan(0, arch.InputSizePerImage), runs);
-
-        if (json is not null)
-        {
-            var record = new
-            {
-                engine = "HourglassSimd", isa = net.Isa.ToString(), convolution = convolution.ToString(), stacks, features, joints, input = size, batch, threads = net.ThreadCount,
-                runs, median_ms = median, min_ms = times[0], gflops, peak_gflops = peak,
-            };
-            File.WriteAllText(json.FullName, JsonSerializer.Serialize(new[] { record }, new JsonSerializerOptions { WriteIndented = true }));
-            Console.WriteLine($"wrote {json.FullName}");
-        }
-        return 0;
+        return new Result(runner.Name, runner.Description, median, times[0], 2.0 * macs / (median / 1000) / 1e9);
     }
 
     /// <summary>Per kind of layer (same description): count, total median ms, share of the pass and GFLOPS.</summary>

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using HourglassSimd.Tools.Checkpoints;
+
+namespace HourglassSimd.Tools.Commands;
+
+/// <summary>
+/// <c>hourglass convert-weights</c>: reads a training checkpoint (TorchSharp <c>Module.save</c>, PyTorch <c>torch.save</c>
+/// zip or safetensors), checks it against the architecture it implies and writes an <c>.hgw</c> model file.
+/// </summary>
+internal static class ConvertWeightsCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint to convert: TorchSharp Module.save (.dat), PyTorch torch.save (.pt/.pth) or .safetensors.", Required = true };
+        var output = new Option<string>("--out") { Description = "Model file to write (.hgw).", Required = true };
+        var stacks = new Option<int?>("--stacks") { Description = "Expected number of stacks (checked against the checkpoint)." };
+        var features = new Option<int?>("--features") { Description = "Expected feature width (checked against the checkpoint)." };
+        var joints = new Option<int?>("--joints") { Description = "Expected heatmaps per stack (checked against the checkpoint)." };
+        var inputSize = new Option<int>("--input-size") { Description = "Input height and width in pixels, a multiple of 64 (not stored in checkpoints).", DefaultValueFactory = _ => 256 };
+        var normalization = new Option<string?>("--normalization") { Description = "Input normalization of the weights: pv (pixel/255, the default) or bp (pixel/255 minus the bearpaw mean)." };
+        var mean = new Option<string?>("--mean") { Description = "Custom per-channel mean on the 0..1 scale, 'r,g,b' (instead of --normalization)." };
+        var std = new Option<string?>("--std") { Description = "Custom per-channel std on the 0..1 scale, 'r,g,b' (instead of --normalization)." };
+        var command = new Command("convert-weights", """
+            Converts a training checkpoint into an .hgw model file. Stacks, features and joints are inferred from the
+            tensors; key prefixes such as 'module.' are stripped; num_batches_tracked and princeton-vl's unused identity
+            shortcuts are ignored; every other tensor must match the architecture (missing, unexpected, mis-shaped and
+            NaN/Inf tensors are listed). Formats and conversion rules: docs/checkpoint-formats.md.
+            Example: hourglass convert-weights --checkpoint posenet-epoch-100.dat --out posenet.hgw
+            """)
+        {
+            checkpoint, output, stacks, features, joints, inputSize, normalization, mean, std,
+        };
+        command.SetAction(result => CliErrors.Run(() => Execute(
+            result.GetValue(checkpoint)!, result.GetValue(output)!,
+            new ConversionOptions
+            {
+                Stacks = result.GetValue(stacks),
+                Features = result.GetValue(features),
+                Joints = result.GetValue(joints),
+                InputSize = result.GetValue(inputSize),
+                Normalization = ParseNormalization(result.GetValue(normalization), result.GetValue(mean), result.GetValue(std)),
+            })));
+        return command;
+    }
+
+    private static int Execute(string checkpointPath, string outputPath, ConversionOptions options)
+    {
+        if (Path.GetFullPath(checkpointPath) == Path.GetFullPath(outputPath))
+            throw new ArgumentException("--out must differ from --checkpoint.");
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"the output folder '{folder}' does not exist.");
+
+        var clock = Stopwatch.StartNew();
+        var checkpoint = CheckpointReader.Read(checkpointPath);
+        var readTime = clock.Elapsed;
+        var converted = CheckpointConverter.Convert(checkpoint, options with { Source = Path.GetFileName(checkpointPath) });
+        var convertTime = clock.Elapsed - readTime;
+
+        // Write next to the destination and rename, so a failed write never leaves a partial model file behind.
+        string temporary = outputPath + ".tmp";
+        try
+        {
+            converted.Model.Save(temporary);
+            File.Move(temporary, outputPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        var total = clock.Elapsed;
+
+        var arch = converted.Model.Architecture;
+        Console.WriteLine($"checkpoint     {checkpointPath}: {checkpoint.FormatName}, {checkpoint.Tensors.Count} tensors, {Size(new FileInfo(checkpointPath).Length)}");
+        foreach (string note in checkpoint.Notes)
+            Console.WriteLine($"               {note}");
+        var converted32 = checkpoint.Tensors.Where(t => t.Data is not null && t.ElementType != TensorElementType.Float32)
+            .GroupBy(t => t.ElementType).Select(g => $"{g.Count()} {g.Key.TorchName()}").ToList();
+        if (converted32.Count > 0)
+            Console.WriteLine($"               converted to float32: {string.Join(", ", converted32)} tensor(s)");
+        Console.WriteLine($"key prefix     {(converted.Prefix.Length == 0 ? "none" : $"'{converted.Prefix}' stripped")}");
+        Console.WriteLine($"architecture   {arch}");
+        Console.WriteLine($"parameters     {arch.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} (convolution weights and biases, batch-norm gamma and beta)");
+        if (converted.Ignored.Count == 0)
+            Console.WriteLine("ignored        nothing");
+        foreach (var (group, index) in converted.Ignored.GroupBy(i => i.Reason).Select((g, i) => (g, i)))
+            Console.WriteLine($"{(index == 0 ? "ignored" : ""),-15}{group.Count()} {Describe(group.Key, group.Count())}");
+        Console.WriteLine($"normalization  {NormalizationName(converted.Model.Normalization)}: {converted.Model.Normalization}");
+        Console.WriteLine($"wrote          {outputPath}: {Size(new FileInfo(outputPath).Length)}");
+        Console.WriteLine($"time           {total.TotalSeconds:F2} s (read {readTime.TotalSeconds:F2} s, validate and fold {convertTime.TotalSeconds:F2} s, write {(total - readTime - convertTime).TotalSeconds:F2} s)");
+        return 0;
+    }
+
+    private static string Describe(IgnoredTensorReason reason, int count) => reason switch
+    {
+        IgnoredTensorReason.BatchNormStepCounter => "num_batches_tracked (batch-norm step counters, unused at inference)",
+        IgnoredTensorReason.UnusedIdentityShortcut =>
+            $"skip_layer.conv.* of residuals with in = out (princeton-vl's unused identity shortcuts, hourglass-spec §1.7; {count / 2} residual(s))",
+        _ => reason.ToString(),
+    };
+
+    private static string NormalizationName(InputNormalization normalization) =>
+        normalization == InputNormalization.Default ? "pv" : normalization == InputNormalization.MeanSubtracted ? "bp" : "custom";
+
+    private static string Size(long bytes) => bytes >= 1 << 20
+        ? $"{bytes / 1048576.0:F1} MiB ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)"
+        : $"{bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes";
+
+    /// <summary>pv (default), bp, or a custom --mean/--std (each 'r,g,b'; a missing one defaults to 0 or 1).</summary>
+    internal static InputNormalization ParseNormalization(string? preset, string? mean, string? std)
+    {
+        if (preset is not null && (mean is not null || std is not null))
+            throw new ArgumentException("give either --normalization or --mean/--std, not both.");
+        if (mean is not null || std is not null)
+            return new InputNormalization(ParseTriple("--mean", mean) ?? [0, 0, 0], ParseTriple("--std", std) ?? [1, 1, 1]);
+        return preset?.ToLowerInvariant() switch
+        {
+            null or "pv" => InputNormalization.Default,
+            "bp" => InputNormalization.MeanSubtracted,
+            _ => throw new ArgumentException($"--normalization '{preset}' is not one of pv, bp."),
+        };
+    }
+
+    private static float[]? ParseTriple(string option, string? text)
+    {
+        if (text is null)
+            return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new float[parts.Length];
+        if (parts.Length != 3 || parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])).Any(ok => !ok))
+            throw new ArgumentException($"{option} '{text}' is not three comma-separated numbers 'r,g,b'.");
+        return values;
+    }
+}

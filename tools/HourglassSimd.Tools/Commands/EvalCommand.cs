@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using HourglassSimd.Imaging;
+using HourglassSimd.Pose;
+using HourglassSimd.Tools.Pose;
+
+namespace HourglassSimd.Tools.Commands;
+
+/// <summary>
+/// <c>hourglass eval</c>: PCKh@0.5 of a model on the validation records of an MPII-style annotation file, per body
+/// part and in total, with the curve over thresholds 0..0.5. People who share an image are estimated in one batch.
+/// Missing or unreadable images are reported and counted (exit code 2), not fatal.
+/// </summary>
+internal static class EvalCommand
+{
+    /// <summary>The settings of one run, as parsed.</summary>
+    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress);
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model file (.hgw).", Required = true, HelpName = "model.hgw" };
+        var annotations = new Option<string>("--annotations") { HelpName = "annot.json", Description = "MPII-style annotation JSON (an array of person records, bearpaw's mpii_annotations.json form; fields in docs/pose.md §9). Only records with isValidation are evaluated; each needs normalize or head_rect for its head size.", Required = true };
+        var images = new Option<string>("--images") { HelpName = "dir", Description = "Folder the records' img_paths are relative to.", Required = true };
+        var flip = new Option<bool>("--flip") { Description = "Flip test: also run the mirrored crop and average (2x the work; the default)." };
+        var noFlip = new Option<bool>("--no-flip") { Description = "No flip test." };
+        var json = new Option<string>("--json") { HelpName = "out.json", Description = "Also write the results (groups, the three means, per joint with counts, the curve) as JSON to this file." };
+        var csv = new Option<string>("--csv") { HelpName = "curve.csv", Description = "Also write the PCKh curve at thresholds 0, 0.05, ..., 0.5 as CSV (threshold, Head, ..., Ankle, Mean) to this file." };
+        var threads = new Option<int>("--threads") { HelpName = "n", Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var progress = ProgressOption.Create();
+        var command = new Command("eval", """
+            Evaluates a model with PCKh@0.5 (a joint is correct when it lies within half a head size of the truth) on the
+            validation records of an MPII-style annotation file. Prints Head, Shoulder, Elbow, Wrist, Hip, Knee, Ankle and
+            Mean (count-weighted over the 14 joints other than pelvis and thorax); boxes come from each record's objpos and
+            scale_provided. Missing images are reported and counted. Exit codes: 0 all images read, 2 some images could not
+            be read, 1 bad arguments, model or annotations.
+            Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --json pckh.json --csv curve.csv
+            """)
+        {
+            model, annotations, images, flip, noFlip, json, csv, threads, progress,
+        };
+        command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
+            result.GetValue(model)!, result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
+            result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress)))));
+        return command;
+    }
+
+    private static int Execute(Settings settings)
+    {
+        if (settings.Flip && settings.NoFlip)
+            throw new ArgumentException("--flip and --no-flip contradict each other; give one.");
+        if (settings.Threads < 1)
+            throw new ArgumentException($"--threads is {settings.Threads}; it must be at least 1.");
+        if (!Directory.Exists(settings.Images))
+            throw new DirectoryNotFoundException($"image folder '{settings.Images}' does not exist.");
+        var validation = ReadValidationRecords(settings.Annotations);
+        var modelFile = ModelLoading.Load(settings.Model);
+        var joints = modelFile.Architecture.Joints;
+        if (validation.FirstOrDefault(a => a.Joints.Count != joints) is { } mismatch)
+            throw new InvalidDataException($"{Path.GetFileName(settings.Annotations)}: record {mismatch.Index} has {mismatch.Joints.Count} joints but the model outputs {joints}.");
+
+        using var network = modelFile.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = settings.Threads });
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization });
+        var evaluator = new PckhEvaluator(joints);
+        var loader = new ImageLoader();
+        // One estimator call per image, with every person of that image; images in order of first appearance.
+        var byImage = validation.GroupBy(a => a.ImagePath, StringComparer.Ordinal).ToList();
+        int unreadableImages = 0, peopleInUnreadable = 0;
+
+        var progress = ProgressReporter.ForConsole(byImage.Count, "images", settings.Progress);
+        progress.Start();
+        foreach (var group in byImage)
+        {
+            RgbImage image;
+            try
+            {
+                image = loader.Load(Path.Combine(settings.Images, group.Key));
+            }
+            catch (ImageLoadException e)
+            {
+                progress.WriteLine($"skipped: {e.Message} ({Wording.Plural(group.Count(), "person", "people")} not evaluated)");
+                unreadableImages++;
+                peopleInUnreadable += group.Count();
+                progress.Advance();
+                continue;
+            }
+            var poses = estimator.Estimate(image, [.. group.Select(a => a.Box)]);
+            foreach (var (pose, annotation) in poses.Zip(group))
+                evaluator.Add(pose, annotation);
+            progress.Advance();
+        }
+        progress.Finish();
+
+        var result = evaluator.Evaluate();
+        var curve = evaluator.EvaluateCurve();
+        var summary = new EvalSummary(settings.Model, settings.Annotations, settings.Images, estimator.Options.FlipTest, validation.Count,
+            evaluator.PeopleEvaluated, evaluator.PeopleWithoutHeadSize, peopleInUnreadable, byImage.Count, unreadableImages);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PCKh@{result.Threshold}: {Wording.Plural(summary.EvaluatedPeople, "person", "people")} in {Wording.Plural(byImage.Count - unreadableImages, "image", "images")} " +
+            $"({(summary.FlipTest ? "flip test on" : "flip test off")}, {ProgressReporter.FormatDuration(progress.Elapsed)})"));
+        PckhTable.Write(Console.Out, result, estimator.Layout);
+        if (summary.PeopleWithoutHeadSize > 0)
+            Console.WriteLine($"not evaluated: {Wording.Plural(summary.PeopleWithoutHeadSize, "person", "people")} without a head size (the record has neither normalize nor head_rect)");
+        if (summary.PeopleInUnreadableImages > 0)
+            Console.WriteLine($"not evaluated: {Wording.Plural(summary.PeopleInUnreadableImages, "person", "people")} in {Wording.Plural(unreadableImages, "image", "images")} that could not be read");
+        if (summary.EvaluatedPeople == 0)
+            Console.WriteLine("no person could be evaluated, so there are no PCKh values.");
+
+        if (settings.Json is not null)
+        {
+            PckhJsonWriter.Write(settings.Json, summary, result, curve, estimator.Layout);
+            Console.WriteLine($"wrote {settings.Json}");
+        }
+        if (settings.Csv is not null)
+        {
+            PckhCurveWriter.Write(settings.Csv, curve, estimator.Layout);
+            Console.WriteLine($"wrote {settings.Csv}");
+        }
+        if (unreadableImages > 0)
+        {
+            Console.Error.WriteLine($"{unreadableImages} of {Wording.Plural(byImage.Count, "image", "images")} could not be read");
+            return ExitCodes.SomeImagesFailed;
+        }
+        return ExitCodes.Success;
+    }
+
+    private static List<MpiiAnnotation> ReadValidationRecords(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"annotations '{path}' do not exist.", path);
+        IReadOnlyList<MpiiAnnotation> records;
+        try
+        {
+            records = MpiiAnnotationReader.ReadFile(path);
+        }
+        catch (AnnotationFormatException e)
+        {
+            throw new InvalidDataException(e.Message.Split('\n')[0], e);
+        }
+        var validation = records.Where(a => a.IsValidation).ToList();
+        if (validation.Count == 0)
+            throw new InvalidDataException($"{Path.GetFileName(path)}: none of its {records.Count} records is marked isValidation, so there is nothing to evaluate.");
+        return validation;
+    }
+}

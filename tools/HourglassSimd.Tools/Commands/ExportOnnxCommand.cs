@@ -1,0 +1,64 @@
+using System.CommandLine;
+using HourglassSimd.Tools.Onnx;
+
+namespace HourglassSimd.Tools.Commands;
+
+/// <summary><c>hourglass export-onnx</c>: writes a network as an ONNX model (opset 13) that ONNX Runtime loads.</summary>
+internal static class ExportOnnxCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<FileInfo>("--out") { Description = "The .onnx file to write (overwritten).", Required = true };
+        var model = new Option<FileInfo?>("--model") { Description = "Weights to export (.hgw). Without it, seeded random weights of the shape below." };
+        var stacks = new Option<int>("--stacks") { Description = "Number of stacks (random weights).", DefaultValueFactory = _ => 2 };
+        var features = new Option<int>("--features") { Description = "Feature width (random weights).", DefaultValueFactory = _ => 256 };
+        var joints = new Option<int>("--joints") { Description = "Heatmaps per stack (random weights).", DefaultValueFactory = _ => 16 };
+        var size = new Option<int>("--size") { Description = "Input height and width, a multiple of 64 (random weights).", DefaultValueFactory = _ => 256 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int?>("--batch") { Description = "Fix the batch size in the model (default: symbolic N, any batch)." };
+        var command = new Command("export-onnx", """
+            Writes the network as a standard ONNX model (opset 13, IR 7): input "input" float32 [N, 3, H, W], output
+            "heatmaps" float32 [N, stacks, joints, H/4, W/4], batch norms folded into the convolutions.
+            Examples: hourglass export-onnx --model hg2.hgw --out hg2.onnx
+                      hourglass export-onnx --stacks 8 --seed 1 --out hg8-random.onnx
+            """)
+        {
+            output, model, stacks, features, joints, size, seed, batch,
+        };
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            Option[] shapeOptions = [stacks, features, joints, size, seed];
+            var modelFile = result.GetValue(model);
+            if (modelFile is not null && shapeOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } extra)
+                throw new ArgumentException($"{extra.Name} describes random weights; it cannot be combined with --model (the model file fixes the shape).");
+            var (architecture, weights, source) = modelFile is not null
+                ? Load(modelFile)
+                : Random(result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), result.GetValue(size), result.GetValue(seed));
+            return Execute(architecture, weights, source, result.GetValue(output)!, new OnnxExportOptions { Batch = result.GetValue(batch) });
+        }));
+        return command;
+    }
+
+    private static int Execute(HourglassArchitecture architecture, HourglassWeights weights, string source, FileInfo output, OnnxExportOptions options)
+    {
+        if (options.Batch is < 1)
+            throw new ArgumentException("--batch must be at least 1.");
+        var summary = HourglassOnnxExporter.ExportToFile(architecture, weights, output.FullName, options);
+        Console.WriteLine($"wrote {output.FullName} from {source} ({architecture}): {summary}");
+        return 0;
+    }
+
+    private static (HourglassArchitecture, HourglassWeights, string) Random(int stacks, int features, int joints, int size, int seed)
+    {
+        var architecture = new HourglassArchitecture(stacks, features, joints, size, size);
+        return (architecture, HourglassWeights.CreateRandom(architecture, seed), $"random weights, seed {seed}");
+    }
+
+    private static (HourglassArchitecture, HourglassWeights, string) Load(FileInfo file)
+    {
+        if (!file.Exists)
+            throw new FileNotFoundException($"The model file '{file.FullName}' does not exist.");
+        var model = HourglassModelFile.Load(file.FullName);
+        return (model.Architecture, model.Weights, file.Name);
+    }
+}

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using HourglassSimd.Imaging;
+using HourglassSimd.Pose;
+using HourglassSimd.Tools.Pose;
+
+namespace HourglassSimd.Tools.Commands;
+
+/// <summary>
+/// <c>hourglass infer</c>: poses for one image or every image of a folder. Writes an overlay per image and one
+/// COCO keypoint-results JSON file; prints a keypoint table for a single image. Unreadable images are reported and
+/// skipped (exit code 2).
+/// </summary>
+internal static class InferCommand
+{
+    /// <summary>The settings of one run, as parsed.</summary>
+    private sealed record Settings(
+        string Input, string Model, string[] Boxes, string? BoxesFile, bool Flip, bool NoFlip, string? Out, string? Json,
+        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress);
+
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "An image file (.png, .jpg, .jpeg, .bmp) or a folder: every such image directly inside it, in file-name order." };
+        var model = new Option<string>("--model") { Description = "Model file (.hgw).", Required = true, HelpName = "model.hgw" };
+        var box = new Option<string[]>("--box")
+        {
+            HelpName = "x,y,w,h",
+            Description = "A person rectangle x,y,w,h in image pixels (left, top, width, height); repeat for several people, " +
+                          "estimated in one batch. Applies to every input image. Default: the whole image is one person.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var boxes = new Option<string>("--boxes") { HelpName = "boxes.json", Description = "JSON file of rectangles per image file name: {\"a.jpg\": [[x,y,w,h], ...]} or a COCO-style array [{\"image_id\": \"a.jpg\", \"bbox\": [x,y,w,h]}]. Images it does not list use the whole image. See docs/cli.md." };
+        var flip = new Option<bool>("--flip") { Description = "Flip test: also run the mirrored crop and average (2x the work; the default)." };
+        var noFlip = new Option<bool>("--no-flip") { Description = "No flip test (twice as fast, a little less accurate)." };
+        var output = new Option<string>("--out") { HelpName = "dir", Description = "Folder for the overlay images (created). Default: next to the input, '<input>-poses' (photos/ -> photos-poses/, photos/a.jpg -> photos/a-poses/)." };
+        var json = new Option<string>("--json") { HelpName = "results.json", Description = "Results file (COCO keypoint-results array). Default: results.json in the --out folder." };
+        var threads = new Option<int>("--threads") { HelpName = "n", Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threshold = new Option<float>("--threshold") { HelpName = "c", Description = "Joints below this confidence are not drawn (nor limbs touching them) and are marked in the table; the JSON has every joint.", DefaultValueFactory = _ => 0.1f };
+        var drawBoxes = new Option<bool>("--draw-boxes") { Description = "Also draw each person's square crop box on the overlay." };
+        var progress = ProgressOption.Create();
+        var command = new Command("infer", """
+            Estimates poses in an image or in every image of a folder, writes an overlay image per input, and a COCO
+            keypoint-results JSON file with every person. For a single image it also prints a table of the keypoints.
+            Unreadable images are reported on stderr and skipped. Exit codes: 0 all images done, 2 some images could not
+            be read, 1 bad arguments or model.
+            Example: hourglass infer --model hg2.hgw photos/ --out poses/ --threads 4
+            Example: hourglass infer --model hg2.hgw group.jpg --box 40,20,120,300 --box 210,35,110,290 --no-flip
+            """)
+        {
+            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, progress,
+        };
+        command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
+            result.GetValue(input)!, result.GetValue(model)!, result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
+            result.GetValue(noFlip), result.GetValue(output), result.GetValue(json), result.GetValue(threads), result.GetValue(threshold),
+            result.GetValue(drawBoxes), result.GetValue(progress)))));
+        return command;
+    }
+
+    private static int Execute(Settings settings)
+    {
+        // Cheap checks first: argument syntax, then files, then the model (the slow part).
+        if (settings.Flip && settings.NoFlip)
+            throw new ArgumentException("--flip and --no-flip contradict each other; give one.");
+        if (settings.Threads < 1)
+            throw new ArgumentException($"--threads is {settings.Threads}; it must be at least 1.");
+        if (!float.IsFinite(settings.Threshold) || settings.Threshold < 0)
+            throw new ArgumentException($"--threshold is {settings.Threshold}; it must be a number >= 0.");
+        if (settings.Boxes.Length > 0 && settings.BoxesFile is not null)
+            throw new ArgumentException("give either --box (the same boxes for every image) or --boxes (boxes per image), not both.");
+        var commonBoxes = settings.Boxes.Select(BoxRectangle.Parse).ToArray();
+        var inputs = ImageInputs.Resolve(settings.Input);
+        var boxesPerImage = settings.BoxesFile is null ? null : BoxesFile.Read(settings.BoxesFile);
+        var modelFile = ModelLoading.Load(settings.Model);
+
+        string outFolder = Path.GetFullPath(settings.Out ?? inputs.DefaultOutputFolder());
+        Directory.CreateDirectory(outFolder);
+        string jsonPath = Path.GetFullPath(settings.Json ?? Path.Combine(outFolder, "results.json"));
+        if (Path.GetDirectoryName(jsonPath) is { } jsonFolder)
+            Directory.CreateDirectory(jsonFolder);
+
+        using var network = modelFile.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = settings.Threads });
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization });
+        var overlayOptions = new OverlayOptions { ConfidenceThreshold = settings.Threshold, DrawBoxes = settings.DrawBoxes };
+        var loader = new ImageLoader();
+        var names = new OverlayNames();
+        var people = new List<PersonPose>();
+        var failed = new List<string>();
+        string? lastOverlay = null;
+
+        var progress = ProgressReporter.ForConsole(inputs.Files.Count, "images", settings.Progress);
+        progress.Start();
+        foreach (string file in inputs.Files)
+        {
+            string imageId = Path.GetFileName(file);
+            RgbImage image;
+            try
+            {
+                image = loader.Load(file);
+            }
+            catch (ImageLoadException e)
+            {
+                // The message starts with the file name.
+                progress.WriteLine($"skipped: {e.Message}");
+                failed.Add(imageId);
+                progress.Advance();
+                continue;
+            }
+
+            var rectangles = RectanglesFor(imageId, commonBoxes, boxesPerImage);
+            IReadOnlyList<PersonBox> personBoxes = rectangles is null
+                ? [PersonBox.WholeImage(image.Width, image.Height)]
+                : [.. rectangles.Select(r => r.ToPersonBox())];
+            var poses = estimator.Estimate(image, personBoxes);
+            var imageRectangles = rectangles ?? [BoxRectangle.WholeImage(image.Width, image.Height)];
+            for (int p = 0; p < poses.Count; p++)
+                people.Add(new PersonPose(imageId, imageRectangles[p], poses[p]));
+
+            PoseOverlay.Draw(image, poses, overlayOptions);
+            lastOverlay = Path.Combine(outFolder, names.For(file));
+            ImageSaver.Save(image, lastOverlay);
+            progress.Advance();
+        }
+        progress.Finish();
+
+        KeypointResultsWriter.Write(jsonPath, people);
+        WarnAboutUnusedBoxes(boxesPerImage, inputs);
+        PrintSummary(inputs, people, failed, estimator.Options.FlipTest, settings.Threshold, outFolder, lastOverlay, jsonPath, progress.Elapsed);
+        if (failed.Count > 0)
+        {
+            Console.Error.WriteLine($"{failed.Count} of {Wording.Plural(inputs.Files.Count, "image", "images")} could not be read: {Wording.List(failed)}");
+            return ExitCodes.SomeImagesFailed;
+        }
+        return ExitCodes.Success;
+    }
+
+    // A single image: its keypoint table; a folder: one line of counts. Then where the results are.
+    private static void PrintSummary(ImageInputs inputs, List<PersonPose> people, List<string> failed, bool flipTest, float threshold,
+        string outFolder, string? lastOverlay, string jsonPath, TimeSpan elapsed)
+    {
+        string flipText = flipTest ? "flip test on" : "flip test off";
+        if (!inputs.IsFolder && failed.Count == 0)
+        {
+            Console.WriteLine($"{Path.GetFileName(inputs.Files[0])}: {Wording.Plural(people.Count, "person", "people")} ({flipText})");
+            if (people.Count > 0)
+            {
+                Console.WriteLine();
+                KeypointTable.Write(Console.Out, people, threshold);
+                Console.WriteLine();
+            }
+            Console.WriteLine($"overlay {lastOverlay}");
+        }
+        else if (inputs.IsFolder)
+        {
+            int done = inputs.Files.Count - failed.Count;
+            Console.WriteLine($"{done} of {Wording.Plural(inputs.Files.Count, "image", "images")} done, {Wording.Plural(people.Count, "person", "people")} " +
+                              $"({flipText}, {ProgressReporter.FormatDuration(elapsed)}); overlays in {outFolder}");
+        }
+        Console.WriteLine($"results {jsonPath}");
+    }
+
+    // Null means "no boxes given for this image": the whole image is the person.
+    private static IReadOnlyList<BoxRectangle>? RectanglesFor(
+        string imageId, BoxRectangle[] common, IReadOnlyDictionary<string, IReadOnlyList<BoxRectangle>>? perImage)
+    {
+        if (common.Length > 0)
+            return common;
+        if (perImage is not null && perImage.TryGetValue(imageId, out var listed))
+            return listed;
+        return null;
+    }
+
+    private static void WarnAboutUnusedBoxes(IReadOnlyDictionary<string, IReadOnlyList<BoxRectangle>>? perImage, ImageInputs inputs)
+    {
+        if (perImage is null)
+            return;
+        var names = inputs.Files.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        var unused = perImage.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (unused.Count > 0)
+            Console.Error.WriteLine($"warning: {Wording.Plural(unused.Count, "entry", "entries")} of the boxes file match no input image: {Wording.List(unused)}");
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Diagnostics;
+using HourglassSimd.Tools.Npy;
+
+namespace HourglassSimd.Tools.Commands;
+
+/// <summary>
+/// <c>hourglass run</c>: runs an <c>.hgw</c> model on a float32 NumPy array of images <c>[N, 3, H, W]</c> and writes every
+/// stack's heatmaps <c>[N, stacks, joints, H/4, W/4]</c> as <c>.npy</c>.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model file (.hgw) from convert-weights.", Required = true };
+        var input = new Option<string>("--input") { Description = "Input images: .npy, float32 '<f4', C order, shape [N, 3, H, W], already normalized.", Required = true };
+        var output = new Option<string>("--output") { Description = "Heatmaps to write: .npy, float32, shape [N, stacks, joints, H/4, W/4].", Required = true };
+        var threads = new Option<int>("--threads") { Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("run", """
+            Runs a model on network input read from a .npy file and writes all stacks' heatmaps to a .npy file. The input
+            values are fed as they are: apply the model's normalization ((pixel/255 - mean) / std, RGB) beforehand.
+            Example: hourglass run --model posenet.hgw --input images.npy --output heatmaps.npy --threads 2
+            """)
+        {
+            model, input, output, threads,
+        };
+        command.SetAction(result => CliErrors.Run(() => Execute(
+            result.GetValue(model)!, result.GetValue(input)!, result.GetValue(output)!, result.GetValue(threads))));
+        return command;
+    }
+
+    private static int Execute(string modelPath, string inputPath, string outputPath, int threads)
+    {
+        if (!File.Exists(modelPath))
+            throw new FileNotFoundException($"model '{modelPath}' does not exist.", modelPath);
+        var clock = Stopwatch.StartNew();
+        var file = HourglassModelFile.Load(modelPath);
+        var arch = file.Architecture;
+        var images = NpyReader.Read(inputPath);
+        string expected = $"(N, 3, {arch.InputHeight}, {arch.InputWidth})";
+        if (images.Shape.Length != 4)
+            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)} has rank {images.Shape.Length}; the model expects rank 4: {expected} (NCHW, N >= 1).");
+        if (images.Shape[0] < 1 || images.Shape[1] != 3 || images.Shape[2] != arch.InputHeight || images.Shape[3] != arch.InputWidth)
+            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)} does not fit the model, which expects {expected} (NCHW, N >= 1).");
+        var loadTime = clock.Elapsed;
+
+        using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = threads });
+        int batch = images.Shape[0];
+        var start = clock.Elapsed;
+        float[] heatmaps = network.Run(images.Data);
+        var runTime = clock.Elapsed - start;
+        var result = new NpyArray([batch, arch.Stacks, arch.Joints, arch.OutputHeight, arch.OutputWidth], heatmaps);
+        NpyWriter.Write(outputPath, result);
+
+        Console.WriteLine($"model   {modelPath}: {arch}; input normalization {file.Normalization}");
+        Console.WriteLine($"input   {inputPath}: float32 {NpyArray.FormatShape(images.Shape)}");
+        Console.WriteLine($"output  {outputPath}: float32 {NpyArray.FormatShape(result.Shape)} (images, stacks, joints, height, width)");
+        Console.WriteLine($"time    load {loadTime.TotalSeconds:F2} s; run {runTime.TotalMilliseconds:F0} ms for {batch} image(s) " +
+                          $"({runTime.TotalMilliseconds / batch:F0} ms each; {network.ThreadCount} thread(s), {network.Isa})");
+        return 0;
+    }
+}

@@ -1,0 +1,14 @@
+namespace HourglassSimd.Tools.Pose;
+
+/// <summary>Process exit codes of <c>infer</c> and <c>eval</c> (documented in docs/cli.md).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Every input was processed.</summary>
+    public const int Success = 0;
+
+    /// <summary>Bad arguments, a missing input, or a model or annotation file that cannot be read: nothing useful was done.</summary>
+    public const int Failure = 1;
+
+    /// <summary>The run finished, but some images could not be read (each is reported on stderr).</summary>
+    public const int SomeImagesFailed = 2;
+}

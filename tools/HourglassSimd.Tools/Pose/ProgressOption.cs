@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace HourglassSimd.Tools.Pose;
+
+/// <summary>The <c>--progress</c> option of <c>infer</c> and <c>eval</c>.</summary>
+internal static class ProgressOption
+{
+    public static Option<ProgressMode> Create() => new("--progress")
+    {
+        Description = "Progress on stderr for more than one image: Auto (a bar redrawn in place on a terminal, plain lines when stderr is redirected), Bar, Lines or None.",
+        DefaultValueFactory = _ => ProgressMode.Auto,
+    };
+}
