@@ -1,0 +1,140 @@
+using HourglassSimd.Tools.Checkpoints;
+using HourglassSimd.Tools.Npy;
+using HourglassSimd.Tools.Tests.Support;
+using Xunit.Abstractions;
+
+namespace HourglassSimd.Tools.Tests.Cli;
+
+/// <summary>The real <c>hourglass</c> executable: convert-weights and run end to end, and their one-line errors.</summary>
+public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly HourglassArchitecture Small = new(1, 16, 16, 64, 64);
+
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string WriteCheckpoint(string name, IEnumerable<CheckpointTensor> tensors)
+    {
+        string path = _temp.File(name);
+        File.WriteAllBytes(path, SyntheticCheckpoints.TorchSharpBytes(tensors));
+        return path;
+    }
+
+    [Fact]
+    public void ConvertThenRun_EndToEnd_MatchesLibTorch()
+    {
+        using var net = RandomPoseNets.Create(2, 32, 17, seed: 5);
+        string checkpoint = _temp.File("posenet.dat"), model = _temp.File("posenet.hgw");
+        net.save(checkpoint);
+
+        var convert = HourglassCli.Run("convert-weights", "--checkpoint", checkpoint, "--out", model, "--input-size", "64", "--stacks", "2", "--joints", "17");
+        output.WriteLine(convert.Output + convert.Error);
+        Assert.Equal(0, convert.ExitCode);
+        Assert.Contains("TorchSharp Module.save", convert.Output, StringComparison.Ordinal);
+        Assert.Contains("architecture   2 stack(s), 32 features, 17 joints, input 64x64", convert.Output, StringComparison.Ordinal);
+        Assert.Contains("96 num_batches_tracked", convert.Output, StringComparison.Ordinal);
+        Assert.Contains("wrote          ", convert.Output, StringComparison.Ordinal);
+
+        float[] images = RandomPoseNets.Images(2, 64, seed: 6);
+        string input = _temp.File("images.npy"), heatmaps = _temp.File("heatmaps.npy");
+        NpyWriter.Write(input, new NpyArray([2, 3, 64, 64], images));
+        var run = HourglassCli.Run("run", "--model", model, "--input", input, "--output", heatmaps, "--threads", "2");
+        output.WriteLine(run.Output + run.Error);
+        Assert.Equal(0, run.ExitCode);
+
+        var result = NpyReader.Read(heatmaps);
+        Assert.Equal([2, 2, 17, 16, 16], result.Shape);
+        float[] expected = RandomPoseNets.Forward(net, images, 2, 64);
+        double maxAbs = expected.Zip(result.Data, (e, a) => Math.Abs(e - a)).Max();
+        double maxRef = expected.Max(Math.Abs);
+        output.WriteLine($"CLI output vs libtorch: max abs {maxAbs:E3}, max |libtorch| {maxRef:F4}, relative {maxAbs / maxRef:E3}");
+        Assert.True(maxAbs <= 1e-4 * maxRef);
+
+        // The .npy the CLI wrote holds what the engine computes in-process (same model file, same thread count).
+        using var engine = HourglassNetwork.Load(model, new HourglassOptions { MaxDegreeOfParallelism = 2 });
+        float[] inProcess = engine.Run(images);
+        Assert.True(inProcess.Zip(result.Data, (e, a) => Math.Abs(e - a)).Max() <= 1e-6 * maxRef);
+    }
+
+    [Fact]
+    public void ConvertWeights_PrincetonVlStyleCheckpoint_ReportsPrefixAndIgnoredTensors()
+    {
+        var tensors = SyntheticCheckpoints.Tensors(Small, prefix: "model.module.");
+        string checkpoint = WriteCheckpoint("pv.dat", tensors.Concat(SyntheticCheckpoints.IdentityShortcuts(tensors)));
+        var result = HourglassCli.Run("convert-weights", "--checkpoint", checkpoint, "--out", _temp.File("pv.hgw"), "--input-size", "64", "--normalization", "bp");
+        output.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("key prefix     'model.module.' stripped", result.Output, StringComparison.Ordinal);
+        Assert.Contains("ignored        53 num_batches_tracked", result.Output, StringComparison.Ordinal);
+        Assert.Contains("30 skip_layer.conv.* of residuals with in = out", result.Output, StringComparison.Ordinal);
+        Assert.Contains("15 residual(s)", result.Output, StringComparison.Ordinal);
+        Assert.Equal(InputNormalization.MeanSubtracted, HourglassModelFile.Load(_temp.File("pv.hgw")).Normalization);
+    }
+
+    [Fact]
+    public void ConvertWeights_Failures_AreShortMessagesWithExitCode1()
+    {
+        string good = WriteCheckpoint("good.dat", SyntheticCheckpoints.Tensors(Small));
+        string output1 = _temp.File("out.hgw");
+        CliResult Convert(string checkpoint, params string[] more) =>
+            HourglassCli.Run(["convert-weights", "--checkpoint", checkpoint, "--out", output1, "--input-size", "64", .. more]);
+
+        HourglassCli.AssertFails(Convert(_temp.File("missing.dat")), "missing.dat' does not exist");
+
+        string text = _temp.File("notes.txt");
+        File.WriteAllText(text, "these are not weights\n");
+        HourglassCli.AssertFails(Convert(text), "notes.txt: not a checkpoint");
+
+        string truncated = _temp.File("truncated.dat");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(good)[..5000]);
+        HourglassCli.AssertFails(Convert(truncated), "truncated.dat: truncated");
+
+        var tensors = SyntheticCheckpoints.Tensors(Small);
+        tensors.RemoveAll(t => t.Name is "pre.3.bn1.weight" or "outs.0.conv.bias");
+        tensors.Add(new CheckpointTensor("decoder.weight", [3], TensorElementType.Float32, [1, 2, 3]));
+        string message = HourglassCli.AssertFails(Convert(WriteCheckpoint("keys.dat", tensors)), "3 problem(s)");
+        Assert.Contains("missing tensor 'pre.3.bn1.weight'", message, StringComparison.Ordinal);
+        Assert.Contains("missing tensor 'outs.0.conv.bias'", message, StringComparison.Ordinal);
+        Assert.Contains("unexpected tensor 'decoder.weight'", message, StringComparison.Ordinal);
+
+        var shapes = SyntheticCheckpoints.Tensors(Small);
+        int at = shapes.FindIndex(t => t.Name == "hgs.0.0.low1.conv2.conv.weight");
+        shapes[at] = SyntheticCheckpoints.With(shapes[at], shape: [8, 8, 1, 1], data: new float[64]);
+        HourglassCli.AssertFails(Convert(WriteCheckpoint("shape.dat", shapes)), "tensor 'hgs.0.0.low1.conv2.conv.weight' has shape [8, 8, 1, 1], expected [8, 8, 3, 3]");
+
+        var nan = SyntheticCheckpoints.Tensors(Small);
+        at = nan.FindIndex(t => t.Name == "pre.0.bn.running_var");
+        var values = (float[])nan[at].Data!.Clone();
+        values[10] = float.NaN;
+        nan[at] = SyntheticCheckpoints.With(nan[at], data: values);
+        HourglassCli.AssertFails(Convert(WriteCheckpoint("nan.dat", nan)), "tensor 'pre.0.bn.running_var' holds an invalid value NaN at flat index 10");
+
+        HourglassCli.AssertFails(Convert(good, "--stacks", "2"), "--stacks 2 disagrees with the checkpoint, which has 1 stacks");
+        HourglassCli.AssertFails(Convert(good, "--normalization", "imagenet"), "--normalization 'imagenet' is not one of pv, bp");
+        HourglassCli.AssertFails(Convert(good, "--mean", "0.1,0.2"), "--mean '0.1,0.2' is not three comma-separated numbers");
+        Assert.False(File.Exists(output1));
+    }
+
+    [Fact]
+    public void Run_RejectsInputsThatDoNotFit()
+    {
+        string model = _temp.File("small.hgw");
+        new HourglassModelFile(Small, HourglassWeights.CreateRandom(Small, 3)).Save(model);
+        string input = _temp.File("x.npy");
+        CliResult Run() => HourglassCli.Run("run", "--model", model, "--input", input, "--output", _temp.File("y.npy"));
+
+        NpyWriter.Write(input, new NpyArray([1, 3, 128, 128], new float[3 * 128 * 128]));
+        HourglassCli.AssertFails(Run(), "x.npy: shape (1, 3, 128, 128) does not fit the model, which expects (N, 3, 64, 64)");
+
+        NpyWriter.Write(input, new NpyArray([3, 64, 64], new float[3 * 64 * 64]));
+        HourglassCli.AssertFails(Run(), "shape (3, 64, 64) has rank 3; the model expects rank 4: (N, 3, 64, 64)");
+
+        byte[] npy = File.ReadAllBytes(input);
+        File.WriteAllBytes(input, [.. npy[..10], .. System.Text.Encoding.Latin1.GetBytes(System.Text.Encoding.Latin1.GetString(npy[10..64]).Replace("<f4", "<f8")), .. npy[64..]]);
+        HourglassCli.AssertFails(Run(), "dtype '<f8' (little-endian float64) is not supported");
+
+        HourglassCli.AssertFails(HourglassCli.Run("run", "--model", _temp.File("none.hgw"), "--input", input, "--output", _temp.File("y.npy")), "none.hgw' does not exist");
+        Assert.False(File.Exists(_temp.File("y.npy")));
+    }
+}
