@@ -4,8 +4,8 @@ namespace HourglassSimd.Graph;
 
 /// <summary>
 /// The ordered layers of a network for one kernel path, with every activation placed in one arena.
-/// Buffers are recycled as soon as their last reader has run (exact-size reuse), so the arena holds only what is
-/// alive at once.
+/// A buffer's memory is reused once its last reader has run (offline greedy placement by size), so the arena holds
+/// little more than what is alive at once.
 /// </summary>
 internal sealed class ExecutionPlan
 {
@@ -47,42 +47,41 @@ internal sealed class ExecutionPlan
         }
     }
 
+    /// <summary>
+    /// Offline greedy-by-size placement: buffers in decreasing size, each at the lowest offset that overlaps no
+    /// already placed buffer whose lifetime (first to last layer that touches it) overlaps its own.
+    /// </summary>
     private nint AssignOffsets()
     {
-        var lastUse = new Dictionary<Value, int>();
+        var first = new Dictionary<Value, int>();
+        var last = new Dictionary<Value, int>();
         for (int i = 0; i < Layers.Count; i++)
-            foreach (var value in Touched(Layers[i]))
-                lastUse[value.Root] = i;
+            foreach (var value in Touched(Layers[i]).Select(v => v.Root))
+            {
+                first.TryAdd(value, i);
+                last[value] = i;
+            }
 
-        var free = new Dictionary<nint, Stack<nint>>();
-        var placed = new HashSet<Value>();
-        nint top = 0;
-        for (int i = 0; i < Layers.Count; i++)
+        var placed = new List<Value>();
+        nint arena = 0;
+        foreach (var value in first.Keys.OrderByDescending(v => v.Layout.Size).ThenBy(v => first[v]))
         {
-            var output = Layers[i].Output;
-            if (output is not null && placed.Add(output.Root))
+            nint size = Aligned(value.Layout.Size);
+            nint offset = 0;
+            foreach (var other in placed.Where(o => first[o] <= last[value] && first[value] <= last[o]).OrderBy(o => o.Offset))
             {
-                nint size = (output.Root.Layout.Size + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
-                if (free.TryGetValue(size, out var stack) && stack.Count > 0)
-                    output.Root.Offset = stack.Pop();
-                else
-                {
-                    output.Root.Offset = top;
-                    top += size;
-                }
+                if (offset + size <= other.Offset)
+                    break;
+                offset = Math.Max(offset, other.Offset + Aligned(other.Layout.Size));
             }
-            foreach (var value in Touched(Layers[i]).Select(v => v.Root).Distinct())
-            {
-                if (lastUse[value] != i)
-                    continue;
-                nint size = (value.Layout.Size + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
-                if (!free.TryGetValue(size, out var stack))
-                    free[size] = stack = new Stack<nint>();
-                stack.Push(value.Offset);
-            }
+            value.Offset = offset;
+            placed.Add(value);
+            arena = Math.Max(arena, offset + size);
         }
         foreach (var value in Layers.SelectMany(Touched))
             value.Offset = value.Root.Offset;
-        return top;
+        return arena;
     }
+
+    private static nint Aligned(nint size) => (size + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
 }

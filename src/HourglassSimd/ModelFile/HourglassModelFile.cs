@@ -108,6 +108,19 @@ public sealed class HourglassModelFile
         if (!checksum.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
             throw new ModelFileException("corrupt: the SHA-256 checksum does not match the content.");
 
+        try
+        {
+            return ReadModel(bytes, header, dataStart, dataLength);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
+        {
+            // Valid JSON holding a value of the wrong kind (a string where a number belongs, ...).
+            throw new ModelFileException($"corrupt: the metadata holds a value of the wrong type ({e.Message})");
+        }
+    }
+
+    private static HourglassModelFile ReadModel(byte[] bytes, JsonElement header, long dataStart, long dataLength)
+    {
         var architecture = ReadArchitecture(header);
         var normalization = new InputNormalization(ReadFloats(header, "mean"), ReadFloats(header, "std"));
         string? source = header.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;

@@ -76,6 +76,26 @@ public sealed class ModelFileTests
     }
 
     [Fact]
+    public void Metadata_with_a_value_of_the_wrong_type_is_reported_as_corrupt()
+    {
+        byte[] bytes = SavedModel();
+        int headerLength = BitConverter.ToInt32(bytes, 12);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 16, headerLength);
+        // Same length, so every offset stays valid: a shape dimension becomes a string.
+        string target = "\"shape\": [\n        64,";
+        int at = header.IndexOf(target, StringComparison.Ordinal);
+        Assert.True(at > 0);
+        string broken = header[..at] + "\"shape\": [\n        \"\"," + header[(at + target.Length)..];
+        Assert.NotEqual(header, broken);
+        Assert.Equal(header.Length, broken.Length);
+        System.Text.Encoding.UTF8.GetBytes(broken).CopyTo(bytes, 16);
+        // Re-seal the checksum so that only the type error remains.
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+        var e = Assert.Throws<ModelFileException>(() => HourglassModelFile.Load(new MemoryStream(bytes)));
+        Assert.Contains("wrong type", e.Message);
+    }
+
+    [Fact]
     public void Loading_by_path_names_the_file()
     {
         string path = Path.Combine(Path.GetTempPath(), $"hgw-test-{Guid.NewGuid():N}.hgw");
