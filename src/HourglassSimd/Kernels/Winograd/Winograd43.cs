@@ -77,7 +77,7 @@ internal static unsafe class Winograd43
         int group = item / tilesY;
         int ty = item - group * tilesY;
         TV four = Splat<TV>(4f), five = Splat<TV>(5f), two = Splat<TV>(2f);
-        Span<TV> t = stackalloc TV[36];
+        TV* t = stackalloc TV[36]; // a pointer, not a Span: no bounds checks in the transform
         for (int tx = 0; tx < tilesX; tx++)
         {
             float* origin = input + group * groupStride + 4 * ty * rowStride + (nint)4 * tx * 16;
@@ -141,7 +141,7 @@ internal static unsafe class Winograd43
         int group = item / tilesY;
         int ty = item - group * tilesY;
         TV two = Splat<TV>(2f), four = Splat<TV>(4f), eight = Splat<TV>(8f);
-        Span<TV> s = stackalloc TV[24];
+        TV* s = stackalloc TV[24];
         for (int tx = 0; tx < tilesX; tx++)
         {
             float* source = m + group * tileGroupStride + (nint)(ty * tilesX + tx) * 16;
