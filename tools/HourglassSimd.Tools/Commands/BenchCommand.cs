@@ -94,6 +94,7 @@ internal static class BenchCommand
                     Console.WriteLine($"agreement: {runners[i].Name} vs HourglassSimd, max |diff| / max |output| = {differences[i]:E2}");
             }
 
+            Thread.Sleep(500); // let the other engines' spinning threads from the agreement runs go idle
             var results = new List<Result>();
             foreach (var runner in runners)
             {
