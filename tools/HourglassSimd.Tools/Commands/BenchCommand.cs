@@ -22,7 +22,7 @@ internal static class BenchCommand
         var size = new Option<int>("--size") { Description = "Input height and width (multiple of 64).", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes).", DefaultValueFactory = _ => 20 };
+        var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
         var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
         var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
         var model = new Option<FileInfo?>("--model") { Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only)." };
@@ -94,14 +94,7 @@ internal static class BenchCommand
                     Console.WriteLine($"agreement: {runners[i].Name} vs HourglassSimd, max |diff| / max |output| = {differences[i]:E2}");
             }
 
-            Thread.Sleep(500); // let the other engines' spinning threads from the agreement runs go idle
-            var results = new List<Result>();
-            foreach (var runner in runners)
-            {
-                // One engine at a time: ONNX Runtime's threads spin after its runs and would slow whoever runs next.
-                results.Add(Time(runner, s.Runs, macs));
-                Thread.Sleep(200);
-            }
+            var results = TimeInterleaved(runners, s.Runs, macs);
             double? peak = ours.Network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(ours.Network.Isa, s.Threads);
             long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 
@@ -142,20 +135,42 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static Result Time(IForwardRunner runner, int runs, long macs)
+    /// <summary>
+    /// Times every engine <paramref name="runs"/> times, spread over up to 5 rounds: in each round each engine runs a
+    /// block of passes after a pause (other engines' spinning threads go idle), so that every engine's samples come
+    /// from the same stretch of time and slow drifts of the machine hit them all alike.
+    /// </summary>
+    private static List<Result> TimeInterleaved(IReadOnlyList<IForwardRunner> runners, int runs, long macs)
     {
-        for (int i = 0; i < WarmupRuns; i++)
-            runner.Run();
-        var times = new double[runs];
-        for (int i = 0; i < runs; i++)
+        int rounds = Math.Min(runs, 5);
+        var times = runners.Select(_ => new List<double>()).ToArray();
+        foreach (var runner in runners)
+            for (int i = 0; i < WarmupRuns; i++)
+                runner.Run();
+        for (int round = 0; round < rounds; round++)
         {
-            long start = Stopwatch.GetTimestamp();
-            runner.Run();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            for (int e = 0; e < runners.Count; e++)
+            {
+                Thread.Sleep(100);
+                runners[e].Run(); // one untimed pass wakes the engine's threads
+                int block = runs / rounds + (round < runs % rounds ? 1 : 0);
+                for (int i = 0; i < block; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    runners[e].Run();
+                    times[e].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
         }
-        Array.Sort(times);
-        double median = runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-        return new Result(runner.Name, runner.Description, median, times[0], 2.0 * macs / (median / 1000) / 1e9);
+        var results = new List<Result>();
+        for (int e = 0; e < runners.Count; e++)
+        {
+            var sorted = times[e].Order().ToArray();
+            int n = sorted.Length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            results.Add(new Result(runners[e].Name, runners[e].Description, median, sorted[0], 2.0 * macs / (median / 1000) / 1e9));
+        }
+        return results;
     }
 
     /// <summary>Per kind of layer (same description): count, total median ms, share of the pass and GFLOPS.</summary>
