@@ -23,7 +23,8 @@ internal sealed unsafe class ConvLayer : Layer
         _input = input;
         _output = output;
         _residual = residual;
-        _conv = conv;
+        // The SIMD paths keep only the packed weights; the scalar path reads the OIHW ones.
+        _conv = isa == KernelIsa.Scalar ? conv : conv.ShapeOnly();
         _prologue = prologue;
         _relu = relu;
         _isa = isa;

@@ -6,6 +6,9 @@ namespace HourglassSimd.Kernels;
 internal sealed record ConvParameters(float[] Weights, float[] Bias, int OutChannels, int InChannels, int KernelSize, int Stride, int Pad)
 {
     public int OutSize(int inSize) => (inSize + 2 * Pad - KernelSize) / Stride + 1;
+
+    /// <summary>The same convolution without its weight array: what a layer keeps once the weights are packed.</summary>
+    public ConvParameters ShapeOnly() => this with { Weights = [] };
 }
 
 /// <summary>
@@ -21,7 +24,7 @@ internal sealed unsafe class PackedConv
 
     public PackedConv(ConvParameters conv, (float[] Scale, float[] Shift)? prologue, bool relu)
     {
-        Conv = conv;
+        Conv = conv.ShapeOnly();
         Relu = relu;
         OutChannelsPadded = RoundUp16(conv.OutChannels);
         int k = conv.KernelSize;
@@ -41,6 +44,7 @@ internal sealed unsafe class PackedConv
         }
     }
 
+    /// <summary>The convolution's shape (its weights live only in packed form).</summary>
     public ConvParameters Conv { get; }
 
     public bool Relu { get; }

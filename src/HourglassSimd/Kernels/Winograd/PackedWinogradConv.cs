@@ -16,7 +16,7 @@ internal sealed unsafe class PackedWinogradConv
     {
         if (conv.KernelSize != 3 || conv.Stride != 1 || conv.Pad != 1)
             throw new ArgumentException("Winograd F(4x4, 3x3) here serves 3x3 stride-1 pad-1 convolutions only.");
-        Conv = conv;
+        Conv = conv.ShapeOnly();
         Relu = relu;
         OutChannelsPadded = (conv.OutChannels + 15) / 16 * 16;
         InGroups = (conv.InChannels + 15) / 16;
@@ -28,6 +28,7 @@ internal sealed unsafe class PackedWinogradConv
         _zeroBias = new AlignedBuffer(OutChannelsPadded);
     }
 
+    /// <summary>The convolution's shape (its weights live only in transformed form).</summary>
     public ConvParameters Conv { get; }
 
     public bool Relu { get; }
