@@ -14,11 +14,14 @@ public sealed class WeightsMismatchException : ArgumentException
     /// <summary>Every problem found, one line each.</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    private static string Describe(HourglassArchitecture architecture, IReadOnlyList<string> problems)
+    private static string Describe(HourglassArchitecture architecture, IReadOnlyList<string> problems) =>
+        $"The weights do not fit the architecture ({architecture}): {ListProblems(problems)}";
+
+    /// <summary>"N problem(s):" and the first 20 problems, one indented line each (also used by the CLI's converter).</summary>
+    internal static string ListProblems(IReadOnlyList<string> problems)
     {
         var lines = problems.Take(ListedProblems).Select(p => "  - " + p);
         string more = problems.Count > ListedProblems ? $"{Environment.NewLine}  ... and {problems.Count - ListedProblems} more" : "";
-        return $"The weights do not fit the architecture ({architecture}): {problems.Count} problem(s):{Environment.NewLine}"
-            + string.Join(Environment.NewLine, lines) + more;
+        return $"{problems.Count} problem(s):{Environment.NewLine}" + string.Join(Environment.NewLine, lines) + more;
     }
 }

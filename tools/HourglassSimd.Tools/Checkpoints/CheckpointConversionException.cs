@@ -6,8 +6,6 @@ namespace HourglassSimd.Tools.Checkpoints;
 /// </summary>
 public sealed class CheckpointConversionException : IOException
 {
-    private const int ListedProblems = 20;
-
     /// <summary>Creates the exception for a single problem.</summary>
     public CheckpointConversionException(string problem)
         : base(problem)
@@ -25,11 +23,6 @@ public sealed class CheckpointConversionException : IOException
     /// <summary>Every problem, one line each.</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    private static string Describe(HourglassArchitecture architecture, IReadOnlyList<string> problems)
-    {
-        var lines = problems.Take(ListedProblems).Select(p => "  - " + p);
-        string more = problems.Count > ListedProblems ? $"{Environment.NewLine}  ... and {problems.Count - ListedProblems} more" : "";
-        return $"the checkpoint does not fit a network of {architecture}: {problems.Count} problem(s):{Environment.NewLine}"
-            + string.Join(Environment.NewLine, lines) + more;
-    }
+    private static string Describe(HourglassArchitecture architecture, IReadOnlyList<string> problems) =>
+        $"the checkpoint does not fit a network of {architecture}: {WeightsMismatchException.ListProblems(problems)}";
 }

@@ -27,14 +27,7 @@ public static class CheckpointReader
     /// <exception cref="CheckpointFormatException">Not a checkpoint, truncated, corrupt or unsupported.</exception>
     public static Checkpoint Read(Stream stream, string path)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
+        stream = SeekableStream.Ensure(stream);
         long start = stream.Position;
         Span<byte> head = stackalloc byte[9];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);

@@ -37,14 +37,7 @@ public static class TorchSharpCheckpointReader
     /// <exception cref="CheckpointFormatException">Not a TorchSharp checkpoint, truncated or corrupt.</exception>
     public static Checkpoint Read(Stream stream, string path)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
+        stream = SeekableStream.Ensure(stream);
         var input = new Cursor(stream, path);
         if (input.Remaining == 0)
             throw input.Error("the file is empty.");
