@@ -8,6 +8,7 @@ public sealed class HelpTests
     [InlineData("infer", "--box")]
     [InlineData("eval", "--annotations")]
     [InlineData("bench", "--stacks")]
+    [InlineData("demo-data", "--out")]
     public void Every_command_has_help_with_an_example(string command, string option)
     {
         var run = HourglassCli.Run(command, "--help");

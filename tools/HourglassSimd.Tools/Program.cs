@@ -9,5 +9,6 @@ var root = new RootCommand("hourglass: Stacked Hourglass inference on the CPU (H
     ConvertWeightsCommand.Create(),
     RunCommand.Create(),
     ExportOnnxCommand.Create(),
+    DemoDataCommand.Create(),
 };
 return root.Parse(args).Invoke();
