@@ -1,3 +1,4 @@
+using HourglassSimd.Tests.Shared;
 using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;

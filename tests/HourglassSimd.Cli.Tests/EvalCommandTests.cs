@@ -1,3 +1,4 @@
+using HourglassSimd.Tests.Shared;
 using System.Globalization;
 using System.Text.Json;
 using HourglassSimd.Cli.Tests.Support;

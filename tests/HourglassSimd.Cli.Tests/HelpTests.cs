@@ -1,3 +1,4 @@
+using HourglassSimd.Tests.Shared;
 using HourglassSimd.Cli.Tests.Support;
 
 namespace HourglassSimd.Cli.Tests;

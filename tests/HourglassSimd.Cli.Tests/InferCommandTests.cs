@@ -1,3 +1,4 @@
+using HourglassSimd.Tests.Shared;
 using System.Text.Json;
 using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;

@@ -1,3 +1,4 @@
+using HourglassSimd.Tests.Shared;
 using HourglassSimd.Tools.Checkpoints;
 using HourglassSimd.Tools.Npy;
 using HourglassSimd.Tools.Tests.Support;
@@ -77,7 +78,7 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
     {
         string good = WriteCheckpoint("good.dat", SyntheticCheckpoints.Tensors(Small));
         string output1 = _temp.File("out.hgw");
-        CliResult Convert(string checkpoint, params string[] more) =>
+        CliRun Convert(string checkpoint, params string[] more) =>
             HourglassCli.Run(["convert-weights", "--checkpoint", checkpoint, "--out", output1, "--input-size", "64", .. more]);
 
         HourglassCli.AssertFails(Convert(_temp.File("missing.dat")), "missing.dat' does not exist");
@@ -93,7 +94,7 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
         var tensors = SyntheticCheckpoints.Tensors(Small);
         tensors.RemoveAll(t => t.Name is "pre.3.bn1.weight" or "outs.0.conv.bias");
         tensors.Add(new CheckpointTensor("decoder.weight", [3], TensorElementType.Float32, [1, 2, 3]));
-        string message = HourglassCli.AssertFails(Convert(WriteCheckpoint("keys.dat", tensors)), "3 problem(s)");
+        string message = HourglassCli.AssertFails(Convert(WriteCheckpoint("keys.dat", tensors)), "3 problem(s)", singleLine: false);
         Assert.Contains("missing tensor 'pre.3.bn1.weight'", message, StringComparison.Ordinal);
         Assert.Contains("missing tensor 'outs.0.conv.bias'", message, StringComparison.Ordinal);
         Assert.Contains("unexpected tensor 'decoder.weight'", message, StringComparison.Ordinal);
@@ -101,14 +102,14 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
         var shapes = SyntheticCheckpoints.Tensors(Small);
         int at = shapes.FindIndex(t => t.Name == "hgs.0.0.low1.conv2.conv.weight");
         shapes[at] = SyntheticCheckpoints.With(shapes[at], shape: [8, 8, 1, 1], data: new float[64]);
-        HourglassCli.AssertFails(Convert(WriteCheckpoint("shape.dat", shapes)), "tensor 'hgs.0.0.low1.conv2.conv.weight' has shape [8, 8, 1, 1], expected [8, 8, 3, 3]");
+        HourglassCli.AssertFails(Convert(WriteCheckpoint("shape.dat", shapes)), "tensor 'hgs.0.0.low1.conv2.conv.weight' has shape [8, 8, 1, 1], expected [8, 8, 3, 3]", singleLine: false);
 
         var nan = SyntheticCheckpoints.Tensors(Small);
         at = nan.FindIndex(t => t.Name == "pre.0.bn.running_var");
         var values = (float[])nan[at].Data!.Clone();
         values[10] = float.NaN;
         nan[at] = SyntheticCheckpoints.With(nan[at], data: values);
-        HourglassCli.AssertFails(Convert(WriteCheckpoint("nan.dat", nan)), "tensor 'pre.0.bn.running_var' holds an invalid value NaN at flat index 10");
+        HourglassCli.AssertFails(Convert(WriteCheckpoint("nan.dat", nan)), "tensor 'pre.0.bn.running_var' holds an invalid value NaN at flat index 10", singleLine: false);
 
         HourglassCli.AssertFails(Convert(good, "--stacks", "2"), "--stacks 2 disagrees with the checkpoint, which has 1 stacks");
         HourglassCli.AssertFails(Convert(good, "--normalization", "imagenet"), "--normalization 'imagenet' is not one of pv, bp");
@@ -122,7 +123,7 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
         string model = _temp.File("small.hgw");
         new HourglassModelFile(Small, HourglassWeights.CreateRandom(Small, 3)).Save(model);
         string input = _temp.File("x.npy");
-        CliResult Run() => HourglassCli.Run("run", "--model", model, "--input", input, "--output", _temp.File("y.npy"));
+        CliRun Run() => HourglassCli.Run("run", "--model", model, "--input", input, "--output", _temp.File("y.npy"));
 
         NpyWriter.Write(input, new NpyArray([1, 3, 128, 128], new float[3 * 128 * 128]));
         HourglassCli.AssertFails(Run(), "x.npy: shape (1, 3, 128, 128) does not fit the model, which expects (N, 3, 64, 64)");

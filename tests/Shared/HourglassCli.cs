@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace HourglassSimd.Cli.Tests.Support;
+namespace HourglassSimd.Tests.Shared;
 
 /// <summary>What one <c>hourglass</c> process did.</summary>
 public sealed record CliRun(int ExitCode, string Output, string Error)
@@ -8,7 +9,10 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }
 
-/// <summary>Runs the built <c>hourglass</c> CLI (hourglass.dll next to the tests) as its own process, with stdout and stderr redirected.</summary>
+/// <summary>
+/// Runs the built <c>hourglass</c> CLI (hourglass.dll next to the tests) as its own process, with stdout and stderr
+/// redirected. Linked into every test project that drives the CLI.
+/// </summary>
 public static class HourglassCli
 {
     public static CliRun Run(params string[] arguments)
@@ -35,15 +39,20 @@ public static class HourglassCli
         return new CliRun(process.ExitCode, output, error.Result);
     }
 
-    /// <summary>Asserts a clean failure: exit code 1, one 'error:' line containing <paramref name="expected"/>, no stack trace.</summary>
-    public static void AssertFails(CliRun run, string expected)
+    /// <summary>
+    /// Asserts a clean failure: exit code 1, an 'error:' message containing <paramref name="expected"/>, no stack
+    /// trace; on one line unless <paramref name="singleLine"/> is false (a list of problems). Returns the message.
+    /// </summary>
+    public static string AssertFails(CliRun run, string expected, bool singleLine = true)
     {
         Assert.True(run.ExitCode == 1, run.ToString());
         string error = run.Error.Trim();
         Assert.StartsWith("error: ", error, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', error);
+        if (singleLine)
+            Assert.DoesNotContain('\n', error);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", run.Error, StringComparison.Ordinal);
+        return run.Error;
     }
 }
