@@ -41,10 +41,18 @@ public sealed record HourglassArchitecture
     /// <summary>Number of output heatmaps (16 for MPII, 17 for COCO, 68 for face landmarks...).</summary>
     public int Joints { get; }
 
-    /// <summary>Input image height in pixels (multiple of 64).</summary>
+    /// <summary>
+    /// The same network at another input size. The network is fully convolutional, so one set of weights runs at
+    /// any size whose sides are multiples of 64.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of 64.</exception>
+    public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
+        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth);
+
+    /// <summary>Input image height in pixels (multiple of 64): the model's default input size.</summary>
     public int InputHeight { get; }
 
-    /// <summary>Input image width in pixels (multiple of 64).</summary>
+    /// <summary>Input image width in pixels (multiple of 64): the model's default input size.</summary>
     public int InputWidth { get; }
 
     /// <summary>Input channels (RGB).</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HourglassSimd.Graph;
 using HourglassSimd.Threading;
 
@@ -18,20 +17,26 @@ namespace HourglassSimd;
 /// </example>
 public sealed unsafe class HourglassNetwork : IDisposable
 {
-    private readonly ExecutionPlan _plan;
+    private readonly PackedWeights _weights;
+    private readonly HourglassOptions _options;
+    private readonly SizedPlan _default;
+    private readonly PlanCache _otherSizes;
     private readonly WorkerPool _pool;
-    private readonly ConcurrentBag<RunContext> _contexts = [];
 
-    private HourglassNetwork(HourglassArchitecture architecture, ExecutionPlan plan, int threads)
+    private HourglassNetwork(HourglassArchitecture architecture, PackedWeights weights, HourglassOptions options)
     {
         Architecture = architecture;
-        _plan = plan;
-        _pool = new WorkerPool(threads);
+        _weights = weights;
+        _options = options;
+        _default = BuildPlan(architecture);
+        _otherSizes = new PlanCache(options.MaxCachedInputSizes, (height, width) => BuildPlan(architecture.WithInputSize(height, width)));
+        _pool = new WorkerPool(options.ResolveThreadCount());
     }
 
     /// <summary>
     /// Creates a network from weights keyed as in hourglass-spec §1.8, trained or folded form; they are validated
-    /// first and folded if they are not yet.
+    /// first and folded if they are not yet. The architecture's input size is the network's default size; it runs
+    /// at other sizes too (see <see cref="Run(ReadOnlySpan{float}, int, int, Span{float})"/>).
     /// </summary>
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture (every problem is listed).</exception>
     public static HourglassNetwork Create(HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null)
@@ -39,11 +44,15 @@ public sealed unsafe class HourglassNetwork : IDisposable
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(weights);
         options ??= HourglassOptions.Default;
-        int threads = options.ResolveThreadCount();
-        if (options.WinogradMinimumSize < 4)
-            throw new ArgumentOutOfRangeException(nameof(options), options.WinogradMinimumSize, "WinogradMinimumSize must be at least 4 (one tile).");
-        var plan = HourglassGraphBuilder.Build(architecture, weights.Fold(architecture), options.ResolveIsa(), options);
-        return new HourglassNetwork(architecture, plan, threads);
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), e.ActualValue, e.Message);
+        }
+        return new HourglassNetwork(architecture, new PackedWeights(weights.Fold(architecture), options.ResolveIsa()), options);
     }
 
     /// <summary>Loads an <c>.hgw</c> model file (see <see cref="HourglassModelFile"/>) and builds its network.</summary>
@@ -57,11 +66,11 @@ public sealed unsafe class HourglassNetwork : IDisposable
     public static HourglassNetwork CreateRandom(HourglassArchitecture architecture, int seed, HourglassOptions? options = null) =>
         Create(architecture, HourglassWeights.CreateRandom(architecture, seed), options);
 
-    /// <summary>The architecture.</summary>
+    /// <summary>The architecture; its input size is the network's default size (the model file's).</summary>
     public HourglassArchitecture Architecture { get; }
 
     /// <summary>The kernel path in use.</summary>
-    public KernelIsa Isa => _plan.Isa;
+    public KernelIsa Isa => _weights.Isa;
 
     /// <summary>Threads that work on one forward pass.</summary>
     public int ThreadCount => _pool.Threads;
@@ -69,46 +78,79 @@ public sealed unsafe class HourglassNetwork : IDisposable
     /// <summary>Learned parameters (see <see cref="HourglassArchitecture.ParameterCount"/>).</summary>
     public long ParameterCount => Architecture.ParameterCount;
 
-    /// <summary>Convolution multiply-accumulates per image (FLOPs ≈ 2 ×).</summary>
-    public long MacCountPerImage => _plan.MacCount;
+    /// <summary>Convolution multiply-accumulates per image at the default input size (FLOPs ≈ 2 ×).</summary>
+    public long MacCountPerImage => _default.Plan.MacCount;
 
-    /// <summary>Bytes of activation memory one concurrent run holds (allocated once, reused for every image).</summary>
-    public long ActivationBytes => (long)_plan.ArenaSize * sizeof(float);
+    /// <summary>Bytes of activation memory one concurrent run at the default size holds (allocated once, reused).</summary>
+    public long ActivationBytes => (long)_default.Plan.ArenaSize * sizeof(float);
 
-    /// <summary>Floats of heatmaps for <paramref name="batch"/> images.</summary>
-    public int OutputLength(int batch) => checked(batch * Architecture.OutputSizePerImage);
+    /// <summary>The input sizes other than the default whose plans are cached now, least recently used first.</summary>
+    public IReadOnlyList<(int Height, int Width)> CachedInputSizes => _otherSizes.Sizes;
 
-    /// <summary>Runs a batch and returns its heatmaps <c>[N, stacks, joints, H/4, W/4]</c>.</summary>
-    public float[] Run(ReadOnlySpan<float> inputNchw)
+    /// <summary>Plans built for sizes other than the default so far (a cached size is not built again).</summary>
+    internal int PlansBuilt => _otherSizes.BuildCount;
+
+    /// <summary>Floats of heatmaps for <paramref name="batch"/> images of the default size.</summary>
+    public int OutputLength(int batch) => OutputLength(batch, Architecture.InputHeight, Architecture.InputWidth);
+
+    /// <summary>Floats of heatmaps, <c>N · stacks · joints · H/4 · W/4</c>, for <paramref name="batch"/> images of <paramref name="height"/> x <paramref name="width"/>.</summary>
+    /// <exception cref="ArgumentException">The batch is negative, or a side is not a positive multiple of 64.</exception>
+    public int OutputLength(int batch, int height, int width)
     {
-        int batch = BatchOf(inputNchw);
-        var heatmaps = new float[OutputLength(batch)];
-        Run(inputNchw, heatmaps);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        CheckInputSize(height, width);
+        return checked(batch * Architecture.Stacks * Architecture.Joints * (height / HourglassArchitecture.OutputStride) * (width / HourglassArchitecture.OutputStride));
+    }
+
+    /// <summary>Runs a batch of default-size images and returns its heatmaps <c>[N, stacks, joints, H/4, W/4]</c>.</summary>
+    public float[] Run(ReadOnlySpan<float> inputNchw) => Run(inputNchw, Architecture.InputHeight, Architecture.InputWidth);
+
+    /// <summary>Runs a batch of <paramref name="height"/> x <paramref name="width"/> images and returns its heatmaps.</summary>
+    public float[] Run(ReadOnlySpan<float> inputNchw, int height, int width)
+    {
+        CheckInputSize(height, width);
+        int batch = BatchOf(inputNchw, height, width);
+        var heatmaps = new float[OutputLength(batch, height, width)];
+        Run(inputNchw, height, width, heatmaps);
         return heatmaps;
     }
 
     /// <summary>
-    /// Runs a batch of <c>N = input.Length / (3·H·W)</c> images into <paramref name="heatmaps"/>
+    /// Runs a batch of <c>N = input.Length / (3·H·W)</c> images of the default size into <paramref name="heatmaps"/>
     /// (<c>N · stacks · joints · H/4 · W/4</c> floats). Allocates nothing once warm.
     /// </summary>
     /// <exception cref="ArgumentException">A buffer has the wrong size, or the input holds NaN or infinity.</exception>
-    public void Run(ReadOnlySpan<float> inputNchw, Span<float> heatmaps)
+    public void Run(ReadOnlySpan<float> inputNchw, Span<float> heatmaps) =>
+        Run(inputNchw, Architecture.InputHeight, Architecture.InputWidth, heatmaps);
+
+    /// <summary>
+    /// Runs a batch of <c>N = input.Length / (3·H·W)</c> images of <paramref name="height"/> x <paramref name="width"/>
+    /// pixels (any multiples of 64: the network is fully convolutional) into <paramref name="heatmaps"/>
+    /// (<c>N · stacks · joints · H/4 · W/4</c> floats). The first run at a size builds that size's plan, which is
+    /// cached (<see cref="HourglassOptions.MaxCachedInputSizes"/>); once every size in use is warm, a run allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">A side is not a positive multiple of 64, a buffer has the wrong size, or the input holds NaN or infinity.</exception>
+    public void Run(ReadOnlySpan<float> inputNchw, int height, int width, Span<float> heatmaps)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int batch = BatchOf(inputNchw);
-        int expected = OutputLength(batch);
+        CheckInputSize(height, width);
+        int batch = BatchOf(inputNchw, height, width);
+        int expected = OutputLength(batch, height, width);
         if (heatmaps.Length != expected)
             throw new ArgumentException(
                 $"heatmaps has {heatmaps.Length} floats; a batch of {batch} needs N × stacks × joints × H/4 × W/4 = " +
-                $"{batch} × {Architecture.Stacks} × {Architecture.Joints} × {Architecture.OutputHeight} × {Architecture.OutputWidth} = {expected}.",
+                $"{batch} × {Architecture.Stacks} × {Architecture.Joints} × {height / HourglassArchitecture.OutputStride} × " +
+                $"{width / HourglassArchitecture.OutputStride} = {expected}.",
                 nameof(heatmaps));
-        CheckFinite(inputNchw);
+        CheckFinite(inputNchw, height, width);
+        var sized = height == Architecture.InputHeight && width == Architecture.InputWidth ? _default : _otherSizes.Get(height, width);
+        var arch = sized.Architecture;
 
-        if (!_contexts.TryTake(out var context))
-            context = new RunContext(_plan, _pool);
+        var context = sized.Rent(_pool);
         try
         {
-            int inSize = Architecture.InputSizePerImage, outSize = Architecture.OutputSizePerImage;
+            int inSize = arch.InputSizePerImage, outSize = arch.OutputSizePerImage;
+            var layers = sized.Plan.Layers;
             fixed (float* input = inputNchw)
             fixed (float* output = heatmaps)
             {
@@ -116,7 +158,6 @@ public sealed unsafe class HourglassNetwork : IDisposable
                 {
                     context.Image = input + (nint)n * inSize;
                     context.Heatmaps = output + (nint)n * outSize;
-                    var layers = _plan.Layers;
                     for (int i = 0; i < layers.Count; i++) // an index loop: no enumerator allocation
                         layers[i].Run(context);
                 }
@@ -126,7 +167,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
         }
         finally
         {
-            _contexts.Add(context);
+            sized.Return(context);
         }
     }
 
@@ -137,8 +178,9 @@ public sealed unsafe class HourglassNetwork : IDisposable
     internal IReadOnlyList<(string Layer, long Macs, double MedianMs)> ProfileLayers(ReadOnlySpan<float> image, int runs)
     {
         var heatmaps = new float[OutputLength(1)];
-        var times = new double[_plan.Layers.Count, runs];
-        var context = new RunContext(_plan, _pool);
+        var plan = _default.Plan;
+        var times = new double[plan.Layers.Count, runs];
+        var context = new RunContext(plan, _pool);
         fixed (float* input = image)
         fixed (float* output = heatmaps)
         {
@@ -146,42 +188,53 @@ public sealed unsafe class HourglassNetwork : IDisposable
             context.Heatmaps = output;
             for (int r = -1; r < runs; r++)
             {
-                for (int i = 0; i < _plan.Layers.Count; i++)
+                for (int i = 0; i < plan.Layers.Count; i++)
                 {
                     long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                    _plan.Layers[i].Run(context);
+                    plan.Layers[i].Run(context);
                     if (r >= 0)
                         times[i, r] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 }
             }
         }
         var result = new List<(string, long, double)>();
-        for (int i = 0; i < _plan.Layers.Count; i++)
+        for (int i = 0; i < plan.Layers.Count; i++)
         {
             var row = Enumerable.Range(0, runs).Select(r => times[i, r]).Order().ToArray();
-            result.Add((_plan.Layers[i].Describe(), _plan.Layers[i].MacCount, row[runs / 2]));
+            result.Add((plan.Layers[i].Describe(), plan.Layers[i].MacCount, row[runs / 2]));
         }
         return result;
     }
 
-    private int BatchOf(ReadOnlySpan<float> input)
+    private SizedPlan BuildPlan(HourglassArchitecture sized) =>
+        new(sized, HourglassGraphBuilder.Build(sized, _weights, _options));
+
+    private static void CheckInputSize(int height, int width)
     {
-        int perImage = Architecture.InputSizePerImage;
+        if (height < 64 || height % 64 != 0 || width < 64 || width % 64 != 0)
+            throw new ArgumentException(
+                $"input size {height}x{width} (height x width) is not supported: both sides must be positive multiples of 64 " +
+                "(the hourglass pools 4 times below the stem's stride 4).", nameof(height));
+    }
+
+    private static int BatchOf(ReadOnlySpan<float> input, int height, int width)
+    {
+        int perImage = checked(3 * height * width);
         if (input.Length == 0 || input.Length % perImage != 0)
             throw new ArgumentException(
-                $"input has {input.Length} floats; expected N × 3 × {Architecture.InputHeight} × {Architecture.InputWidth} " +
-                $"(a multiple of {perImage}, N ≥ 1) for NCHW float32 RGB images of this architecture.", "inputNchw");
+                $"input has {input.Length} floats; expected N × 3 × {height} × {width} " +
+                $"(a multiple of {perImage}, N ≥ 1) for NCHW float32 RGB images of this size.", "inputNchw");
         return input.Length / perImage;
     }
 
-    private void CheckFinite(ReadOnlySpan<float> input)
+    private static void CheckFinite(ReadOnlySpan<float> input, int height, int width)
     {
         for (int i = 0; i < input.Length; i++)
         {
             if (float.IsFinite(input[i]))
                 continue;
-            int perImage = Architecture.InputSizePerImage, plane = Architecture.InputHeight * Architecture.InputWidth;
-            int n = i / perImage, c = i % perImage / plane, y = i % plane / Architecture.InputWidth, x = i % Architecture.InputWidth;
+            int plane = height * width, perImage = 3 * plane;
+            int n = i / perImage, c = i % perImage / plane, y = i % plane / width, x = i % width;
             throw new ArgumentException($"input holds {input[i]} at image {n}, channel {c}, row {y}, column {x}; values must be finite.", "inputNchw");
         }
     }

@@ -27,6 +27,13 @@ public sealed record HourglassOptions
     /// </summary>
     public int WinogradMinimumSize { get; init; } = 16;
 
+    /// <summary>
+    /// Input sizes, besides the model's own, whose plans a network keeps (each holds its layer list and, per
+    /// concurrent caller, an activation arena). A run at a new size builds its plan first; past this number the
+    /// least recently used size's plan is dropped. Default 4.
+    /// </summary>
+    public int MaxCachedInputSizes { get; init; } = 4;
+
     /// <summary>The default options.</summary>
     public static HourglassOptions Default { get; } = new();
 
@@ -35,6 +42,15 @@ public sealed record HourglassOptions
         if (MaxDegreeOfParallelism < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1.");
         return MaxDegreeOfParallelism;
+    }
+
+    internal void Validate()
+    {
+        ResolveThreadCount();
+        if (WinogradMinimumSize < 4)
+            throw new ArgumentOutOfRangeException(nameof(WinogradMinimumSize), WinogradMinimumSize, "WinogradMinimumSize must be at least 4 (one tile).");
+        if (MaxCachedInputSizes < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxCachedInputSizes), MaxCachedInputSizes, "MaxCachedInputSizes must be at least 1.");
     }
 
     /// <summary>Resolves <see cref="Isa"/> to a concrete path, checking that a forced path can run here.</summary>

@@ -18,18 +18,19 @@ internal sealed unsafe class ConvLayer : Layer
     private readonly KernelIsa _isa;
     private readonly PackedConv? _packed;
 
-    public ConvLayer(Value input, Value output, Value? residual, ConvParameters conv, (float[] Scale, float[] Shift)? prologue, bool relu, KernelIsa isa)
+    public ConvLayer(Value input, Value output, Value? residual, ConvParameters conv, PackedConv? packed,
+        (float[] Scale, float[] Shift)? prologue, bool relu, KernelIsa isa)
     {
         _input = input;
         _output = output;
         _residual = residual;
-        // The SIMD paths keep only the packed weights; the scalar path reads the OIHW ones.
+        // The SIMD paths read only the packed weights (shared by the plans of all input sizes); the scalar path reads the OIHW ones.
         _conv = isa == KernelIsa.Scalar ? conv : conv.ShapeOnly();
         _prologue = prologue;
         _relu = relu;
         _isa = isa;
         if (isa != KernelIsa.Scalar)
-            _packed = new PackedConv(conv, prologue, relu);
+            _packed = packed ?? throw new ArgumentNullException(nameof(packed), "The SIMD paths need packed weights.");
     }
 
     public override IEnumerable<Value> Inputs => _residual is null ? [_input] : [_input, _residual];

@@ -9,26 +9,33 @@ namespace HourglassSimd.Graph;
 internal sealed class HourglassGraphBuilder
 {
     private readonly HourglassArchitecture _arch;
-    private readonly HourglassWeights _weights;
+    private readonly PackedWeights _weights;
     private readonly KernelIsa _isa;
     private readonly HourglassOptions _options;
     private readonly List<Layer> _layers = [];
 
-    private HourglassGraphBuilder(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa, HourglassOptions options)
+    private HourglassGraphBuilder(HourglassArchitecture arch, PackedWeights weights, HourglassOptions options)
     {
         _arch = arch;
         _weights = weights;
-        _isa = isa;
+        _isa = weights.Isa;
         _options = options;
     }
 
-    /// <summary>Builds the plan from folded weights (<see cref="HourglassWeights.Fold"/>) validated against the architecture.</summary>
-    public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa, HourglassOptions options)
+    /// <summary>
+    /// Builds the plan for the input size of <paramref name="arch"/>, reusing (or adding) the packed weights that
+    /// plans of other sizes share.
+    /// </summary>
+    public static ExecutionPlan Build(HourglassArchitecture arch, PackedWeights weights, HourglassOptions options)
     {
-        var builder = new HourglassGraphBuilder(arch, weights, isa, options);
+        var builder = new HourglassGraphBuilder(arch, weights, options);
         builder.BuildNetwork();
-        return new ExecutionPlan(builder._layers, isa);
+        return new ExecutionPlan(builder._layers, weights.Isa);
     }
+
+    /// <summary>Builds the plan from folded weights (<see cref="HourglassWeights.Fold"/>) validated against the architecture.</summary>
+    public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa, HourglassOptions options) =>
+        Build(arch, new PackedWeights(weights, isa), options);
 
     private void BuildNetwork()
     {
@@ -96,10 +103,9 @@ internal sealed class HourglassGraphBuilder
     /// <summary>A 3x3 stride-1 pad-1 convolution + ReLU by Winograd F(4x4, 3x3).</summary>
     private Value Winograd(string prefix, Value input)
     {
-        var weight = _weights.Get(prefix + ".weight");
-        var conv = new ConvParameters(weight.Data, Tensor(prefix + ".bias"), weight.Shape[0], weight.Shape[1], weight.Shape[2], 1, 1);
+        var conv = _weights.Conv(prefix, stride: 1, pad: 1);
         var output = new Value(conv.OutChannels, input.Height, input.Width);
-        _layers.Add(new WinogradConvLayer(input, output, conv, relu: true, _isa));
+        _layers.Add(new WinogradConvLayer(input, output, _weights.Winograd(prefix, conv, relu: true), _isa));
         return output;
     }
 
@@ -113,12 +119,12 @@ internal sealed class HourglassGraphBuilder
     private Value Conv(string prefix, Value input, int stride = 1, int pad = 0, bool relu = false,
         (float[], float[])? prologue = null, Value? residual = null, bool inPlace = false, int outHalo = 0)
     {
-        var weight = _weights.Get(prefix + ".weight");
-        var conv = new ConvParameters(weight.Data, Tensor(prefix + ".bias"), weight.Shape[0], weight.Shape[1], weight.Shape[2], stride, pad);
+        var conv = _weights.Conv(prefix, stride, pad);
         var output = new Value(conv.OutChannels, conv.OutSize(input.Height), conv.OutSize(input.Width), outHalo, aliasOf: inPlace ? residual : null);
-        _layers.Add(new ConvLayer(input, output, residual, conv, prologue, relu, _isa));
+        var packed = _isa == KernelIsa.Scalar ? null : _weights.Direct(prefix, conv, prologue, relu);
+        _layers.Add(new ConvLayer(input, output, residual, conv, packed, prologue, relu, _isa));
         return output;
     }
 
-    private float[] Tensor(string name) => _weights.Get(name).Data;
+    private float[] Tensor(string name) => _weights.Folded.Get(name).Data;
 }

@@ -11,13 +11,13 @@ internal sealed unsafe class WinogradConvLayer : Layer
     private readonly PackedWinogradConv _packed;
     private readonly KernelIsa _isa;
 
-    public WinogradConvLayer(Value input, Value output, ConvParameters conv, bool relu, KernelIsa isa)
+    public WinogradConvLayer(Value input, Value output, PackedWinogradConv packed, KernelIsa isa)
     {
         if (isa is not (KernelIsa.Vector256 or KernelIsa.Vector512))
             throw new ArgumentException("Winograd runs on the SIMD paths only.", nameof(isa));
         _input = input;
         _output = output;
-        _packed = new PackedWinogradConv(conv, relu);
+        _packed = packed;
         _isa = isa;
     }
 

@@ -21,6 +21,7 @@ namespace HourglassSimd.Pose;
 public sealed class PoseEstimator
 {
     private readonly CropSampler _sampler;
+    private readonly HourglassArchitecture _arch; // the network at the crops' input size
     private readonly int[] _stacks;
     private float[] _input = [];
     private float[] _heatmaps = [];
@@ -34,6 +35,13 @@ public sealed class PoseEstimator
         ArgumentNullException.ThrowIfNull(network);
         options ??= PoseEstimatorOptions.Default;
         var arch = network.Architecture;
+        if (options.InputSize is { } size)
+        {
+            if (size.Height < 64 || size.Height % 64 != 0 || size.Width < 64 || size.Width % 64 != 0)
+                throw new ArgumentException(
+                    $"InputSize {size.Height}x{size.Width} is not supported: both sides must be positive multiples of 64.", nameof(options));
+            arch = arch.WithInputSize(size.Height, size.Width);
+        }
         var layout = options.Layout ?? JointLayout.ForJointCount(arch.Joints);
         if (layout.Count != arch.Joints)
             throw new ArgumentException(
@@ -46,6 +54,7 @@ public sealed class PoseEstimator
 
         Network = network;
         Options = options;
+        _arch = arch;
         Layout = layout;
         _sampler = new CropSampler(options.AntiAliasing);
         int personHeatmaps = arch.Joints * arch.OutputHeight * arch.OutputWidth;
@@ -65,8 +74,11 @@ public sealed class PoseEstimator
     /// <summary>Crops per person: 2 with the flip test, otherwise 1.</summary>
     public int CropsPerPerson => Options.FlipTest ? 2 : 1;
 
-    /// <summary>The crop transform used for <paramref name="box"/> with this network's input size.</summary>
-    public CropTransform TransformFor(PersonBox box) => CropTransform.For(box, Network.Architecture);
+    /// <summary>The input size (height, width) the crops are sampled at: the options' or the model's.</summary>
+    public (int Height, int Width) InputSize => (_arch.InputHeight, _arch.InputWidth);
+
+    /// <summary>The crop transform used for <paramref name="box"/> at <see cref="InputSize"/>.</summary>
+    public CropTransform TransformFor(PersonBox box) => CropTransform.For(box, _arch);
 
     /// <summary>Estimates one pose per box, in box order.</summary>
     /// <exception cref="ArgumentException">A box is <c>default</c> (scale 0).</exception>
@@ -97,7 +109,7 @@ public sealed class PoseEstimator
         if (boxes.Count == 0)
             return [];
 
-        var arch = Network.Architecture;
+        var arch = _arch;
         int inSize = arch.InputSizePerImage, outSize = arch.OutputSizePerImage;
         int crops = checked(boxes.Count * CropsPerPerson);
         if (_input.Length < (long)crops * inSize)
@@ -120,7 +132,7 @@ public sealed class PoseEstimator
         for (int start = 0; start < crops; start += Options.MaxBatchSize)
         {
             int count = Math.Min(Options.MaxBatchSize, crops - start);
-            Network.Run(_input.AsSpan(start * inSize, count * inSize), _heatmaps.AsSpan(start * outSize, count * outSize));
+            Network.Run(_input.AsSpan(start * inSize, count * inSize), arch.InputHeight, arch.InputWidth, _heatmaps.AsSpan(start * outSize, count * outSize));
         }
 
         var poses = new PoseResult[boxes.Count];
@@ -143,7 +155,7 @@ public sealed class PoseEstimator
     private void CombineStacks(int crop, Span<float> destination)
     {
         int perStack = destination.Length;
-        var all = _heatmaps.AsSpan(crop * Network.Architecture.OutputSizePerImage, Network.Architecture.OutputSizePerImage);
+        var all = _heatmaps.AsSpan(crop * _arch.OutputSizePerImage, _arch.OutputSizePerImage);
         all.Slice(_stacks[0] * perStack, perStack).CopyTo(destination);
         if (_stacks.Length == 1)
             return;

@@ -35,6 +35,12 @@ public sealed record PoseEstimatorOptions
     public bool AntiAliasing { get; init; } = true;
 
     /// <summary>
+    /// Network input size (height, width) the person crops are sampled at; both multiples of 64. Null (default): the
+    /// model's own input size (<see cref="HourglassNetwork.Architecture"/>). The heatmaps are a quarter of it.
+    /// </summary>
+    public (int Height, int Width)? InputSize { get; init; }
+
+    /// <summary>
     /// Most crops per <see cref="HourglassNetwork.Run(ReadOnlySpan{float}, Span{float})"/> call (a person with the flip test
     /// is two crops). Default unlimited: one call per <see cref="PoseEstimator.Estimate(RgbImage, IReadOnlyList{PersonBox})"/>.
     /// Lower it to bound the input and heatmap buffers when images hold many people.
