@@ -40,6 +40,32 @@ public sealed class EvalCommandTests : IDisposable
         new("not-in-split.png", 50, 50, 0.3f, Joints(_ => JointTruth.Far), IsValidation: false),
     ];
 
+    /// <summary>
+    /// With --input-size the crops run at that size: annotations crafted from the estimator at 128x64 give the
+    /// crafted table only if eval runs at 128x64 too (at the model's 64x64 the "exact" joints would move).
+    /// </summary>
+    [Fact]
+    public void Input_size_option_evaluates_at_that_size()
+    {
+        var people = People();
+        string annotations = _temp.Combine("annotations-sized.json");
+        WriteAnnotations(annotations, _model, _images, people, flipTest: true, inputSize: (128, 64));
+        string json = _temp.Combine("pckh-sized.json");
+
+        var run = HourglassCli.Run("eval", "--model", _model, "--annotations", annotations, "--images", _images,
+            "--json", json, "--threads", "1", "--input-size", "128x64");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expected = ExpectedGroups(Expected(people.Take(3)));
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var pckh = document.RootElement.GetProperty("pckh");
+        for (int g = 0; g < Groups.Length; g++)
+            Assert.Equal(expected.Values[g], pckh.GetProperty(Groups[g].ToLowerInvariant()).GetDouble(), 9);
+
+        HourglassCli.AssertFails(HourglassCli.Run("eval", "--model", _model, "--annotations", annotations, "--images", _images,
+            "--input-size", "0"), "--input-size 0: input size 0x0 is not supported");
+    }
+
     [Fact]
     public void Pckh_table_json_and_csv_match_the_crafted_annotations()
     {

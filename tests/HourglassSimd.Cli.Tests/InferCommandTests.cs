@@ -53,6 +53,26 @@ public sealed class InferCommandTests : IDisposable
         Assert.Equal((96, 80), (decoded.Width, decoded.Height));
     }
 
+    /// <summary>--input-size crops at another size than the model's: the keypoints are the estimator's at that size.</summary>
+    [Fact]
+    public void Input_size_option_runs_the_model_at_that_size()
+    {
+        string image = TestImages.WritePng(_temp.Combine("tall.png"), 64, 128);
+        string outFolder = _temp.Combine("sized");
+        var run = HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--threads", "1", "--no-flip", "--input-size", "128x64");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var file = HourglassModelFile.Load(_model);
+        using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 1 });
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = false, Normalization = file.Normalization, InputSize = (128, 64) });
+        var expected = estimator.Estimate(new ImageLoader().Load(image), [PersonBox.WholeImage(64, 128)]);
+        var record = Assert.Single(ReadResults(Path.Combine(outFolder, "results.json")));
+        AssertKeypoints(expected[0], Numbers(record.GetProperty("keypoints")));
+
+        var bad = HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--input-size", "100x64");
+        HourglassCli.AssertFails(bad, "--input-size 100x64: input size 100x64 is not supported");
+    }
+
     [Fact]
     public void Folder_with_a_bad_file_processes_the_good_ones_reports_the_bad_one_and_exits_2()
     {

@@ -78,7 +78,25 @@ public sealed class ExportOnnxCommandTests(ITestOutputHelper output) : IDisposab
     {
         var (code, _, stderr) = Invoke("--size", "100", "--out", Path.Combine(_directory, "x.onnx"));
         Assert.Equal(1, code);
-        Assert.StartsWith("error: inputHeight must be a positive multiple of 64", stderr);
+        Assert.StartsWith("error: --size 100: input size 100x100 is not supported; both sides must be positive multiples of 64", stderr);
+        (code, _, stderr) = Invoke("--size", "128x64", "--dynamic-size", "--out", Path.Combine(_directory, "x.onnx"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: --size fixes the input size and --dynamic-size leaves it open", stderr);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.onnx")));
+    }
+
+    [Fact]
+    public void Size_options_set_the_exported_shape_of_a_model_file()
+    {
+        string hgw = Path.Combine(_directory, "sized.hgw"), onnx = Path.Combine(_directory, "sized.onnx");
+        var arch = new HourglassArchitecture(1, 8, 16, 64, 64);
+        new HourglassModelFile(arch, HourglassWeights.CreateRandom(arch, 1)).Save(hgw);
+        var (code, stdout, stderr) = Invoke("--model", hgw, "--size", "128x192", "--out", onnx);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("input 128x192", stdout, StringComparison.Ordinal);
+        (code, stdout, stderr) = Invoke("--model", hgw, "--dynamic-size", "--out", onnx);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("input N x 3 x H x W (dynamic)", stdout, StringComparison.Ordinal);
     }
 
     private (int Code, string Stdout, string Stderr) Invoke(params string[] args)

@@ -46,13 +46,14 @@ public static class EvalFixture
     /// computation (people of one image batched together, as <c>eval</c> does). Images that do not exist get no
     /// prediction: their joints are written at arbitrary positions.
     /// </summary>
-    public static void WriteAnnotations(string path, string model, string imageFolder, IReadOnlyList<Person> people, bool flipTest)
+    public static void WriteAnnotations(string path, string model, string imageFolder, IReadOnlyList<Person> people, bool flipTest,
+        (int Height, int Width)? inputSize = null)
     {
         var predictions = new Dictionary<Person, PoseResult>();
         foreach (var group in people.Where(p => p.IsValidation && File.Exists(Path.Combine(imageFolder, p.Image))).GroupBy(p => p.Image))
         {
             var boxes = group.Select(p => PersonBox.FromMpiiAnnotation(p.X, p.Y, p.Scale)).ToList();
-            var poses = TestModel.Estimate(model, Path.Combine(imageFolder, group.Key), boxes, flipTest);
+            var poses = TestModel.Estimate(model, Path.Combine(imageFolder, group.Key), boxes, flipTest, inputSize);
             foreach (var (person, pose) in group.Zip(poses))
                 predictions[person] = pose;
         }

@@ -64,6 +64,36 @@ public sealed class PoseEstimatorTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// InputSize crops at another size: the poses equal those of a network made at that size, and naming the model's
+    /// own size changes nothing.
+    /// </summary>
+    [Fact]
+    public void Input_size_option_crops_and_runs_at_that_size()
+    {
+        var arch = _net.Architecture;
+        var weights = HourglassWeights.CreateRandom(arch, seed: 11);
+        using var madeAtSize = HourglassNetwork.Create(arch.WithInputSize(128, 64), weights, SingleThread);
+        var options = new PoseEstimatorOptions { FlipTest = true };
+        var atSize = new PoseEstimator(_net, options with { InputSize = (128, 64) });
+        Assert.Equal((128, 64), atSize.InputSize);
+        Assert.Equal((64, 64), new PoseEstimator(_net, options).InputSize);
+
+        var expected = new PoseEstimator(madeAtSize, options).Estimate(_image, Boxes);
+        var actual = atSize.Estimate(_image, Boxes);
+        for (int p = 0; p < Boxes.Length; p++)
+            Assert.Equal(expected[p].Keypoints, actual[p].Keypoints);
+        Assert.Equal(128, atSize.TransformFor(Boxes[0]).InputHeight);
+
+        var same = new PoseEstimator(_net, options with { InputSize = (64, 64) }).Estimate(_image, Boxes);
+        var plain = new PoseEstimator(_net, options).Estimate(_image, Boxes);
+        for (int p = 0; p < Boxes.Length; p++)
+            Assert.Equal(plain[p].Keypoints, same[p].Keypoints);
+
+        var e = Assert.Throws<ArgumentException>(() => new PoseEstimator(_net, options with { InputSize = (100, 64) }));
+        Assert.Contains("100x64", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Flip_test_averages_the_mirrored_crop_as_specified()
     {

@@ -125,11 +125,14 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
         string input = _temp.File("x.npy");
         CliRun Run() => HourglassCli.Run("run", "--model", model, "--input", input, "--output", _temp.File("y.npy"));
 
-        NpyWriter.Write(input, new NpyArray([1, 3, 128, 128], new float[3 * 128 * 128]));
-        HourglassCli.AssertFails(Run(), "x.npy: shape (1, 3, 128, 128) does not fit the model, which expects (N, 3, 64, 64)");
+        NpyWriter.Write(input, new NpyArray([1, 3, 96, 128], new float[3 * 96 * 128]));
+        HourglassCli.AssertFails(Run(), "x.npy: shape (1, 3, 96, 128): image size 96x128 is not supported; the model expects (N, 3, H, W) with N >= 1 and H, W multiples of 64");
+
+        NpyWriter.Write(input, new NpyArray([1, 4, 64, 64], new float[4 * 64 * 64]));
+        HourglassCli.AssertFails(Run(), "x.npy: shape (1, 4, 64, 64) does not fit the model, which expects (N, 3, H, W)");
 
         NpyWriter.Write(input, new NpyArray([3, 64, 64], new float[3 * 64 * 64]));
-        HourglassCli.AssertFails(Run(), "shape (3, 64, 64) has rank 3; the model expects rank 4: (N, 3, 64, 64)");
+        HourglassCli.AssertFails(Run(), "shape (3, 64, 64) has rank 3; the model expects rank 4: (N, 3, H, W)");
 
         byte[] npy = File.ReadAllBytes(input);
         File.WriteAllBytes(input, [.. npy[..10], .. System.Text.Encoding.Latin1.GetBytes(System.Text.Encoding.Latin1.GetString(npy[10..64]).Replace("<f4", "<f8")), .. npy[64..]]);
@@ -137,5 +140,24 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
 
         HourglassCli.AssertFails(HourglassCli.Run("run", "--model", _temp.File("none.hgw"), "--input", input, "--output", _temp.File("y.npy")), "none.hgw' does not exist");
         Assert.False(File.Exists(_temp.File("y.npy")));
+    }
+
+    /// <summary>A 64x64 model runs a 128x192 batch: heatmaps of 32x48, equal to the engine's run at that size.</summary>
+    [Fact]
+    public void Run_AcceptsOtherInputSizes()
+    {
+        string model = _temp.File("sized.hgw"), input = _temp.File("wide.npy"), output = _temp.File("wide-out.npy");
+        var weights = HourglassWeights.CreateRandom(Small, 4);
+        new HourglassModelFile(Small, weights).Save(model);
+        var random = new Random(6);
+        float[] images = Enumerable.Range(0, 2 * 3 * 128 * 192).Select(_ => random.NextSingle()).ToArray();
+        NpyWriter.Write(input, new NpyArray([2, 3, 128, 192], images));
+
+        var result = HourglassCli.Run("run", "--model", model, "--input", input, "--output", output, "--threads", "1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var heatmaps = NpyReader.Read(output);
+        Assert.Equal([2, Small.Stacks, Small.Joints, 32, 48], heatmaps.Shape);
+        using var network = HourglassNetwork.Create(Small, weights, new HourglassOptions { MaxDegreeOfParallelism = 1 });
+        Assert.Equal(network.Run(images, 128, 192), heatmaps.Data);
     }
 }

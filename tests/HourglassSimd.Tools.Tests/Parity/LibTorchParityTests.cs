@@ -28,6 +28,33 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
     public void ModuleSaveCheckpoint_ConvertedModel_MatchesLibTorch(int stacks, int features, int joints, int size) =>
         CheckParity(stacks, features, joints, size, seed: 10 + stacks + features + joints);
 
+    /// <summary>
+    /// One converted model (default size 256x256) run at non-square sizes it was not converted for: each size's
+    /// heatmaps match libtorch's forward pass at that size.
+    /// </summary>
+    [Fact]
+    public void OneModel_AtSeveralNonSquareSizes_MatchesLibTorch()
+    {
+        using var net = RandomPoseNets.Create(2, 32, 11, seed: 31);
+        string checkpoint = _temp.File("sizes.dat"), model = _temp.File("sizes.hgw");
+        net.save(checkpoint);
+        CheckpointConverter.Convert(CheckpointReader.Read(checkpoint), new ConversionOptions()).Model.Save(model);
+        using var engine = HourglassNetwork.Load(model, new HourglassOptions { MaxDegreeOfParallelism = 2 });
+        Assert.Equal((256, 256), (engine.Architecture.InputHeight, engine.Architecture.InputWidth));
+
+        bool ok = true;
+        foreach (var (height, width) in new[] { (128, 64), (64, 192), (192, 128) })
+        {
+            float[] images = RandomPoseNets.Images(Batch, height, width, seed: height + width);
+            float[] expected = RandomPoseNets.Forward(net, images, Batch, height, width);
+            float[] actual = engine.Run(images, height, width);
+            Assert.Equal(expected.Length, actual.Length);
+            output.WriteLine($"S=2 F=32 J=11 at {height}x{width} (model default 256x256), batch {Batch}:");
+            ok &= CompareStacks(expected, actual, 2, 11 * height / 4 * width / 4);
+        }
+        Assert.True(ok, "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");
+    }
+
     [Fact]
     [Trait("Category", "Heavy")]
     public void EightStacks256Wide_At256_MatchesLibTorch() => CheckParity(8, 256, 16, 256, seed: 8);
@@ -100,7 +127,13 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.Length, actual.Length);
         output.WriteLine($"S={stacks} F={features} J={joints} input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
             $"convert {convertTime.TotalSeconds:F2} s, libtorch {torchTime.TotalSeconds:F2} s, engine ({engine.Isa}, 2 threads) {engineTime.TotalSeconds:F2} s");
-        int plane = arch.Joints * arch.OutputHeight * arch.OutputWidth;
+        bool ok = CompareStacks(expected, actual, stacks, arch.Joints * arch.OutputHeight * arch.OutputWidth);
+        Assert.True(ok, "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");
+    }
+
+    /// <summary>Per stack, max |engine − libtorch| against 1e-4 × max |libtorch| over the batch; prints one line per stack.</summary>
+    private bool CompareStacks(float[] expected, float[] actual, int stacks, int plane)
+    {
         bool ok = true;
         for (int s = 0; s < stacks; s++)
         {
@@ -118,6 +151,6 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
             ok &= within;
             output.WriteLine($"  stack {s}: max |engine - libtorch| = {maxAbs:E3}, max |libtorch| = {maxRef:F4}, relative {maxAbs / maxRef:E3} {(within ? "ok" : "FAIL")}");
         }
-        Assert.True(ok, "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");
+        return ok;
     }
 }

@@ -41,22 +41,28 @@ public static class RandomPoseNets
     }
 
     /// <summary>Seeded images in [0, 1), NCHW.</summary>
-    public static float[] Images(int batch, int size, int seed)
+    public static float[] Images(int batch, int size, int seed) => Images(batch, size, size, seed);
+
+    /// <summary>Seeded images in [0, 1), NCHW, <paramref name="height"/> x <paramref name="width"/>.</summary>
+    public static float[] Images(int batch, int height, int width, int seed)
     {
         var random = new Random(seed);
-        var data = new float[batch * 3 * size * size];
+        var data = new float[batch * 3 * height * width];
         for (int i = 0; i < data.Length; i++)
             data[i] = random.NextSingle();
         return data;
     }
 
     /// <summary>libtorch's eval-mode forward: every stack's heatmaps [N, S, J, H/4, W/4], flattened.</summary>
-    public static float[] Forward(PoseNet net, float[] images, int batch, int size)
+    public static float[] Forward(PoseNet net, float[] images, int batch, int size) => Forward(net, images, batch, size, size);
+
+    /// <summary>libtorch's eval-mode forward at <paramref name="height"/> x <paramref name="width"/>.</summary>
+    public static float[] Forward(PoseNet net, float[] images, int batch, int height, int width)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         net.eval();
-        var input = torch.tensor(images, [batch, 3, size, size]);
+        var input = torch.tensor(images, [batch, 3, height, width]);
         return net.forward(input).contiguous().data<float>().ToArray();
     }
 }

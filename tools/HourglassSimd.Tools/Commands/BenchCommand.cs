@@ -19,7 +19,7 @@ internal static class BenchCommand
         var stacks = new Option<int>("--stacks") { Description = "Number of stacks.", DefaultValueFactory = _ => 2 };
         var features = new Option<int>("--features") { Description = "Feature width.", DefaultValueFactory = _ => 256 };
         var joints = new Option<int>("--joints") { Description = "Heatmaps per stack.", DefaultValueFactory = _ => 16 };
-        var size = new Option<int>("--size") { Description = "Input height and width (multiple of 64).", DefaultValueFactory = _ => 256 };
+        var size = new Option<string?>("--size") { HelpName = "size", Description = $"Input size: {InputSize.Syntax}. Default: the model's own size with --model, else 256." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
@@ -39,13 +39,13 @@ internal static class BenchCommand
             stacks, features, joints, size, batch, threads, runs, isa, convolution, model, compare, json, profile,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
-            result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), result.GetValue(size), result.GetValue(batch),
+            result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), InputSize.ParseOptional(result.GetValue(size), "--size"), result.GetValue(batch),
             result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetValue(model),
             result.GetValue(compare), result.GetValue(json), result.GetValue(profile)))));
         return command;
     }
 
-    private sealed record Settings(int Stacks, int Features, int Joints, int Size, int Batch, int Threads, int Runs, KernelIsa Isa,
+    private sealed record Settings(int Stacks, int Features, int Joints, InputSize? Size, int Batch, int Threads, int Runs, KernelIsa Isa,
         ConvolutionMode Convolution, FileInfo? Model, string? Compare, FileInfo? Json, bool Profile);
 
     private sealed record Result(string Engine, string Description, double MedianMs, double MinMs, double Gflops);
@@ -68,10 +68,13 @@ internal static class BenchCommand
                 throw new ArgumentException("--compare runs on seeded random weights in their trained form; leave out --model.");
             var file = HourglassModelFile.Load(s.Model.FullName);
             (arch, weights) = (file.Architecture, file.Weights);
+            if (s.Size is { } size)
+                arch = arch.WithInputSize(size.Height, size.Width); // same weights: the network is fully convolutional
         }
         else
         {
-            arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, s.Size, s.Size);
+            var size = s.Size ?? new InputSize(256, 256);
+            arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, size.Height, size.Width);
             weights = HourglassWeights.CreateRandom(arch, seed: 1);
         }
         var random = new Random(2);
@@ -106,7 +109,7 @@ internal static class BenchCommand
             foreach (var r in results)
             {
                 string share = peak is { } p ? $"{100 * r.Gflops / p,6:F1}%" : "      -";
-                Console.WriteLine($"{r.Engine,-14} {s.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
+                Console.WriteLine($"{r.Engine,-14} {arch.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
             }
             if (peak is { } measured)
                 Console.WriteLine($"measured peak ({ours.Network.Isa} FMA loop, {s.Threads} thread(s)): {measured:F1} GFLOPS; ratio = engine median / HourglassSimd median");
@@ -120,7 +123,7 @@ internal static class BenchCommand
                 var records = results.Select(r => new
                 {
                     engine = r.Engine, description = r.Description, stacks = arch.Stacks, features = arch.Features, joints = arch.Joints,
-                    input = arch.InputHeight, batch = s.Batch, threads = s.Threads, runs = s.Runs, median_ms = r.MedianMs, min_ms = r.MinMs,
+                    input = arch.InputHeight, input_width = arch.InputWidth, batch = s.Batch, threads = s.Threads, runs = s.Runs, median_ms = r.MedianMs, min_ms = r.MinMs,
                     gflops = r.Gflops, peak_gflops = peak, ratio_to_hourglasssimd = r.MedianMs / results[0].MedianMs,
                 });
                 File.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true }));

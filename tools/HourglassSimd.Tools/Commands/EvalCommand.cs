@@ -14,7 +14,7 @@ namespace HourglassSimd.Tools.Commands;
 internal static class EvalCommand
 {
     /// <summary>The settings of one run, as parsed.</summary>
-    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress);
+    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress, InputSize? InputSize);
 
     public static Command Create()
     {
@@ -26,6 +26,7 @@ internal static class EvalCommand
         var json = new Option<string>("--json") { HelpName = "out.json", Description = "Also write the results (groups, the three means, per joint with counts, the curve) as JSON to this file." };
         var csv = new Option<string>("--csv") { HelpName = "curve.csv", Description = "Also write the PCKh curve at thresholds 0, 0.05, ..., 0.5 as CSV (threshold, Head, ..., Ankle, Mean) to this file." };
         var threads = new Option<int>("--threads") { HelpName = "n", Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var inputSize = new Option<string?>("--input-size") { HelpName = "size", Description = $"Network input size the person crops are sampled at: {InputSize.Syntax}. Default: the model's own." };
         var progress = ProgressOption.Create();
         var command = new Command("eval", """
             Evaluates a model with PCKh@0.5 (a joint is correct when it lies within half a head size of the truth) on the
@@ -36,11 +37,12 @@ internal static class EvalCommand
             Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --json pckh.json --csv curve.csv
             """)
         {
-            model, annotations, images, flip, noFlip, json, csv, threads, progress,
+            model, annotations, images, flip, noFlip, json, csv, threads, inputSize, progress,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             result.GetValue(model)!, result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
-            result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress)))));
+            result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress),
+            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size")))));
         return command;
     }
 
@@ -59,7 +61,7 @@ internal static class EvalCommand
             throw new InvalidDataException($"{Path.GetFileName(settings.Annotations)}: record {mismatch.Index} has {mismatch.Joints.Count} joints but the model outputs {joints}.");
 
         using var network = modelFile.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = settings.Threads });
-        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization });
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization, InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null });
         var evaluator = new PckhEvaluator(joints);
         var loader = new ImageLoader();
         // One estimator call per image, with every person of that image; images in order of first appearance.

@@ -13,28 +13,37 @@ internal static class ExportOnnxCommand
         var stacks = new Option<int>("--stacks") { Description = "Number of stacks (random weights).", DefaultValueFactory = _ => 2 };
         var features = new Option<int>("--features") { Description = "Feature width (random weights).", DefaultValueFactory = _ => 256 };
         var joints = new Option<int>("--joints") { Description = "Heatmaps per stack (random weights).", DefaultValueFactory = _ => 16 };
-        var size = new Option<int>("--size") { Description = "Input height and width, a multiple of 64 (random weights).", DefaultValueFactory = _ => 256 };
+        var size = new Option<string?>("--size") { HelpName = "size", Description = $"Input size written into the model: {InputSize.Syntax}. Default: the model's own size with --model, else 256." };
+        var dynamicSize = new Option<bool>("--dynamic-size") { Description = "Symbolic height and width (input [N, 3, H, W], output [N, stacks, joints, H/4, W/4]): one .onnx file for every input size." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch") { Description = "Fix the batch size in the model (default: symbolic N, any batch)." };
         var command = new Command("export-onnx", """
             Writes the network as a standard ONNX model (opset 13, IR 7): input "input" float32 [N, 3, H, W], output
             "heatmaps" float32 [N, stacks, joints, H/4, W/4], batch norms folded into the convolutions.
+            With --dynamic-size the height and width are symbolic (H, W), so one file serves every input size.
             Examples: hourglass export-onnx --model hg2.hgw --out hg2.onnx
+                      hourglass export-onnx --model hg2.hgw --dynamic-size --out hg2-any-size.onnx
                       hourglass export-onnx --stacks 8 --seed 1 --out hg8-random.onnx
             """)
         {
-            output, model, stacks, features, joints, size, seed, batch,
+            output, model, stacks, features, joints, size, dynamicSize, seed, batch,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            Option[] shapeOptions = [stacks, features, joints, size, seed];
+            Option[] shapeOptions = [stacks, features, joints, seed];
             var modelFile = result.GetValue(model);
             if (modelFile is not null && shapeOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } extra)
                 throw new ArgumentException($"{extra.Name} describes random weights; it cannot be combined with --model (the model file fixes the shape).");
+            var inputSize = InputSize.ParseOptional(result.GetValue(size), "--size");
+            if (inputSize is not null && result.GetValue(dynamicSize))
+                throw new ArgumentException("--size fixes the input size and --dynamic-size leaves it open; give one of them.");
             var (architecture, weights, source) = modelFile is not null
                 ? Load(modelFile)
-                : Random(result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), result.GetValue(size), result.GetValue(seed));
-            return Execute(architecture, weights, source, result.GetValue(output)!, new OnnxExportOptions { Batch = result.GetValue(batch) });
+                : Random(result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), inputSize ?? new InputSize(256, 256), result.GetValue(seed));
+            if (inputSize is { } chosen)
+                architecture = architecture.WithInputSize(chosen.Height, chosen.Width);
+            return Execute(architecture, weights, source, result.GetValue(output)!,
+                new OnnxExportOptions { Batch = result.GetValue(batch), DynamicSize = result.GetValue(dynamicSize) });
         }));
         return command;
     }
@@ -44,13 +53,16 @@ internal static class ExportOnnxCommand
         if (options.Batch is < 1)
             throw new ArgumentException("--batch must be at least 1.");
         var summary = HourglassOnnxExporter.ExportToFile(architecture, weights, output.FullName, options);
-        Console.WriteLine($"wrote {output.FullName} from {source} ({architecture}): {summary}");
+        string shape = options.DynamicSize
+            ? $"{architecture.Stacks} stack(s), {architecture.Features} features, {architecture.Joints} joints, input N x 3 x H x W (dynamic)"
+            : architecture.ToString();
+        Console.WriteLine($"wrote {output.FullName} from {source} ({shape}): {summary}");
         return 0;
     }
 
-    private static (HourglassArchitecture, HourglassWeights, string) Random(int stacks, int features, int joints, int size, int seed)
+    private static (HourglassArchitecture, HourglassWeights, string) Random(int stacks, int features, int joints, InputSize size, int seed)
     {
-        var architecture = new HourglassArchitecture(stacks, features, joints, size, size);
+        var architecture = new HourglassArchitecture(stacks, features, joints, size.Height, size.Width);
         return (architecture, HourglassWeights.CreateRandom(architecture, seed), $"random weights, seed {seed}");
     }
 

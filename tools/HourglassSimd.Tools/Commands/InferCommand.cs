@@ -15,7 +15,7 @@ internal static class InferCommand
     /// <summary>The settings of one run, as parsed.</summary>
     private sealed record Settings(
         string Input, string Model, string[] Boxes, string? BoxesFile, bool Flip, bool NoFlip, string? Out, string? Json,
-        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress);
+        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress, InputSize? InputSize);
 
     public static Command Create()
     {
@@ -36,6 +36,7 @@ internal static class InferCommand
         var threads = new Option<int>("--threads") { HelpName = "n", Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var threshold = new Option<float>("--threshold") { HelpName = "c", Description = "Joints below this confidence are not drawn (nor limbs touching them) and are marked in the table; the JSON has every joint.", DefaultValueFactory = _ => 0.1f };
         var drawBoxes = new Option<bool>("--draw-boxes") { Description = "Also draw each person's square crop box on the overlay." };
+        var inputSize = new Option<string?>("--input-size") { HelpName = "size", Description = $"Network input size the person crops are sampled at: {InputSize.Syntax}. Default: the model's own." };
         var progress = ProgressOption.Create();
         var command = new Command("infer", """
             Estimates poses in an image or in every image of a folder, writes an overlay image per input, and a COCO
@@ -46,12 +47,12 @@ internal static class InferCommand
             Example: hourglass infer --model hg2.hgw group.jpg --box 40,20,120,300 --box 210,35,110,290 --no-flip
             """)
         {
-            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, progress,
+            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, progress,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             result.GetValue(input)!, result.GetValue(model)!, result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
             result.GetValue(noFlip), result.GetValue(output), result.GetValue(json), result.GetValue(threads), result.GetValue(threshold),
-            result.GetValue(drawBoxes), result.GetValue(progress)))));
+            result.GetValue(drawBoxes), result.GetValue(progress), InputSize.ParseOptional(result.GetValue(inputSize), "--input-size")))));
         return command;
     }
 
@@ -78,7 +79,7 @@ internal static class InferCommand
             Directory.CreateDirectory(jsonFolder);
 
         using var network = modelFile.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = settings.Threads });
-        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization });
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization, InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null });
         var overlayOptions = new OverlayOptions { ConfidenceThreshold = settings.Threshold, DrawBoxes = settings.DrawBoxes };
         var loader = new ImageLoader();
         var names = new OverlayNames();

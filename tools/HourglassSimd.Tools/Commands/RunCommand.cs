@@ -6,14 +6,15 @@ namespace HourglassSimd.Tools.Commands;
 
 /// <summary>
 /// <c>hourglass run</c>: runs an <c>.hgw</c> model on a float32 NumPy array of images <c>[N, 3, H, W]</c> and writes every
-/// stack's heatmaps <c>[N, stacks, joints, H/4, W/4]</c> as <c>.npy</c>.
+/// stack's heatmaps <c>[N, stacks, joints, H/4, W/4]</c> as <c>.npy</c>. H and W are any multiples of 64, whatever
+/// the model's default input size.
 /// </summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model file (.hgw) from convert-weights.", Required = true };
-        var input = new Option<string>("--input") { Description = "Input images: .npy, float32 '<f4', C order, shape [N, 3, H, W], already normalized.", Required = true };
+        var input = new Option<string>("--input") { Description = "Input images: .npy, float32 '<f4', C order, shape [N, 3, H, W] (H, W multiples of 64), already normalized.", Required = true };
         var output = new Option<string>("--output") { Description = "Heatmaps to write: .npy, float32, shape [N, stacks, joints, H/4, W/4].", Required = true };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("run", """
@@ -37,19 +38,22 @@ internal static class RunCommand
         var file = HourglassModelFile.Load(modelPath);
         var arch = file.Architecture;
         var images = NpyReader.Read(inputPath);
-        string expected = $"(N, 3, {arch.InputHeight}, {arch.InputWidth})";
+        const string expected = "(N, 3, H, W) with N >= 1 and H, W multiples of 64 (NCHW)";
         if (images.Shape.Length != 4)
-            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)} has rank {images.Shape.Length}; the model expects rank 4: {expected} (NCHW, N >= 1).");
-        if (images.Shape[0] < 1 || images.Shape[1] != 3 || images.Shape[2] != arch.InputHeight || images.Shape[3] != arch.InputWidth)
-            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)} does not fit the model, which expects {expected} (NCHW, N >= 1).");
+            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)} has rank {images.Shape.Length}; the model expects rank 4: {expected}.");
+        if (images.Shape[0] < 1 || images.Shape[1] != 3)
+            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)} does not fit the model, which expects {expected}.");
+        int height = images.Shape[2], width = images.Shape[3];
+        if (height < 64 || height % 64 != 0 || width < 64 || width % 64 != 0)
+            throw new NpyFormatException(inputPath, $"shape {NpyArray.FormatShape(images.Shape)}: image size {height}x{width} is not supported; the model expects {expected} (its default size is {arch.InputHeight}x{arch.InputWidth}).");
         var loadTime = clock.Elapsed;
 
         using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = threads });
         int batch = images.Shape[0];
         var start = clock.Elapsed;
-        float[] heatmaps = network.Run(images.Data);
+        float[] heatmaps = network.Run(images.Data, height, width);
         var runTime = clock.Elapsed - start;
-        var result = new NpyArray([batch, arch.Stacks, arch.Joints, arch.OutputHeight, arch.OutputWidth], heatmaps);
+        var result = new NpyArray([batch, arch.Stacks, arch.Joints, height / HourglassArchitecture.OutputStride, width / HourglassArchitecture.OutputStride], heatmaps);
         NpyWriter.Write(outputPath, result);
 
         Console.WriteLine($"model   {modelPath}: {arch}; input normalization {file.Normalization}");

@@ -24,6 +24,12 @@ public static class HourglassOnnxExporter
     /// <summary>Symbolic name of the batch dimension of input and output.</summary>
     public const string BatchDimension = "N";
 
+    /// <summary>Name of the symbolic input height with <see cref="OnnxExportOptions.DynamicSize"/>.</summary>
+    public const string HeightDimension = "H";
+
+    /// <summary>Name of the symbolic input width with <see cref="OnnxExportOptions.DynamicSize"/>.</summary>
+    public const string WidthDimension = "W";
+
     /// <summary>Writes the model to <paramref name="destination"/>.</summary>
     /// <param name="architecture">The network shape.</param>
     /// <param name="weights">Trained or folded weights (validated against <paramref name="architecture"/> and folded here).</param>

@@ -50,7 +50,11 @@ internal sealed class HourglassOnnxGraph
     private void BuildNetwork()
     {
         var batch = _options.Batch is { } fixedBatch ? OnnxDim.Fixed(fixedBatch) : OnnxDim.Symbolic(HourglassOnnxExporter.BatchDimension);
-        string image = _graph.AddInput(HourglassOnnxExporter.InputName, batch, _arch.InputChannels, _arch.InputHeight, _arch.InputWidth);
+        var (height, width, heatmapHeight, heatmapWidth) = _options.DynamicSize
+            ? (OnnxDim.Symbolic(HourglassOnnxExporter.HeightDimension), OnnxDim.Symbolic(HourglassOnnxExporter.WidthDimension),
+               OnnxDim.Symbolic(HourglassOnnxExporter.HeightDimension + "/4"), OnnxDim.Symbolic(HourglassOnnxExporter.WidthDimension + "/4"))
+            : (OnnxDim.Fixed(_arch.InputHeight), OnnxDim.Fixed(_arch.InputWidth), OnnxDim.Fixed(_arch.OutputHeight), OnnxDim.Fixed(_arch.OutputWidth));
+        string image = _graph.AddInput(HourglassOnnxExporter.InputName, batch, _arch.InputChannels, height, width);
         _graph.AddInitializer(ResizeScales, [4], [1f, 1f, 2f, 2f]);
         _graph.AddInt64Initializer(UnsqueezeAxes, [1], [1L]);
 
@@ -82,7 +86,7 @@ internal sealed class HourglassOnnxGraph
             _arch.Stacks == 1 ? HourglassOnnxExporter.OutputName : $"outs.{s}.unsqueeze", [heat, UnsqueezeAxes])).ToList();
         if (_arch.Stacks > 1)
             _graph.AddNode("Concat", HourglassOnnxExporter.OutputName, stacked, OnnxAttribute.Int("axis", 1));
-        _graph.AddOutput(HourglassOnnxExporter.OutputName, batch, _arch.Stacks, _arch.Joints, _arch.OutputHeight, _arch.OutputWidth);
+        _graph.AddOutput(HourglassOnnxExporter.OutputName, batch, _arch.Stacks, _arch.Joints, heatmapHeight, heatmapWidth);
     }
 
     /// <summary>H(n) of §1.4: upper branch + nearest-2x(lower branch).</summary>

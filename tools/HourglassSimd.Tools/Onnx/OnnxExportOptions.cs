@@ -16,4 +16,10 @@ public sealed record OnnxExportOptions
     /// which is what a fair latency baseline for one batch size wants.
     /// </remarks>
     public int? Batch { get; init; }
+
+    /// <summary>
+    /// Symbolic input height and width (<c>H</c>, <c>W</c>; the heatmaps <c>H/4</c>, <c>W/4</c>) instead of the
+    /// architecture's fixed size: one model for every input size whose sides are multiples of 64. Default false.
+    /// </summary>
+    public bool DynamicSize { get; init; }
 }
