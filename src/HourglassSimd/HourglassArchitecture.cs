@@ -76,6 +76,20 @@ public sealed record HourglassArchitecture
     /// </summary>
     public long ParameterCount => WeightLayout.Enumerate(this).Where(t => t.IsLearned).Sum(t => t.ElementCount);
 
+    /// <summary>
+    /// Convolution multiply-accumulates per image at this input size, as a direct convolution counts them
+    /// (hourglass-spec §1.6: 5.150 G, 8.335 G and 27.440 G for 1, 2 and 8 stacks at 256x256 and 16 joints).
+    /// </summary>
+    public long MacCount
+    {
+        get
+        {
+            var counter = new Topology.MacCounter(this);
+            Topology.HourglassTopology.Walk(this, counter);
+            return counter.Total;
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}";

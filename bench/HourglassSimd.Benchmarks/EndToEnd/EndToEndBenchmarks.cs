@@ -59,9 +59,6 @@ public class EndToEndBenchmarks
             var differences = ForwardRunners.CheckAgreement(runners);
             for (int i = 0; i < runners.Count; i++)
                 Console.WriteLine($"// {runners[i].Description}: relative difference to {runners[0].Name} {differences[i]:E2}");
-            long engineMacs = ((HourglassSimdRunner)runners[0]).Network.MacCountPerImage;
-            if (engineMacs != NetworkMacs.PerImage(arch))
-                Console.WriteLine($"// note: the engine counts {engineMacs:N0} MACs per image, the GFLOPS column uses {NetworkMacs.PerImage(arch):N0}");
             keep = runners.Single(r => string.Equals(r.Name, engine, StringComparison.OrdinalIgnoreCase));
             return keep;
         }

@@ -7,7 +7,7 @@ public sealed record NetworkCase(int Stacks, int Batch) : IFlopCount
 {
     public HourglassArchitecture Architecture => new(Stacks, features: 256, joints: 16, inputHeight: 256, inputWidth: 256);
 
-    public double Flops => 2.0 * NetworkMacs.PerImage(Architecture) * Batch;
+    public double Flops => 2.0 * Architecture.MacCount * Batch;
 
     public override string ToString() => $"S={Stacks} N={Batch}";
 }

@@ -37,6 +37,9 @@ internal sealed unsafe class ConvLayer : Layer
 
     public override Value Output => _output;
 
+    /// <summary>The value added before the ReLU, or null.</summary>
+    public Value? Residual => _residual;
+
     public override long MacCount =>
         (long)_conv.OutChannels * _conv.InChannels * _conv.KernelSize * _conv.KernelSize * _output.Height * _output.Width;
 

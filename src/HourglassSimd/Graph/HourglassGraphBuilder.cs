@@ -1,18 +1,22 @@
 using HourglassSimd.Kernels;
+using HourglassSimd.Topology;
 
 namespace HourglassSimd.Graph;
 
 /// <summary>
-/// Turns an architecture and its folded weights into the ordered layers of hourglass-spec §1, fusing each residual
-/// module's opening BN + ReLU into its first 1x1 convolution.
+/// Turns a walk of <see cref="HourglassTopology"/> into the ordered layers of a plan for one input size and kernel
+/// path: each <see cref="ConvStep"/> becomes a fused <see cref="ConvLayer"/> (prologue BN + ReLU, bias, residual add,
+/// ReLU in one pass) or, for 3x3 layers where it pays, a <see cref="WinogradConvLayer"/>. Afterwards a convolution
+/// whose residual is read by nothing else is written in place over it.
 /// </summary>
-internal sealed class HourglassGraphBuilder
+internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
 {
     private readonly HourglassArchitecture _arch;
     private readonly PackedWeights _weights;
     private readonly KernelIsa _isa;
     private readonly HourglassOptions _options;
     private readonly List<Layer> _layers = [];
+    private readonly Dictionary<Value, Layer> _producers = [];
 
     private HourglassGraphBuilder(HourglassArchitecture arch, PackedWeights weights, HourglassOptions options)
     {
@@ -29,7 +33,8 @@ internal sealed class HourglassGraphBuilder
     public static ExecutionPlan Build(HourglassArchitecture arch, PackedWeights weights, HourglassOptions options)
     {
         var builder = new HourglassGraphBuilder(arch, weights, options);
-        builder.BuildNetwork();
+        HourglassTopology.Walk(arch, builder);
+        builder.WriteDeadResidualsInPlace();
         return new ExecutionPlan(builder._layers, weights.Isa);
     }
 
@@ -37,94 +42,97 @@ internal sealed class HourglassGraphBuilder
     public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights weights, KernelIsa isa, HourglassOptions options) =>
         Build(arch, new PackedWeights(weights, isa), options);
 
-    private void BuildNetwork()
+    public Value Image(int channels)
     {
-        var image = new Value(_arch.InputChannels, _arch.InputHeight, _arch.InputWidth, halo: 3, plain: true);
-        _layers.Add(new ImportImageLayer(image));
+        var image = new Value(channels, _arch.InputHeight, _arch.InputWidth, plain: true);
+        Add(new ImportImageLayer(image));
+        return image;
+    }
 
-        // Stem (§1.3, "lua" variant): 7x7/2 conv + BN + ReLU, Res(64→128), pool, Res(128→128), Res(128→F).
-        var x = Conv("pre.0.conv", image, stride: 2, pad: 3, relu: true);
-        x = Residual("pre.1", x, WeightLayout.StemWidth);
-        x = MaxPool(x);
-        x = Residual("pre.3", x, WeightLayout.StemWidth);
-        x = Residual("pre.4", x, _arch.Features);
-
-        // Stacks (§1.5).
-        for (int s = 0; s < _arch.Stacks; s++)
+    public Value Convolution(ConvStep step, Value input, Value? residual)
+    {
+        var conv = _weights.Conv(step.Name, step.Stride, step.Padding);
+        if (conv.InChannels != step.InChannels || conv.OutChannels != step.OutChannels || conv.KernelSize != step.KernelSize)
+            throw new InvalidOperationException($"The folded tensor '{step.Name}.weight' does not have the shape the topology gives.");
+        RequireHalo(input, step.Padding);
+        var output = new Value(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width));
+        if (UseWinograd(step, input, residual))
         {
-            var h = Hourglass($"hgs.{s}.0", HourglassArchitecture.HourglassDepth, x);
-            var f = Residual($"features.{s}.0", h, _arch.Features);
-            f = Conv($"features.{s}.1.conv", f, relu: true);
-            var heat = Conv($"outs.{s}.conv", f);
-            _layers.Add(new ExportHeatmapsLayer(heat, s));
-            if (s < _arch.Stacks - 1)
-            {
-                var merged = Conv($"merge_features.{s}.conv.conv", f, residual: x);
-                x = Conv($"merge_preds.{s}.conv.conv", heat, residual: merged, inPlace: true);
-            }
+            Add(new WinogradConvLayer(input, output, _weights.Winograd(step.Name, conv, relu: true), _isa));
+            return output;
         }
-    }
-
-    /// <summary>H(n) of §1.4: upper branch + nearest-2x(lower branch), the sum written over the upper branch.</summary>
-    private Value Hourglass(string prefix, int depth, Value x)
-    {
-        var upper = Residual(prefix + ".up1", x, _arch.Features);
-        var low1 = Residual(prefix + ".low1", MaxPool(x), _arch.Features);
-        var low2 = depth > 1 ? Hourglass(prefix + ".low2", depth - 1, low1) : Residual(prefix + ".low2", low1, _arch.Features);
-        var low3 = Residual(prefix + ".low3", low2, _arch.Features);
-        var sum = new Value(upper.Channels, upper.Height, upper.Width, aliasOf: upper);
-        _layers.Add(new UpsampleAddLayer(low3, upper, sum, _isa));
-        return sum;
-    }
-
-    /// <summary>
-    /// Res(a→b) of §1.2 as three (or four) convolutions:
-    /// t1 = ReLU(BN2(conv1(ReLU(BN1(x))))) with BN1+ReLU as the conv's prologue and BN2 folded, written with a
-    /// 1-pixel halo for the 3x3; t2 = ReLU(BN3(conv2(t1))); y = conv3(t2) + shortcut, where the shortcut is x itself
-    /// or, when a ≠ b, a 1x1 projection computed first into y's buffer.
-    /// </summary>
-    private Value Residual(string prefix, Value x, int outChannels)
-    {
-        var prologue = (Tensor(prefix + ".bn1.scale"), Tensor(prefix + ".bn1.shift"));
-        var t1 = Conv(prefix + ".conv1.conv", x, relu: true, prologue: prologue, outHalo: 1);
-        var t2 = UseWinograd(t1) ? Winograd(prefix + ".conv2.conv", t1) : Conv(prefix + ".conv2.conv", t1, pad: 1, relu: true);
-        if (x.Channels != outChannels)
-        {
-            var shortcut = Conv(prefix + ".skip_layer.conv", x);
-            return Conv(prefix + ".conv3.conv", t2, residual: shortcut, inPlace: true);
-        }
-        return Conv(prefix + ".conv3.conv", t2, residual: x);
-    }
-
-    private bool UseWinograd(Value input) =>
-        _isa != KernelIsa.Scalar && _options.Convolution == ConvolutionMode.Fastest
-        && Math.Min(input.Height, input.Width) >= _options.WinogradMinimumSize && PackedWinogradConv.Fits(input.Height, input.Width);
-
-    /// <summary>A 3x3 stride-1 pad-1 convolution + ReLU by Winograd F(4x4, 3x3).</summary>
-    private Value Winograd(string prefix, Value input)
-    {
-        var conv = _weights.Conv(prefix, stride: 1, pad: 1);
-        var output = new Value(conv.OutChannels, input.Height, input.Width);
-        _layers.Add(new WinogradConvLayer(input, output, _weights.Winograd(prefix, conv, relu: true), _isa));
+        (float[], float[])? prologue = step.Prologue is { } p
+            ? (_weights.Folded.Get(p.Name + ".scale").Data, _weights.Folded.Get(p.Name + ".shift").Data)
+            : null;
+        var packed = _isa == KernelIsa.Scalar ? null : _weights.Direct(step.Name, conv, prologue, step.Relu);
+        Add(new ConvLayer(input, output, residual, conv, packed, prologue, step.Relu, _isa));
         return output;
     }
 
-    private Value MaxPool(Value x)
+    public Value MaxPool(string name, Value input)
     {
-        var pooled = new Value(x.Channels, x.Height / 2, x.Width / 2);
-        _layers.Add(new MaxPoolLayer(x, pooled, _isa));
+        var pooled = new Value(input.Channels, input.Height / 2, input.Width / 2);
+        Add(new MaxPoolLayer(input, pooled, _isa));
         return pooled;
     }
 
-    private Value Conv(string prefix, Value input, int stride = 1, int pad = 0, bool relu = false,
-        (float[], float[])? prologue = null, Value? residual = null, bool inPlace = false, int outHalo = 0)
+    /// <summary>The sum is written over <paramref name="skip"/>, which nothing reads afterwards.</summary>
+    public Value UpsampleAdd(string name, Value low, Value skip)
     {
-        var conv = _weights.Conv(prefix, stride, pad);
-        var output = new Value(conv.OutChannels, conv.OutSize(input.Height), conv.OutSize(input.Width), outHalo, aliasOf: inPlace ? residual : null);
-        var packed = _isa == KernelIsa.Scalar ? null : _weights.Direct(prefix, conv, prologue, relu);
-        _layers.Add(new ConvLayer(input, output, residual, conv, packed, prologue, relu, _isa));
-        return output;
+        var sum = new Value(skip.Channels, skip.Height, skip.Width, aliasOf: skip);
+        Add(new UpsampleAddLayer(low, skip, sum, _isa));
+        return sum;
     }
 
-    private float[] Tensor(string name) => _weights.Folded.Get(name).Data;
+    public void Heatmaps(int stack, Value heatmaps) => _layers.Add(new ExportHeatmapsLayer(heatmaps, stack));
+
+    private void Add(Layer layer)
+    {
+        _layers.Add(layer);
+        if (layer.Output is { } output)
+            _producers[output] = layer;
+    }
+
+    /// <summary>
+    /// Winograd F(4x4, 3x3) on 3x3 stride-1 layers with a ReLU and nothing else fused, on maps large enough to repay
+    /// the transforms (SIMD paths, <see cref="ConvolutionMode.Fastest"/>).
+    /// </summary>
+    private bool UseWinograd(ConvStep step, Value input, Value? residual) =>
+        _isa != KernelIsa.Scalar && _options.Convolution == ConvolutionMode.Fastest
+        && step is { KernelSize: 3, Stride: 1, Padding: 1, Relu: true, Prologue: null } && residual is null
+        && Math.Min(input.Height, input.Width) >= _options.WinogradMinimumSize && PackedWinogradConv.Fits(input.Height, input.Width);
+
+    /// <summary>
+    /// A padded convolution reads its input's zero border (the halo) instead of testing for edges. Only the image
+    /// import and direct convolutions write (and clear) halos, so only their outputs can have one.
+    /// </summary>
+    private void RequireHalo(Value input, int padding)
+    {
+        if (padding == 0 || padding <= input.Root.Halo)
+            return;
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (ImportImageLayer or ConvLayer))
+            throw new NotSupportedException($"A padded convolution reads a value made by {producer?.Describe() ?? "nothing"}, which writes no zero border.");
+        input.Root.Halo = padding;
+    }
+
+    /// <summary>
+    /// A convolution whose residual is read by nothing else writes its sum over the residual (the shortcut
+    /// projection, the merged features): one buffer instead of two. The residual must be a root of the same shape.
+    /// </summary>
+    private void WriteDeadResidualsInPlace()
+    {
+        var reads = new Dictionary<Value, int>();
+        foreach (var layer in _layers)
+            foreach (var value in layer.Inputs)
+                reads[value] = reads.GetValueOrDefault(value) + 1;
+        foreach (var layer in _layers.OfType<ConvLayer>())
+        {
+            if (layer.Residual is { } residual && reads[residual] == 1 && residual.Root == residual
+                && (residual.Channels, residual.Height, residual.Width) == (layer.Output.Channels, layer.Output.Height, layer.Output.Width))
+            {
+                residual.Halo = Math.Max(residual.Halo, layer.Output.Halo);
+                layer.Output.AliasOf = residual;
+            }
+        }
+    }
 }

@@ -12,13 +12,17 @@ internal sealed class Value(int channels, int height, int width, int halo = 0, b
     public int Height { get; } = height;
     public int Width { get; } = width;
 
-    /// <summary>Zero border the consumer needs (a 3x3 convolution's padding), on the SIMD path.</summary>
-    public int Halo { get; } = halo;
+    /// <summary>
+    /// Zero border the consumers need (a padded convolution's padding), on the SIMD path; raised by the plan builder
+    /// as consumers appear. Only the root's counts.
+    /// </summary>
+    public int Halo { get; set; } = halo;
 
     /// <summary>Kept as plain CHW even on the SIMD path (the 3-channel input image).</summary>
     public bool Plain { get; } = plain;
 
-    public Value? AliasOf { get; } = aliasOf;
+    /// <summary>The value whose buffer this one is written over (in place), or null; set by the builder before layouts are assigned.</summary>
+    public Value? AliasOf { get; set; } = aliasOf;
 
     public Value Root => AliasOf?.Root ?? this;
 

@@ -1,3 +1,5 @@
+using HourglassSimd.Topology;
+
 namespace HourglassSimd;
 
 /// <summary>
@@ -74,22 +76,22 @@ public sealed class HourglassWeights
         var tensors = new List<WeightTensor>();
         foreach (object block in WeightLayout.Blocks(architecture))
         {
-            if (block is ConvBlock conv)
+            if (block is ConvStep conv)
             {
-                var weight = Get(conv.Prefix + ".weight");
-                float[] weights = weight.Data, bias = Get(conv.Prefix + ".bias").Data;
-                if (conv.BatchNormAfter is { } bn)
+                var weight = Get(conv.Name + ".weight");
+                float[] weights = weight.Data, bias = Get(conv.Name + ".bias").Data;
+                if (conv.BatchNorm is { } bn)
                     (weights, bias) = BatchNormFolding.FoldIntoConv(weights, bias, Get(bn + ".weight").Data, Get(bn + ".bias").Data,
                         Get(bn + ".running_mean").Data, Get(bn + ".running_var").Data);
-                tensors.Add(new WeightTensor(conv.Prefix + ".weight", [.. weight.Shape], weights));
-                tensors.Add(new WeightTensor(conv.Prefix + ".bias", [conv.OutChannels], bias));
+                tensors.Add(new WeightTensor(conv.Name + ".weight", [.. weight.Shape], weights));
+                tensors.Add(new WeightTensor(conv.Name + ".bias", [conv.OutChannels], bias));
             }
-            else if (block is PreActivationBlock pre)
+            else if (block is PreActivation pre)
             {
-                var (scale, shift) = BatchNormFolding.ScaleShift(Get(pre.Prefix + ".weight").Data, Get(pre.Prefix + ".bias").Data,
-                    Get(pre.Prefix + ".running_mean").Data, Get(pre.Prefix + ".running_var").Data);
-                tensors.Add(new WeightTensor(pre.Prefix + ".scale", [pre.Channels], scale));
-                tensors.Add(new WeightTensor(pre.Prefix + ".shift", [pre.Channels], shift));
+                var (scale, shift) = BatchNormFolding.ScaleShift(Get(pre.Name + ".weight").Data, Get(pre.Name + ".bias").Data,
+                    Get(pre.Name + ".running_mean").Data, Get(pre.Name + ".running_var").Data);
+                tensors.Add(new WeightTensor(pre.Name + ".scale", [pre.Channels], scale));
+                tensors.Add(new WeightTensor(pre.Name + ".shift", [pre.Channels], shift));
             }
         }
         return new HourglassWeights(tensors, folded: true);

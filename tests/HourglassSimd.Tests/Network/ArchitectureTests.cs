@@ -33,8 +33,22 @@ public sealed class ArchitectureTests
     [InlineData(4, 14.703)]
     public void Mac_count_matches_spec(int stacks, double expectedGiga)
     {
-        using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(stacks, 256, 16), seed: 1, new HourglassOptions { Isa = KernelIsa.Scalar });
+        var arch = new HourglassArchitecture(stacks, 256, 16);
+        using var net = HourglassNetwork.CreateRandom(arch, seed: 1, new HourglassOptions { Isa = KernelIsa.Scalar });
         Assert.Equal(expectedGiga, net.MacCountPerImage / 1e9, 3);
+        Assert.Equal(expectedGiga, arch.MacCount / 1e9, 3); // the topology's count
+    }
+
+    /// <summary>The plan's layers (direct and Winograd alike count direct MACs) add up to the topology's count at every size and path.</summary>
+    [Theory]
+    [InlineData(KernelIsa.Vector512, 128, 64)]
+    [InlineData(KernelIsa.Vector256, 64, 192)]
+    [InlineData(KernelIsa.Scalar, 64, 64)]
+    public void Plan_mac_count_equals_the_topology_count(KernelIsa isa, int height, int width)
+    {
+        var arch = new HourglassArchitecture(2, 32, 11, height, width);
+        using var net = HourglassNetwork.CreateRandom(arch, seed: 1, new HourglassOptions { Isa = isa });
+        Assert.Equal(arch.MacCount, net.MacCountPerImage);
     }
 
     [Theory]

@@ -1,0 +1,83 @@
+namespace HourglassSimd.Topology;
+
+/// <summary>
+/// The Stacked Hourglass network of hourglass-spec §1, written once: the "lua" stem, depth-4 hourglasses of
+/// pre-activation bottleneck residuals, and per stack a residual, a linear layer, the heatmap convolution and the two
+/// merge convolutions. Tensor names follow the reference PyTorch checkpoints (§1.8). The engine's plan, the weight
+/// layout, the ONNX export and the MAC count are all built by walking it.
+/// </summary>
+public static class HourglassTopology
+{
+    /// <summary>Output channels of the 7x7 stem convolution.</summary>
+    public const int StemChannels = 64;
+
+    /// <summary>Width of the stem residual modules before the last one widens to the feature count.</summary>
+    public const int StemWidth = 128;
+
+    /// <summary>Calls <paramref name="visitor"/> for every operation of <paramref name="architecture"/>, in execution order.</summary>
+    public static void Walk<T>(HourglassArchitecture architecture, IHourglassVisitor<T> visitor) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(visitor);
+        new Walker<T>(architecture, visitor).Network();
+    }
+
+    private sealed class Walker<T>(HourglassArchitecture arch, IHourglassVisitor<T> v) where T : class
+    {
+        public void Network()
+        {
+            var image = v.Image(arch.InputChannels);
+
+            // Stem (§1.3): 7x7/2 conv + BN + ReLU, Res(64→128), pool, Res(128→128), Res(128→F).
+            var x = v.Convolution(new ConvStep("pre.0.conv", arch.InputChannels, StemChannels, 7, Stride: 2, Padding: 3, BatchNorm: "pre.0.bn", Relu: true), image, null);
+            x = Residual("pre.1", x, StemChannels, StemWidth);
+            x = v.MaxPool("pre.2.pool", x);
+            x = Residual("pre.3", x, StemWidth, StemWidth);
+            x = Residual("pre.4", x, StemWidth, arch.Features);
+
+            // Stacks (§1.5).
+            int f = arch.Features, j = arch.Joints;
+            for (int s = 0; s < arch.Stacks; s++)
+            {
+                var h = Hourglass($"hgs.{s}.0", HourglassArchitecture.HourglassDepth, x);
+                var features = Residual($"features.{s}.0", h, f, f);
+                features = v.Convolution(new ConvStep($"features.{s}.1.conv", f, f, 1, BatchNorm: $"features.{s}.1.bn", Relu: true), features, null);
+                var heatmaps = v.Convolution(new ConvStep($"outs.{s}.conv", f, j, 1), features, null);
+                v.Heatmaps(s, heatmaps);
+                if (s < arch.Stacks - 1)
+                {
+                    var merged = v.Convolution(new ConvStep($"merge_features.{s}.conv.conv", f, f, 1, SumName: $"merge.{s}.features.add"), features, x);
+                    x = v.Convolution(new ConvStep($"merge_preds.{s}.conv.conv", j, f, 1, SumName: $"merge.{s}.preds.add"), heatmaps, merged);
+                }
+            }
+        }
+
+        /// <summary>H(n) of §1.4: upper branch + nearest-2x(lower branch).</summary>
+        private T Hourglass(string prefix, int depth, T x)
+        {
+            int f = arch.Features;
+            var upper = Residual(prefix + ".up1", x, f, f);
+            var low1 = Residual(prefix + ".low1", v.MaxPool(prefix + ".pool", x), f, f);
+            var low2 = depth > 1 ? Hourglass(prefix + ".low2", depth - 1, low1) : Residual(prefix + ".low2", low1, f, f);
+            var low3 = Residual(prefix + ".low3", low2, f, f);
+            return v.UpsampleAdd(prefix, low3, upper);
+        }
+
+        /// <summary>
+        /// Res(a→b) of §1.2, the pre-activation bottleneck: conv1 1x1 (a→b/2) on relu(bn1(x)), + BN + ReLU; conv2 3x3
+        /// (b/2→b/2) + BN + ReLU; conv3 1x1 (b/2→b) + shortcut, the shortcut being x itself or, when a ≠ b, a 1x1
+        /// projection of x.
+        /// </summary>
+        private T Residual(string prefix, T x, int inChannels, int outChannels)
+        {
+            int mid = outChannels / 2;
+            var t = v.Convolution(new ConvStep(prefix + ".conv1.conv", inChannels, mid, 1, BatchNorm: prefix + ".bn2",
+                Prologue: new PreActivation(prefix + ".bn1", inChannels), Relu: true), x, null);
+            t = v.Convolution(new ConvStep(prefix + ".conv2.conv", mid, mid, 3, Padding: 1, BatchNorm: prefix + ".bn3", Relu: true), t, null);
+            var shortcut = inChannels != outChannels
+                ? v.Convolution(new ConvStep(prefix + ".skip_layer.conv", inChannels, outChannels, 1), x, null)
+                : x;
+            return v.Convolution(new ConvStep(prefix + ".conv3.conv", mid, outChannels, 1, SumName: prefix + ".add"), t, shortcut);
+        }
+    }
+}
