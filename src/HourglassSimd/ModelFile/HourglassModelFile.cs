@@ -206,18 +206,14 @@ public sealed class HourglassModelFile
 
     private static (JointLayout Layout, bool Assumed) ReadJointLayout(JsonElement header, int joints)
     {
-        (JointLayout Layout, bool Assumed) read;
         try
         {
-            read = JointLayoutJson.Read(Property(header, "jointLayout"), "'jointLayout'", withAssumed: true);
+            return JointLayoutJson.Read(Property(header, "jointLayout"), "'jointLayout'", withAssumed: true, modelJoints: joints);
         }
         catch (FormatException e)
         {
             throw new ModelFileException($"corrupt: {e.Message}");
         }
-        if (read.Layout.Count != joints)
-            throw new ModelFileException($"corrupt: 'jointLayout' names {read.Layout.Count} joints but the model has {joints}.");
-        return read;
     }
 
     /// <summary>Writes the model file.</summary>

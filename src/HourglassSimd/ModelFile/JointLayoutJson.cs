@@ -30,9 +30,12 @@ internal static class JointLayoutJson
     /// <summary>
     /// Reads a layout object. <paramref name="where"/> names it in messages (e.g. <c>'jointLayout'</c>);
     /// <paramref name="withAssumed"/>: whether the object must hold <c>assumed</c> (the model file) or must not (a layout file).
+    /// <paramref name="modelJoints"/>: the model's joint count, checked before the pairs, or null; <paramref name="defaultName"/>:
+    /// the name when the object has none (null: the name is required).
     /// </summary>
     /// <exception cref="FormatException">A property is missing, of the wrong JSON type or unknown, a name is empty or repeated, or an index is out of range (the message names the problem).</exception>
-    public static (JointLayout Layout, bool Assumed) Read(JsonElement element, string where, bool withAssumed, string? defaultName = null)
+    public static (JointLayout Layout, bool Assumed) Read(
+        JsonElement element, string where, bool withAssumed, int? modelJoints = null, string? defaultName = null)
     {
         if (element.ValueKind != JsonValueKind.Object)
             throw new FormatException($"{where} must be a JSON object, not {Kind(element)}.");
@@ -80,6 +83,8 @@ internal static class JointLayoutJson
                 throw new FormatException($"{where}.joints names '{jointName}' twice (joints {names.IndexOf(jointName)} and {names.Count}).");
             names.Add(jointName);
         }
+        if (modelJoints is { } expected && names.Count != expected)
+            throw new FormatException($"{where} names {names.Count} joints but the model has {expected}.");
 
         var flipPairs = ReadPairs(element, "flipPairs", where, names.Count);
         var skeleton = ReadPairs(element, "skeleton", where, names.Count);
@@ -108,7 +113,7 @@ internal static class JointLayoutJson
             throw new FormatException($"not valid JSON ({e.Message.Split('\n')[0]})");
         }
         using (document)
-            return Read(document.RootElement, "the layout", withAssumed: false, Path.GetFileNameWithoutExtension(path)).Layout;
+            return Read(document.RootElement, "the layout", withAssumed: false, defaultName: Path.GetFileNameWithoutExtension(path)).Layout;
     }
 
     private static List<JointPair> ReadPairs(JsonElement element, string property, string where, int joints)
