@@ -1,4 +1,5 @@
 using HourglassSimd.Graph;
+using HourglassSimd.Pose;
 using HourglassSimd.Threading;
 
 namespace HourglassSimd;
@@ -6,7 +7,8 @@ namespace HourglassSimd;
 /// <summary>
 /// A Stacked Hourglass network ready to run on the CPU. Immutable after creation and safe to call from several
 /// threads at once. Input: plain NCHW float32 images <c>[N, 3, H, W]</c>; output: every stack's heatmaps,
-/// <c>[N, stacks, joints, H/4, W/4]</c>.
+/// <c>[N, stacks, joints, H/4, W/4]</c>. The network also carries its <see cref="Metadata"/>: the input normalization
+/// its weights expect and its joint layout, which <see cref="Pose.PoseEstimator"/> uses.
 /// </summary>
 /// <example>
 /// <code>
@@ -23,9 +25,10 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private readonly PlanCache _otherSizes;
     private readonly WorkerPool _pool;
 
-    private HourglassNetwork(HourglassArchitecture architecture, PackedWeights weights, HourglassOptions options)
+    private HourglassNetwork(HourglassArchitecture architecture, PackedWeights weights, HourglassOptions options, ModelMetadata metadata)
     {
         Architecture = architecture;
+        Metadata = metadata;
         _weights = weights;
         _options = options;
         _default = BuildPlan(architecture);
@@ -38,11 +41,24 @@ public sealed unsafe class HourglassNetwork : IDisposable
     /// first and folded if they are not yet. The architecture's input size is the network's default size; it runs
     /// at other sizes too (see <see cref="Run(ReadOnlySpan{float}, int, int, Span{float})"/>).
     /// </summary>
+    /// <param name="architecture">The network's shape.</param>
+    /// <param name="weights">Trained or folded weights.</param>
+    /// <param name="options">Threads, kernel path and convolution choices; null: <see cref="HourglassOptions.Default"/>.</param>
+    /// <param name="metadata">
+    /// Input normalization and joint layout of the weights; null: <see cref="ModelMetadata.ForJointCount"/> (pixel / 255,
+    /// the layout guessed from the joint count, marked assumed).
+    /// </param>
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture (every problem is listed).</exception>
-    public static HourglassNetwork Create(HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null)
+    /// <exception cref="ArgumentException">The metadata's joint layout has another joint count than the architecture.</exception>
+    public static HourglassNetwork Create(
+        HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(weights);
+        metadata ??= ModelMetadata.ForJointCount(architecture.Joints);
+        if (metadata.JointLayout.Count != architecture.Joints)
+            throw new ArgumentException(
+                $"joint layout {metadata.JointLayout.Name} has {metadata.JointLayout.Count} joints but the architecture has {architecture.Joints}.", nameof(metadata));
         options ??= HourglassOptions.Default;
         try
         {
@@ -52,7 +68,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(options), e.ActualValue, e.Message);
         }
-        return new HourglassNetwork(architecture, new PackedWeights(weights.Fold(architecture), options.ResolveIsa()), options);
+        return new HourglassNetwork(architecture, new PackedWeights(weights.Fold(architecture), options.ResolveIsa()), options, metadata);
     }
 
     /// <summary>Loads an <c>.hgw</c> model file (see <see cref="HourglassModelFile"/>) and builds its network.</summary>
@@ -66,8 +82,24 @@ public sealed unsafe class HourglassNetwork : IDisposable
     public static HourglassNetwork CreateRandom(HourglassArchitecture architecture, int seed, HourglassOptions? options = null) =>
         Create(architecture, HourglassWeights.CreateRandom(architecture, seed), options);
 
-    /// <summary>The architecture; its input size is the network's default size (the model file's).</summary>
+    /// <summary>
+    /// The architecture. Its <see cref="HourglassArchitecture.InputHeight"/> × <see cref="HourglassArchitecture.InputWidth"/>
+    /// is the model's default input size; <see cref="Run(ReadOnlySpan{float}, int, int, Span{float})"/> runs others.
+    /// </summary>
     public HourglassArchitecture Architecture { get; }
+
+    /// <summary>
+    /// What the model states beside its weights: input normalization, joint layout (and whether it was assumed), source.
+    /// From the model file for <see cref="Load(string, HourglassOptions?)"/>; the defaults of
+    /// <see cref="ModelMetadata.ForJointCount"/> when <see cref="Create"/> was given none.
+    /// </summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>How 8-bit pixels become input values for these weights (<see cref="ModelMetadata.Normalization"/>).</summary>
+    public InputNormalization Normalization => Metadata.Normalization;
+
+    /// <summary>What the heatmap channels mean (<see cref="ModelMetadata.JointLayout"/>).</summary>
+    public JointLayout JointLayout => Metadata.JointLayout;
 
     /// <summary>The kernel path in use.</summary>
     public KernelIsa Isa => _weights.Isa;

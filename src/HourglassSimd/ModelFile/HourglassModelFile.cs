@@ -3,36 +3,78 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using HourglassSimd.Pose;
 
 namespace HourglassSimd;
 
 /// <summary>
-/// A model ready for inference: architecture, folded weights and the input normalization they expect, stored as
-/// an <c>.hgw</c> file (format in docs/weight-format.md): magic, version, a JSON header (architecture,
-/// normalization, tensor table), 64-byte aligned little-endian float32 tensors, and a SHA-256 of everything before it.
+/// A model ready for inference: architecture, folded weights and their <see cref="Metadata"/> (the input normalization
+/// they expect and the joint layout of their heatmaps), stored as an <c>.hgw</c> file (format in docs/weight-format.md):
+/// magic, version, a JSON header (architecture, normalization, joint layout, tensor table), 64-byte aligned
+/// little-endian float32 tensors, and a SHA-256 of everything before it. Version 1 files (no joint layout) still load,
+/// with the layout assumed from the joint count.
 /// </summary>
 public sealed class HourglassModelFile
 {
     /// <summary>The 8 bytes every file starts with.</summary>
     public static ReadOnlySpan<byte> Magic => "HGWEIGHT"u8;
 
-    /// <summary>The format version this build writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this build writes; it reads this one and every earlier one.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this build reads.</summary>
+    public const int MinimumFormatVersion = 1;
 
     private const int Alignment = 64;
     private const int ChecksumLength = 32;
     private const int FixedHeaderLength = 16; // magic, version, JSON length
 
     /// <summary>Creates a model; trained weights are validated and folded here.</summary>
+    /// <param name="architecture">The network's shape.</param>
+    /// <param name="weights">Trained or folded weights.</param>
+    /// <param name="normalization">The input normalization of the weights; null: pixel / 255.</param>
+    /// <param name="source">Free text on where the weights came from, or null.</param>
+    /// <param name="jointLayout">
+    /// The joint layout of the heatmaps; null: <see cref="JointLayout.ForJointCount"/>, recorded as assumed
+    /// (<see cref="JointLayoutAssumed"/>).
+    /// </param>
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
-    public HourglassModelFile(HourglassArchitecture architecture, HourglassWeights weights, InputNormalization? normalization = null, string? source = null)
+    /// <exception cref="ArgumentException">The joint layout has another joint count than the architecture.</exception>
+    public HourglassModelFile(
+        HourglassArchitecture architecture, HourglassWeights weights, InputNormalization? normalization = null, string? source = null,
+        JointLayout? jointLayout = null)
+        : this(architecture, weights, MetadataFor(architecture, normalization, source, jointLayout))
+    {
+    }
+
+    /// <summary>Creates a model with the given metadata; trained weights are validated and folded here.</summary>
+    /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
+    /// <exception cref="ArgumentException">The metadata's joint layout has another joint count than the architecture.</exception>
+    public HourglassModelFile(HourglassArchitecture architecture, HourglassWeights weights, ModelMetadata metadata)
+        : this(architecture, weights, metadata, FormatVersion)
+    {
+    }
+
+    private static ModelMetadata MetadataFor(HourglassArchitecture architecture, InputNormalization? normalization, string? source, JointLayout? jointLayout)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        return new ModelMetadata(normalization ?? InputNormalization.Default, jointLayout ?? JointLayout.ForJointCount(architecture.Joints),
+            jointLayoutAssumed: jointLayout is null, source);
+    }
+
+    private HourglassModelFile(HourglassArchitecture architecture, HourglassWeights weights, ModelMetadata metadata, int version)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.JointLayout.Count != architecture.Joints)
+            throw new ArgumentException(
+                $"joint layout {metadata.JointLayout.Name} has {metadata.JointLayout.Count} joints but the architecture has {architecture.Joints}.",
+                nameof(metadata));
         Architecture = architecture;
         Weights = weights.Fold(architecture);
-        Normalization = normalization ?? InputNormalization.Default;
-        Source = source;
+        Metadata = metadata;
+        Version = version;
     }
 
     /// <summary>The network's shape.</summary>
@@ -41,14 +83,29 @@ public sealed class HourglassModelFile
     /// <summary>The weights, folded for inference.</summary>
     public HourglassWeights Weights { get; }
 
+    /// <summary>Normalization, joint layout and source; the network built by <see cref="CreateNetwork"/> carries it.</summary>
+    public ModelMetadata Metadata { get; }
+
     /// <summary>How pixels become input values for these weights.</summary>
-    public InputNormalization Normalization { get; }
+    public InputNormalization Normalization => Metadata.Normalization;
+
+    /// <summary>Joint names, flip pairs and skeleton of the heatmap channels.</summary>
+    public JointLayout JointLayout => Metadata.JointLayout;
+
+    /// <summary>
+    /// True when the joint layout was guessed from the joint count: a version 1 file (which has none), or a file whose
+    /// writer was not told the layout (its header says <c>"assumed": true</c>).
+    /// </summary>
+    public bool JointLayoutAssumed => Metadata.JointLayoutAssumed;
 
     /// <summary>Free text on where the weights came from (e.g. the converted checkpoint's file name), or null.</summary>
-    public string? Source { get; }
+    public string? Source => Metadata.Source;
 
-    /// <summary>Builds the network.</summary>
-    public HourglassNetwork CreateNetwork(HourglassOptions? options = null) => HourglassNetwork.Create(Architecture, Weights, options);
+    /// <summary>The format version the model was read from; <see cref="FormatVersion"/> for a model created in memory (and for what <see cref="Save(string)"/> writes).</summary>
+    public int Version { get; }
+
+    /// <summary>Builds the network; it carries this model's <see cref="Metadata"/>.</summary>
+    public HourglassNetwork CreateNetwork(HourglassOptions? options = null) => HourglassNetwork.Create(Architecture, Weights, options, Metadata);
 
     /// <summary>Reads and verifies a model file.</summary>
     /// <exception cref="ModelFileException">Not a model file, unsupported version, truncated or corrupt.</exception>
@@ -82,8 +139,8 @@ public sealed class HourglassModelFile
         if (bytes.Length < FixedHeaderLength + ChecksumLength)
             throw new ModelFileException($"truncated: {bytes.Length} bytes is shorter than the smallest model file.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
-        if (version != FormatVersion)
-            throw new ModelFileException($"format version {version} is not supported (this build reads version {FormatVersion}).");
+        if (version < MinimumFormatVersion || version > FormatVersion)
+            throw new ModelFileException($"format version {version} is not supported (this build reads versions {MinimumFormatVersion} to {FormatVersion}).");
         int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
         if (headerLength <= 0 || FixedHeaderLength + (long)headerLength + ChecksumLength > bytes.Length)
             throw new ModelFileException($"truncated: the header says {headerLength} bytes of metadata but the file has {bytes.Length} bytes in all.");
@@ -110,7 +167,7 @@ public sealed class HourglassModelFile
 
         try
         {
-            return ReadModel(bytes, header, dataStart, dataLength);
+            return ReadModel(bytes, version, header, dataStart, dataLength);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
         {
@@ -119,11 +176,13 @@ public sealed class HourglassModelFile
         }
     }
 
-    private static HourglassModelFile ReadModel(byte[] bytes, JsonElement header, long dataStart, long dataLength)
+    private static HourglassModelFile ReadModel(byte[] bytes, int version, JsonElement header, long dataStart, long dataLength)
     {
         var architecture = ReadArchitecture(header);
         var normalization = new InputNormalization(ReadFloats(header, "mean"), ReadFloats(header, "std"));
         string? source = header.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var (layout, assumed) = version >= 2 ? ReadJointLayout(header, architecture.Joints) : (JointLayout.ForJointCount(architecture.Joints), true);
+        var metadata = new ModelMetadata(normalization, layout, assumed, source);
         var tensors = new List<WeightTensor>();
         foreach (var entry in Property(header, "tensors").EnumerateArray())
         {
@@ -142,7 +201,19 @@ public sealed class HourglassModelFile
                     data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4));
             tensors.Add(new WeightTensor(name, shape, data));
         }
-        return new HourglassModelFile(architecture, new HourglassWeights(tensors, folded: true), normalization, source);
+        return new HourglassModelFile(architecture, new HourglassWeights(tensors, folded: true), metadata, version);
+    }
+
+    private static (JointLayout Layout, bool Assumed) ReadJointLayout(JsonElement header, int joints)
+    {
+        try
+        {
+            return JointLayoutJson.Read(Property(header, "jointLayout"), "'jointLayout'", withAssumed: true, modelJoints: joints);
+        }
+        catch (FormatException e)
+        {
+            throw new ModelFileException($"corrupt: {e.Message}");
+        }
     }
 
     /// <summary>Writes the model file.</summary>
@@ -199,6 +270,7 @@ public sealed class HourglassModelFile
             json.WriteBoolean("folded", true);
             WriteFloats(json, "mean", Normalization.Mean);
             WriteFloats(json, "std", Normalization.Std);
+            JointLayoutJson.Write(json, "jointLayout", JointLayout, JointLayoutAssumed);
             if (Source is not null)
                 json.WriteString("source", Source);
             json.WriteNumber("dataLength", dataLength);

@@ -4,7 +4,9 @@ namespace HourglassSimd.Pose;
 /// Top-down pose estimation with a <see cref="HourglassNetwork"/>: for each person box, crop and normalise
 /// (<see cref="CropSampler"/>), run the network on all crops of the image at once (each person, and its mirrored crop
 /// when the flip test is on, in one batched <c>Run</c> call), combine the selected stacks, average the flip test
-/// (<see cref="FlipTest"/>) and decode (<see cref="HeatmapDecoder"/>) into image coordinates.
+/// (<see cref="FlipTest"/>) and decode (<see cref="HeatmapDecoder"/>) into image coordinates. Crops are normalised
+/// and keypoints named with the network's own <see cref="HourglassNetwork.Normalization"/> and
+/// <see cref="HourglassNetwork.JointLayout"/> (from its model file) unless the options override them.
 /// </summary>
 /// <remarks>
 /// Input, heatmap and scratch buffers are kept and reused between calls (they grow to the largest batch seen), so an
@@ -13,8 +15,8 @@ namespace HourglassSimd.Pose;
 /// </remarks>
 /// <example>
 /// <code>
-/// using var net = HourglassNetwork.Create(arch, weights);
-/// var estimator = new PoseEstimator(net);
+/// using var net = HourglassNetwork.Load("hg2.hgw");
+/// var estimator = new PoseEstimator(net); // the model's normalization and joint layout
 /// IReadOnlyList&lt;PoseResult&gt; poses = estimator.Estimate(image, [PersonBox.FromRectangle(40, 30, 120, 300)]);
 /// </code>
 /// </example>
@@ -42,20 +44,20 @@ public sealed class PoseEstimator
                     $"InputSize {size.Height}x{size.Width} is not supported: both sides must be positive multiples of 64.", nameof(options));
             arch = arch.WithInputSize(size.Height, size.Width);
         }
-        var layout = options.Layout ?? JointLayout.ForJointCount(arch.Joints);
+        var layout = options.Layout ?? network.JointLayout;
         if (layout.Count != arch.Joints)
             throw new ArgumentException(
                 $"layout {layout.Name} has {layout.Count} joints but the network outputs {arch.Joints} heatmaps.", nameof(options));
         if (options.MaxBatchSize < 1)
             throw new ArgumentException($"MaxBatchSize is {options.MaxBatchSize}; it must be at least 1.", nameof(options));
         ArgumentNullException.ThrowIfNull(options.Stacks, "options.Stacks");
-        ArgumentNullException.ThrowIfNull(options.Normalization, "options.Normalization");
         _stacks = options.Stacks.Resolve(arch.Stacks);
 
         Network = network;
         Options = options;
         _arch = arch;
         Layout = layout;
+        Normalization = options.Normalization ?? network.Normalization;
         _sampler = new CropSampler(options.AntiAliasing);
         int personHeatmaps = arch.Joints * arch.OutputHeight * arch.OutputWidth;
         _combined = new float[personHeatmaps];
@@ -68,8 +70,14 @@ public sealed class PoseEstimator
     /// <summary>The options.</summary>
     public PoseEstimatorOptions Options { get; }
 
-    /// <summary>The joint layout of the results.</summary>
+    /// <summary>The joint layout of the results: <see cref="PoseEstimatorOptions.Layout"/>, or the network's when that is null.</summary>
     public JointLayout Layout { get; }
+
+    /// <summary>
+    /// How crop pixels become input values: <see cref="PoseEstimatorOptions.Normalization"/>, or the network's when that
+    /// is null.
+    /// </summary>
+    public InputNormalization Normalization { get; }
 
     /// <summary>Crops per person: 2 with the flip test, otherwise 1.</summary>
     public int CropsPerPerson => Options.FlipTest ? 2 : 1;
@@ -124,9 +132,9 @@ public sealed class PoseEstimator
                 throw new ArgumentException($"box {p} has scale 0 (default(PersonBox)); create boxes with a positive scale.", nameof(boxes));
             transforms[p] = TransformFor(boxes[p]);
             int crop = p * CropsPerPerson;
-            _sampler.Sample(rgb, width, height, stride, transforms[p], Options.Normalization, _input.AsSpan(crop * inSize, inSize));
+            _sampler.Sample(rgb, width, height, stride, transforms[p], Normalization, _input.AsSpan(crop * inSize, inSize));
             if (Options.FlipTest)
-                _sampler.Sample(rgb, width, height, stride, transforms[p], Options.Normalization, _input.AsSpan((crop + 1) * inSize, inSize), mirror: true);
+                _sampler.Sample(rgb, width, height, stride, transforms[p], Normalization, _input.AsSpan((crop + 1) * inSize, inSize), mirror: true);
         }
 
         for (int start = 0; start < crops; start += Options.MaxBatchSize)

@@ -3,7 +3,7 @@ namespace HourglassSimd.Pose;
 /// <summary>Options of a <see cref="PoseEstimator"/>. Immutable; fixed when the estimator is created.</summary>
 public sealed record PoseEstimatorOptions
 {
-    /// <summary>The defaults: flip test on, last stack, layout from the joint count, pixel / 255, quarter-offset refinement, anti-aliasing on.</summary>
+    /// <summary>The defaults: flip test on, last stack, the network's joint layout and normalization, quarter-offset refinement, anti-aliasing on.</summary>
     public static PoseEstimatorOptions Default { get; } = new();
 
     /// <summary>
@@ -16,17 +16,19 @@ public sealed record PoseEstimatorOptions
     public StackSelection Stacks { get; init; } = StackSelection.Last;
 
     /// <summary>
-    /// Joint layout; its joint count must equal the network's. Null (default): <see cref="JointLayout.ForJointCount"/>
-    /// (16 → MPII, 17 → COCO, otherwise generic names without flip pairs). The flip test uses its flip pairs, so a layout
-    /// with left/right joints but no pairs gives a wrong flip average.
+    /// Joint layout, overriding the network's; its joint count must equal the network's. Null (default): the network's
+    /// <see cref="HourglassNetwork.JointLayout"/> (from its model file; for a network created without metadata,
+    /// <see cref="JointLayout.ForJointCount"/>: 16 → MPII, 17 → COCO, otherwise generic names without flip pairs). The
+    /// flip test uses its flip pairs, so a layout with left/right joints but no pairs gives a wrong flip average.
     /// </summary>
     public JointLayout? Layout { get; init; }
 
     /// <summary>
-    /// Byte → float input mapping. Default <see cref="InputNormalization.Default"/> (pixel / 255, Lua and princeton-vl
-    /// weights). For a network loaded from a model file, pass <see cref="HourglassModelFile.Normalization"/>.
+    /// Byte → float input mapping, overriding the network's. Null (default): the network's
+    /// <see cref="HourglassNetwork.Normalization"/> (from its model file; for a network created without metadata,
+    /// <see cref="InputNormalization.Default"/>, pixel / 255).
     /// </summary>
-    public InputNormalization Normalization { get; init; } = InputNormalization.Default;
+    public InputNormalization? Normalization { get; init; }
 
     /// <summary>Sub-pixel refinement of heatmap peaks. Default the reference quarter offset.</summary>
     public PeakRefinement Refinement { get; init; } = PeakRefinement.QuarterOffset;

@@ -15,6 +15,7 @@ public static partial class CheckpointConverter
 
     /// <summary>Converts <paramref name="checkpoint"/>.</summary>
     /// <exception cref="CheckpointConversionException">The tensors do not make a network of the inferred (or given) architecture.</exception>
+    /// <exception cref="ArgumentException">The given joint layout has another joint count than the checkpoint.</exception>
     public static ConvertedCheckpoint Convert(Checkpoint checkpoint, ConversionOptions options)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -61,7 +62,10 @@ public static partial class CheckpointConverter
         if (problems.Count > 0)
             throw new CheckpointConversionException(architecture, problems);
 
-        var model = new HourglassModelFile(architecture, trained, options.Normalization, options.Source);
+        if (options.JointLayout is { } layout && layout.Count != architecture.Joints)
+            throw new ArgumentException(
+                $"joint layout {layout.Name} has {layout.Count} joints but the checkpoint has {architecture.Joints} heatmaps per stack.");
+        var model = new HourglassModelFile(architecture, trained, options.Normalization, options.Source, options.JointLayout);
         return new ConvertedCheckpoint(model, prefix, ignored);
     }
 

@@ -1,8 +1,11 @@
+using HourglassSimd.Pose;
+
 namespace HourglassSimd.Tools.Checkpoints;
 
 /// <summary>
 /// What <see cref="CheckpointConverter"/> is told beyond the checkpoint: optional stacks, features and joints that must
-/// agree with what the tensors show, the input size (not recorded in checkpoints) and the input normalization.
+/// agree with what the tensors show, the input size (not recorded in checkpoints), the input normalization and the joint
+/// layout.
 /// </summary>
 public sealed record ConversionOptions
 {
@@ -20,6 +23,12 @@ public sealed record ConversionOptions
 
     /// <summary>How pixels become input values for these weights. Default: pixel / 255.</summary>
     public InputNormalization Normalization { get; init; } = InputNormalization.Default;
+
+    /// <summary>
+    /// What the heatmap channels mean; its joint count must equal the checkpoint's. Null: guessed from the joint count
+    /// (<see cref="JointLayout.ForJointCount"/>) and recorded as assumed in the model file.
+    /// </summary>
+    public JointLayout? JointLayout { get; init; }
 
     /// <summary>Free text stored in the model file (the checkpoint's name), or null.</summary>
     public string? Source { get; init; }

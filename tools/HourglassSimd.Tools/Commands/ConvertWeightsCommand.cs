@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using HourglassSimd.Pose;
 using HourglassSimd.Tools.Checkpoints;
 
 namespace HourglassSimd.Tools.Commands;
@@ -22,6 +23,12 @@ internal static class ConvertWeightsCommand
         var normalization = new Option<string?>("--normalization") { Description = "Input normalization of the weights: pv (pixel/255, the default) or bp (pixel/255 minus the bearpaw mean)." };
         var mean = new Option<string?>("--mean") { Description = "Custom per-channel mean on the 0..1 scale, 'r,g,b' (instead of --normalization)." };
         var std = new Option<string?>("--std") { Description = "Custom per-channel std on the 0..1 scale, 'r,g,b' (instead of --normalization)." };
+        var jointsLayout = new Option<string?>("--joints-layout")
+        {
+            HelpName = "mpii|coco|layout.json",
+            Description = "What the heatmaps mean, stored in the model: mpii (16 joints), coco (17) or a JSON layout file (format in docs/cli.md). " +
+                          "Default: guessed from the joint count (16 mpii, 17 coco, otherwise joint_0, joint_1, ...) and recorded as assumed.",
+        };
         var command = new Command("convert-weights", """
             Converts a training checkpoint into an .hgw model file. Stacks, features and joints are inferred from the
             tensors; key prefixes such as 'module.' are stripped; num_batches_tracked and princeton-vl's unused identity
@@ -30,7 +37,7 @@ internal static class ConvertWeightsCommand
             Example: hourglass convert-weights --checkpoint posenet-epoch-100.dat --out posenet.hgw
             """)
         {
-            checkpoint, output, stacks, features, joints, inputSize, normalization, mean, std,
+            checkpoint, output, stacks, features, joints, inputSize, normalization, mean, std, jointsLayout,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(
             result.GetValue(checkpoint)!, result.GetValue(output)!,
@@ -41,6 +48,7 @@ internal static class ConvertWeightsCommand
                 Joints = result.GetValue(joints),
                 InputSize = result.GetValue(inputSize),
                 Normalization = ParseNormalization(result.GetValue(normalization), result.GetValue(mean), result.GetValue(std)),
+                JointLayout = ParseJointLayout(result.GetValue(jointsLayout)),
             })));
         return command;
     }
@@ -88,6 +96,8 @@ internal static class ConvertWeightsCommand
         foreach (var (group, index) in converted.Ignored.GroupBy(i => i.Reason).Select((g, i) => (g, i)))
             Console.WriteLine($"{(index == 0 ? "ignored" : ""),-15}{group.Count()} {Describe(group.Key, group.Count())}");
         Console.WriteLine($"normalization  {NormalizationName(converted.Model.Normalization)}: {converted.Model.Normalization}");
+        var layout = converted.Model.JointLayout;
+        Console.WriteLine($"joint layout   {layout}{(converted.Model.JointLayoutAssumed ? " (assumed from the joint count; state it with --joints-layout)" : "")}");
         Console.WriteLine($"wrote          {outputPath}: {Size(new FileInfo(outputPath).Length)}");
         Console.WriteLine($"time           {total.TotalSeconds:F2} s (read {readTime.TotalSeconds:F2} s, validate and fold {convertTime.TotalSeconds:F2} s, write {(total - readTime - convertTime).TotalSeconds:F2} s)");
         return 0;
@@ -121,6 +131,32 @@ internal static class ConvertWeightsCommand
             "bp" => InputNormalization.MeanSubtracted,
             _ => throw new ArgumentException($"--normalization '{preset}' is not one of pv, bp."),
         };
+    }
+
+    /// <summary>mpii / mpii16, coco / coco17 (any case), or the path of a JSON layout file; null stays null (guess it).</summary>
+    internal static JointLayout? ParseJointLayout(string? value)
+    {
+        switch (value?.ToLowerInvariant())
+        {
+            case null:
+                return null;
+            case "mpii" or "mpii16":
+                return JointLayout.Mpii16;
+            case "coco" or "coco17":
+                return JointLayout.Coco17;
+        }
+        if (Directory.Exists(value))
+            throw new ArgumentException($"--joints-layout '{value}' is a folder; give mpii, coco or a JSON layout file.");
+        if (!File.Exists(value))
+            throw new FileNotFoundException($"--joints-layout '{value}' is neither mpii nor coco nor an existing JSON layout file.", value);
+        try
+        {
+            return JointLayoutJson.ReadFile(value);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"--joints-layout {value}: {e.Message}", e);
+        }
     }
 
     private static float[]? ParseTriple(string option, string? text)

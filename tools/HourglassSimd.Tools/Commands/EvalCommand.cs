@@ -56,12 +56,18 @@ internal static class EvalCommand
             throw new DirectoryNotFoundException($"image folder '{settings.Images}' does not exist.");
         var validation = ReadValidationRecords(settings.Annotations);
         var modelFile = ModelLoading.Load(settings.Model);
+        ModelLoading.NoteAssumedLayout(modelFile);
         var joints = modelFile.Architecture.Joints;
         if (validation.FirstOrDefault(a => a.Joints.Count != joints) is { } mismatch)
             throw new InvalidDataException($"{Path.GetFileName(settings.Annotations)}: record {mismatch.Index} has {mismatch.Joints.Count} joints but the model outputs {joints}.");
 
         using var network = modelFile.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = settings.Threads });
-        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization, InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null });
+        // The model's own input normalization and joint layout: the options leave both null.
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions
+        {
+            FlipTest = !settings.NoFlip,
+            InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
+        });
         var evaluator = new PckhEvaluator(joints);
         var loader = new ImageLoader();
         // One estimator call per image, with every person of that image; images in order of first appearance.

@@ -71,6 +71,7 @@ internal static class InferCommand
         var inputs = ImageInputs.Resolve(settings.Input);
         var boxesPerImage = settings.BoxesFile is null ? null : BoxesFile.Read(settings.BoxesFile);
         var modelFile = ModelLoading.Load(settings.Model);
+        ModelLoading.NoteAssumedLayout(modelFile);
 
         string outFolder = Path.GetFullPath(settings.Out ?? inputs.DefaultOutputFolder());
         Directory.CreateDirectory(outFolder);
@@ -79,7 +80,12 @@ internal static class InferCommand
             Directory.CreateDirectory(jsonFolder);
 
         using var network = modelFile.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = settings.Threads });
-        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = !settings.NoFlip, Normalization = modelFile.Normalization, InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null });
+        // The model's own input normalization and joint layout: the options leave both null.
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions
+        {
+            FlipTest = !settings.NoFlip,
+            InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
+        });
         var overlayOptions = new OverlayOptions { ConfidenceThreshold = settings.Threshold, DrawBoxes = settings.DrawBoxes };
         var loader = new ImageLoader();
         var names = new OverlayNames();

@@ -34,5 +34,15 @@ internal static class ModelLoading
         }
     }
 
+    /// <summary>
+    /// For a version 1 file (no joint layout), one line on stderr naming the layout assumed from the joint count, e.g.
+    /// <c>note: model file version 1 has no joint names; assuming mpii16</c>.
+    /// </summary>
+    public static void NoteAssumedLayout(HourglassModelFile file)
+    {
+        if (file.Version < 2 && file.JointLayoutAssumed)
+            Console.Error.WriteLine($"note: model file version {file.Version} has no joint names; assuming {file.JointLayout.Name} ({file.JointLayout.Count} joints)");
+    }
+
     private static string OneLine(string message) => message.Split('\n')[0].TrimEnd('\r');
 }
