@@ -1,4 +1,8 @@
 using HourglassSimd.Training;
+using static TorchSharp.torch;
+
+// Before anything touches libtorch: oneDNN reads its ISA cap once (the module initializer did this already).
+OneDnnIsaCap isaCap = OneDnnIsaCap.Apply();
 
 // Console entry point: every expected failure is one line on stderr, never a stack trace.
 try
@@ -8,6 +12,19 @@ try
     {
         Console.WriteLine(TrainingOptions.Usage);
         return 0;
+    }
+
+    isaCap.ThrowIfInvalid();
+    if (options.SelfCheck)
+    {
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+
+        SelfCheckReport report = OneDnnSelfCheck.Run();
+        Console.WriteLine(report);
+        return report.Passed ? 0 : TrainingException.FailureExitCode;
     }
 
     using var trainer = new Trainer(options, Console.Out);

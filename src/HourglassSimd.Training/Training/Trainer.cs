@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
         options.Validate();
+        OneDnnIsaCap.Current.ThrowIfInvalid();
         if (MinimumBatch(options.InputSize) > options.BatchSize)
         {
             // At a 64 input the hourglass bottom is 1x1, and BatchNorm cannot train on a single value per channel.
@@ -93,7 +94,8 @@ public sealed class Trainer : IDisposable
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
             $"{trainSet.Count} training / {validationSet.Count} validation people, {steps} steps of {options.BatchSize} per epoch, " +
-            $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}"));
+            $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}; " +
+            $"{OneDnnIsaCap.Current.Description}"));
         if (firstEpoch > options.Epochs)
         {
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nothing to do: the checkpoint is at epoch {firstEpoch - 1} and --epochs is {options.Epochs}"));

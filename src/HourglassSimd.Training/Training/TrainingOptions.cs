@@ -48,10 +48,14 @@ public sealed record TrainingOptions
 
     public bool ShowHelp { get; init; }
 
+    /// <summary>Run <see cref="OneDnnSelfCheck"/> instead of training (no annotations needed).</summary>
+    public bool SelfCheck { get; init; }
+
     public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
 
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
+               HourglassSimd.Training --self-check [--threads N]
 
         Trains the stacked hourglass PoseNet with TorchSharp and writes a checkpoint after each epoch.
 
@@ -73,7 +77,12 @@ public sealed record TrainingOptions
           --box-adjust M       mpii (default: cy += 15s, s *= 1.25 as for raw MPII) | none
           --log-every N        also print the running loss every N steps (default 0: per epoch only)
           --threads N          libtorch CPU threads (default 0: libtorch's choice)
+          --self-check         compare every float32 CPU operation of a tiny PoseNet, forward and backward, with
+                               float64 and print a table; exit code 1 if one is off (docs/training.md)
           --help               this text
+
+        Environment: HOURGLASS_ONEDNN_ISA=native lifts the AVX2 cap this trainer puts on oneDNN on AVX-512 CPUs;
+        another value (e.g. AVX512_CORE) sets that cap. A user's own ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA wins.
         """;
 
     /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws a usage <see cref="TrainingException"/> on bad input.</summary>
@@ -104,14 +113,19 @@ public sealed record TrainingOptions
                 throw UsageError($"option '{name}' given twice");
             }
 
-            if (name is "--help" or "-h" or "--no-augment")
+            if (name is "--help" or "-h" or "--no-augment" or "--self-check")
             {
                 if (inlineValue is not null)
                 {
                     throw UsageError($"option '{name}' takes no value");
                 }
 
-                options = name == "--no-augment" ? options with { Augment = false } : options with { ShowHelp = true };
+                options = name switch
+                {
+                    "--no-augment" => options with { Augment = false },
+                    "--self-check" => options with { SelfCheck = true },
+                    _ => options with { ShowHelp = true },
+                };
                 continue;
             }
 
