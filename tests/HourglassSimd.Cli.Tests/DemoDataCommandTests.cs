@@ -1,4 +1,5 @@
-using HourglassSimd.Tests.Shared;
+using HourglassSimd.Datasets;
+using HourglassSimd.TestSupport;
 using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;

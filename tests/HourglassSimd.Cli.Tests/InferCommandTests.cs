@@ -1,4 +1,4 @@
-using HourglassSimd.Tests.Shared;
+using HourglassSimd.TestSupport;
 using System.Text.Json;
 using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
-using HourglassSimd.Tests.Shared;
+using HourglassSimd.TestSupport;
 
 namespace HourglassSimd.Cli.Tests;
 

@@ -1,4 +1,4 @@
-using HourglassSimd.Tests.Shared;
+using HourglassSimd.TestSupport;
 using HourglassSimd.Cli.Tests.Support;
 
 namespace HourglassSimd.Cli.Tests;

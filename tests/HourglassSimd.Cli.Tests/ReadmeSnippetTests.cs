@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
-using HourglassSimd.Tests.Shared;
+using HourglassSimd.TestSupport;
 using Xunit.Abstractions;
 
 namespace HourglassSimd.Cli.Tests;
@@ -24,7 +24,7 @@ public sealed partial class ReadmeSnippetTests(ITestOutputHelper output) : IDisp
     [Fact]
     public void The_embedding_snippet_builds_runs_and_agrees_with_infer_on_a_bp_model()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryPaths.Root;
         string snippet = EmbeddingSnippet(File.ReadAllText(Path.Combine(root, "README.md")));
         // The file names the snippet uses, and the box it estimates.
         Assert.Contains("\"hg2.hgw\"", snippet, StringComparison.Ordinal);
@@ -95,16 +95,6 @@ public sealed partial class ReadmeSnippetTests(ITestOutputHelper output) : IDisp
         start += "```csharp\n".Length;
         int end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
         return readme[start..end] + "\n";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "HourglassSimd.sln")) && File.Exists(Path.Combine(folder.FullName, "README.md")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException($"no repository root (HourglassSimd.sln) above {AppContext.BaseDirectory}");
     }
 
     private static (int ExitCode, string Output, string Error) DotnetRun(string folder)

@@ -1,3 +1,4 @@
+using HourglassSimd.TestSupport;
 using HourglassSimd.Pose;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;

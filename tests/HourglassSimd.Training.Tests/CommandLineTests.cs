@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace HourglassSimd.Training.Tests;
 
@@ -96,21 +95,10 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
         }
     }
 
-    /// <summary>Runs the real console entry point in a child process (the trainer's dll sits next to the test's).</summary>
+    /// <summary>Runs the real console entry point (hourglass-train) in a child process.</summary>
     private static (int Code, string Stdout, string Stderr) RunCli(params string[] args)
     {
-        string dll = typeof(Trainer).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the trainer did not exit");
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var run = TrainerProcess.Run(null, args);
+        return (run.ExitCode, run.Output, run.Error);
     }
 }

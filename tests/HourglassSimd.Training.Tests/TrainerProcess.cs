@@ -8,13 +8,13 @@ public sealed record TrainerRun(int ExitCode, string Output, string Error)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }
 
-/// <summary>Runs the real console entry point (HourglassSimd.Training.dll sits next to the tests) as a child process.</summary>
+/// <summary>Runs the real console entry point (hourglass-train.dll sits next to the tests) as a child process.</summary>
 public static class TrainerProcess
 {
     /// <summary>The oneDNN variables are removed from the child's environment unless <paramref name="environment"/> sets them.</summary>
     public static TrainerRun Run(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        string dll = typeof(Trainer).Assembly.Location;
+        string dll = Path.Combine(AppContext.BaseDirectory, "hourglass-train.dll");
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);

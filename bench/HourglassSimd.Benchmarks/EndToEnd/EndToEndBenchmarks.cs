@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using HourglassSimd.Tools.Comparison;
+using HourglassSimd.Benchmarks.Comparison;
 
 namespace HourglassSimd.Benchmarks.EndToEnd;
 

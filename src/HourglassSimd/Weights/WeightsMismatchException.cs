@@ -17,8 +17,8 @@ public sealed class WeightsMismatchException : ArgumentException
     private static string Describe(HourglassArchitecture architecture, IReadOnlyList<string> problems) =>
         $"The weights do not fit the architecture ({architecture}): {ListProblems(problems)}";
 
-    /// <summary>"N problem(s):" and the first 20 problems, one indented line each (also used by the CLI's converter).</summary>
-    internal static string ListProblems(IReadOnlyList<string> problems)
+    /// <summary>"N problem(s):" and the first 20 problems, one indented line each (also used by the checkpoint converter).</summary>
+    public static string ListProblems(IReadOnlyList<string> problems)
     {
         var lines = problems.Take(ListedProblems).Select(p => "  - " + p);
         string more = problems.Count > ListedProblems ? $"{Environment.NewLine}  ... and {problems.Count - ListedProblems} more" : "";

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using HourglassSimd.Pose;
-using HourglassSimd.Tests.Shared;
+using HourglassSimd.TestSupport;
 
 namespace HourglassSimd.Tests.Network;
 

@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using HourglassSimd.Diagnostics;
-using HourglassSimd.Tools.Comparison;
 
 namespace HourglassSimd.Tools.Commands;
 
 /// <summary>
-/// <c>hourglass bench</c>: median and min latency of one forward pass for HourglassSimd and, with <c>--compare</c>,
-/// ONNX Runtime and TorchSharp on the same weights, input and thread count; GFLOPS, share of measured peak, ratios.
+/// <c>hourglass bench</c>: median and min latency of one forward pass of the engine; GFLOPS, share of measured peak,
+/// memory, and a per-layer profile. The comparison with ONNX Runtime and TorchSharp lives in bench/ (the comparison
+/// runner), so that this tool carries no native dependency.
 /// </summary>
 internal static class BenchCommand
 {
@@ -26,46 +26,38 @@ internal static class BenchCommand
         var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
         var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
         var model = new Option<FileInfo?>("--model") { Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only)." };
-        var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         var profile = new Option<bool>("--profile") { Description = "Also print HourglassSimd's time and GFLOPS per kind of layer (one image)." };
         var command = new Command("bench", """
-            Times forward passes and prints, per engine, median and min milliseconds, GFLOPS (2 × MACs / time), the share
-            of this machine's measured peak FMA throughput, and each other engine's median over HourglassSimd's.
-            Without --model the network has seeded random weights; every engine gets the same weights and input.
-            Example: hourglass bench --stacks 8 --threads 2 --runs 10 --compare onnxruntime,torchsharp --json bench.json
+            Times forward passes of the engine and prints the median and min milliseconds, GFLOPS (2 × MACs / time) and
+            the share of this machine's measured peak FMA throughput. Without --model the network has seeded random
+            weights. To compare with ONNX Runtime and TorchSharp, use the comparison runner in bench/ (docs/benchmarks.md).
+            Example: hourglass bench --stacks 8 --threads 2 --runs 10 --json bench.json
             """)
         {
-            stacks, features, joints, size, batch, threads, runs, isa, convolution, model, compare, json, profile,
+            stacks, features, joints, size, batch, threads, runs, isa, convolution, model, json, profile,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), InputSize.ParseOptional(result.GetValue(size), "--size"), result.GetValue(batch),
             result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetValue(model),
-            result.GetValue(compare), result.GetValue(json), result.GetValue(profile)))));
+            result.GetValue(json), result.GetValue(profile)))));
         return command;
     }
 
     private sealed record Settings(int Stacks, int Features, int Joints, InputSize? Size, int Batch, int Threads, int Runs, KernelIsa Isa,
-        ConvolutionMode Convolution, FileInfo? Model, string? Compare, FileInfo? Json, bool Profile);
+        ConvolutionMode Convolution, FileInfo? Model, FileInfo? Json, bool Profile);
 
-    private sealed record Result(string Engine, string Description, double MedianMs, double MinMs, double Gflops);
+    private sealed record Result(string Description, double MedianMs, double MinMs, double Gflops);
 
     private static int Execute(Settings s)
     {
         if (s.Batch < 1) throw new ArgumentException("--batch must be at least 1.");
         if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
         if (s.Threads < 1) throw new ArgumentException("--threads must be at least 1.");
-        string[] others = (s.Compare ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (string engine in others)
-            if (!ForwardRunners.Engines.Contains(engine, StringComparer.OrdinalIgnoreCase) || engine.Equals(ForwardRunners.HourglassSimd, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"--compare: unknown engine '{engine}'; use onnxruntime and/or torchsharp.");
-
         HourglassArchitecture arch;
         HourglassWeights weights;
         if (s.Model is not null)
         {
-            if (others.Length > 0)
-                throw new ArgumentException("--compare runs on seeded random weights in their trained form; leave out --model.");
             var file = HourglassModelFile.Load(s.Model.FullName);
             (arch, weights) = (file.Architecture, file.Weights);
             if (s.Size is { } size)
@@ -82,98 +74,70 @@ internal static class BenchCommand
         for (int i = 0; i < input.Length; i++)
             input[i] = random.NextSingle();
 
-        var setup = new ForwardSetup(arch, weights, input, s.Threads, s.Isa) { Convolution = s.Convolution };
-        var engines = new[] { ForwardRunners.HourglassSimd }.Concat(others).ToArray();
-        var runners = ForwardRunners.Create(setup, engines);
-        try
+        using var network = HourglassNetwork.Create(arch, weights,
+            new HourglassOptions { MaxDegreeOfParallelism = s.Threads, Isa = s.Isa, Convolution = s.Convolution });
+        var output = new float[network.OutputLength(s.Batch)];
+        long macs = network.MacCountPerImage * s.Batch;
+        string description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {network.Isa}, {s.Convolution}, {network.ThreadCount} thread(s)";
+        Console.WriteLine($"network: {arch}, {network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");
+
+        var result = Time(() => network.Run(input, output), s.Runs, macs, description);
+        double? peak = network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(network.Isa, s.Threads);
+        long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+
+        Console.WriteLine();
+        Console.WriteLine(description);
+        Console.WriteLine();
+        Console.WriteLine($"{"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7}");
+        string share = peak is { } p ? $"{100 * result.Gflops / p,6:F1}%" : "      -";
+        Console.WriteLine($"{arch.Stacks,6} {s.Batch,5} {s.Threads,7} {result.MedianMs,10:F2} {result.MinMs,9:F2} {result.Gflops,8:F1} {share}");
+        if (peak is { } measured)
+            Console.WriteLine($"measured peak ({network.Isa} FMA loop, {s.Threads} thread(s)): {measured:F1} GFLOPS");
+        Console.WriteLine($"activations: {network.ActivationBytes / 1048576.0:F1} MiB per concurrent run; process peak working set {peakWorkingSet / 1048576.0:F0} MiB");
+
+        if (s.Profile)
+            PrintProfile(network, input.AsSpan(0, arch.InputSizePerImage), s.Runs);
+
+        if (s.Json is not null)
         {
-            var ours = (HourglassSimdRunner)runners[0];
-            long macs = ours.Network.MacCountPerImage * s.Batch;
-            Console.WriteLine($"network: {arch}, {ours.Network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");
-            if (runners.Count > 1)
+            var record = new
             {
-                var differences = ForwardRunners.CheckAgreement(runners);
-                for (int i = 1; i < runners.Count; i++)
-                    Console.WriteLine($"agreement: {runners[i].Name} vs HourglassSimd, max |diff| / max |output| = {differences[i]:E2}");
-            }
-
-            var results = TimeInterleaved(runners, s.Runs, macs);
-            double? peak = ours.Network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(ours.Network.Isa, s.Threads);
-            long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
-
-            Console.WriteLine();
-            foreach (var r in results)
-                Console.WriteLine($"{r.Engine}: {r.Description}");
-            Console.WriteLine();
-            Console.WriteLine($"{"engine",-14} {"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7} {"ratio",7}");
-            foreach (var r in results)
-            {
-                string share = peak is { } p ? $"{100 * r.Gflops / p,6:F1}%" : "      -";
-                Console.WriteLine($"{r.Engine,-14} {arch.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
-            }
-            if (peak is { } measured)
-                Console.WriteLine($"measured peak ({ours.Network.Isa} FMA loop, {s.Threads} thread(s)): {measured:F1} GFLOPS; ratio = engine median / HourglassSimd median");
-            Console.WriteLine($"HourglassSimd activations: {ours.Network.ActivationBytes / 1048576.0:F1} MiB per concurrent run; process peak working set {peakWorkingSet / 1048576.0:F0} MiB");
-
-            if (s.Profile)
-                PrintProfile(ours.Network, input.AsSpan(0, arch.InputSizePerImage), s.Runs);
-
-            if (s.Json is not null)
-            {
-                var records = results.Select(r => new
-                {
-                    engine = r.Engine, description = r.Description, stacks = arch.Stacks, features = arch.Features, joints = arch.Joints,
-                    input = arch.InputHeight, input_width = arch.InputWidth, batch = s.Batch, threads = s.Threads, runs = s.Runs, median_ms = r.MedianMs, min_ms = r.MinMs,
-                    gflops = r.Gflops, peak_gflops = peak, ratio_to_hourglasssimd = r.MedianMs / results[0].MedianMs,
-                });
-                File.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true }));
-                Console.WriteLine($"wrote {s.Json.FullName}");
-            }
-        }
-        finally
-        {
-            foreach (var runner in runners)
-                runner.Dispose();
+                engine = "HourglassSimd", description, stacks = arch.Stacks, features = arch.Features, joints = arch.Joints,
+                input = arch.InputHeight, input_width = arch.InputWidth, batch = s.Batch, threads = s.Threads, runs = s.Runs,
+                median_ms = result.MedianMs, min_ms = result.MinMs, gflops = result.Gflops, peak_gflops = peak,
+            };
+            File.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(new[] { record }, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"wrote {s.Json.FullName}");
         }
         return 0;
     }
 
     /// <summary>
-    /// Times every engine <paramref name="runs"/> times, spread over up to 5 rounds: in each round each engine runs a
-    /// block of passes after a pause (other engines' spinning threads go idle), so that every engine's samples come
-    /// from the same stretch of time and slow drifts of the machine hit them all alike.
+    /// Times <paramref name="run"/> <paramref name="runs"/> times after warm-up passes, in up to 5 blocks each preceded
+    /// by a pause and one untimed pass (so the workers are awake but the machine has settled).
     /// </summary>
-    private static List<Result> TimeInterleaved(IReadOnlyList<IForwardRunner> runners, int runs, long macs)
+    private static Result Time(Action run, int runs, long macs, string description)
     {
-        int rounds = Math.Min(runs, 5);
-        var times = runners.Select(_ => new List<double>()).ToArray();
-        foreach (var runner in runners)
-            for (int i = 0; i < WarmupRuns; i++)
-                runner.Run();
-        for (int round = 0; round < rounds; round++)
+        for (int i = 0; i < WarmupRuns; i++)
+            run();
+        int blocks = Math.Min(runs, 5);
+        var times = new List<double>();
+        for (int b = 0; b < blocks; b++)
         {
-            for (int e = 0; e < runners.Count; e++)
+            Thread.Sleep(100);
+            run();
+            int block = runs / blocks + (b < runs % blocks ? 1 : 0);
+            for (int i = 0; i < block; i++)
             {
-                Thread.Sleep(100);
-                runners[e].Run(); // one untimed pass wakes the engine's threads
-                int block = runs / rounds + (round < runs % rounds ? 1 : 0);
-                for (int i = 0; i < block; i++)
-                {
-                    long start = Stopwatch.GetTimestamp();
-                    runners[e].Run();
-                    times[e].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
+                long start = Stopwatch.GetTimestamp();
+                run();
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }
-        var results = new List<Result>();
-        for (int e = 0; e < runners.Count; e++)
-        {
-            var sorted = times[e].Order().ToArray();
-            int n = sorted.Length;
-            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-            results.Add(new Result(runners[e].Name, runners[e].Description, median, sorted[0], 2.0 * macs / (median / 1000) / 1e9));
-        }
-        return results;
+        var sorted = times.Order().ToArray();
+        int n = sorted.Length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Result(description, median, sorted[0], 2.0 * macs / (median / 1000) / 1e9);
     }
 
     /// <summary>Per kind of layer (same description): count, total median ms, share of the pass and GFLOPS.</summary>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using HourglassSimd.Pose;
-using HourglassSimd.Tools.Checkpoints;
+using HourglassSimd.Interop.Checkpoints;
 
 namespace HourglassSimd.Tools.Commands;
 

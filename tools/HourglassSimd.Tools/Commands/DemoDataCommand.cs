@@ -1,5 +1,5 @@
+using HourglassSimd.Datasets;
 using System.CommandLine;
-using HourglassSimd.Tools.Demo;
 
 namespace HourglassSimd.Tools.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using HourglassSimd.Tools.Onnx;
+using HourglassSimd.Interop.Onnx;
 
 namespace HourglassSimd.Tools.Commands;
 

@@ -1,3 +1,4 @@
+using HourglassSimd.Datasets;
 using System.CommandLine;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;

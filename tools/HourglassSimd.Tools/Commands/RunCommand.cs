@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using HourglassSimd.Tools.Npy;
+using HourglassSimd.Interop.Npy;
 
 namespace HourglassSimd.Tools.Commands;
 

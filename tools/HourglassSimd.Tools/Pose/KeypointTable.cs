@@ -1,3 +1,4 @@
+using HourglassSimd.Datasets;
 using System.Globalization;
 
 namespace HourglassSimd.Tools.Pose;

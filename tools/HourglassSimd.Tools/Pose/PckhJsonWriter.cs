@@ -1,3 +1,4 @@
+using HourglassSimd.Datasets;
 using System.Text.Json;
 using HourglassSimd.Pose;
 

@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using HourglassSimd.Diagnostics;
+
+namespace HourglassSimd.Benchmarks.Comparison;
+
+/// <summary>
+/// The comparison runner, <c>dotnet run -c Release --project bench/HourglassSimd.Benchmarks -- compare ...</c>: median
+/// and min latency of one forward pass for HourglassSimd and ONNX Runtime and/or TorchSharp on the same weights, input
+/// and thread count, timed interleaved in one process; GFLOPS, share of measured peak, ratios. (The <c>hourglass</c>
+/// CLI's <c>bench</c> times the engine alone and carries no native dependency.)
+/// </summary>
+internal static class CompareCommand
+{
+    private const int WarmupRuns = 3;
+
+    public static RootCommand Create()
+    {
+        var stacks = new Option<int>("--stacks") { Description = "Number of stacks.", DefaultValueFactory = _ => 2 };
+        var features = new Option<int>("--features") { Description = "Feature width.", DefaultValueFactory = _ => 256 };
+        var joints = new Option<int>("--joints") { Description = "Heatmaps per stack.", DefaultValueFactory = _ => 16 };
+        var size = new Option<string?>("--size") { HelpName = "size", Description = "Input size: N (square) or HEIGHTxWIDTH, multiples of 64.", DefaultValueFactory = _ => "256" };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
+        var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
+        var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
+        var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp.", DefaultValueFactory = _ => "onnxruntime,torchsharp" };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
+        var command = new RootCommand("""
+            Times forward passes of HourglassSimd, ONNX Runtime and TorchSharp interleaved in one process and prints, per
+            engine, median and min milliseconds, GFLOPS (2 × MACs / time), the share of this machine's measured peak FMA
+            throughput, and each other engine's median over HourglassSimd's. The network has seeded random weights;
+            every engine gets the same weights and input, and their outputs are checked against each other first.
+            Example: dotnet run -c Release --project bench/HourglassSimd.Benchmarks -- compare --stacks 8 --threads 2 --runs 10 --json compare.json
+            """)
+        {
+            stacks, features, joints, size, batch, threads, runs, isa, convolution, compare, json,
+        };
+        command.SetAction(result => RunCatching(() => Execute(new Settings(
+            result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), ParseSize(result.GetValue(size)!), result.GetValue(batch),
+            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution),
+            result.GetValue(compare), result.GetValue(json)))));
+        return command;
+    }
+
+    private sealed record Settings(int Stacks, int Features, int Joints, (int Height, int Width) Size, int Batch, int Threads, int Runs, KernelIsa Isa,
+        ConvolutionMode Convolution, string? Compare, FileInfo? Json);
+
+    /// <summary>Expected failures as one line on stderr and exit code 1.</summary>
+    private static int RunCatching(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
+            return 1;
+        }
+    }
+
+    private sealed record Result(string Engine, string Description, double MedianMs, double MinMs, double Gflops);
+
+    private static int Execute(Settings s)
+    {
+        if (s.Batch < 1) throw new ArgumentException("--batch must be at least 1.");
+        if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
+        if (s.Threads < 1) throw new ArgumentException("--threads must be at least 1.");
+        string[] others = (s.Compare ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string engine in others)
+            if (!ForwardRunners.Engines.Contains(engine, StringComparer.OrdinalIgnoreCase) || engine.Equals(ForwardRunners.HourglassSimd, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--compare: unknown engine '{engine}'; use onnxruntime and/or torchsharp.");
+
+        var arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, s.Size.Height, s.Size.Width);
+        var weights = HourglassWeights.CreateRandom(arch, seed: 1);
+        var random = new Random(2);
+        var input = new float[s.Batch * arch.InputSizePerImage];
+        for (int i = 0; i < input.Length; i++)
+            input[i] = random.NextSingle();
+
+        var setup = new ForwardSetup(arch, weights, input, s.Threads, s.Isa) { Convolution = s.Convolution };
+        var engines = new[] { ForwardRunners.HourglassSimd }.Concat(others).ToArray();
+        var runners = ForwardRunners.Create(setup, engines);
+        try
+        {
+            var ours = (HourglassSimdRunner)runners[0];
+            long macs = ours.Network.MacCountPerImage * s.Batch;
+            Console.WriteLine($"network: {arch}, {ours.Network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");
+            if (runners.Count > 1)
+            {
+                var differences = ForwardRunners.CheckAgreement(runners);
+                for (int i = 1; i < runners.Count; i++)
+                    Console.WriteLine($"agreement: {runners[i].Name} vs HourglassSimd, max |diff| / max |output| = {differences[i]:E2}");
+            }
+
+            var results = TimeInterleaved(runners, s.Runs, macs);
+            double? peak = ours.Network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(ours.Network.Isa, s.Threads);
+            long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+
+            Console.WriteLine();
+            foreach (var r in results)
+                Console.WriteLine($"{r.Engine}: {r.Description}");
+            Console.WriteLine();
+            Console.WriteLine($"{"engine",-14} {"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7} {"ratio",7}");
+            foreach (var r in results)
+            {
+                string share = peak is { } p ? $"{100 * r.Gflops / p,6:F1}%" : "      -";
+                Console.WriteLine($"{r.Engine,-14} {arch.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
+            }
+            if (peak is { } measured)
+                Console.WriteLine($"measured peak ({ours.Network.Isa} FMA loop, {s.Threads} thread(s)): {measured:F1} GFLOPS; ratio = engine median / HourglassSimd median");
+            Console.WriteLine($"HourglassSimd activations: {ours.Network.ActivationBytes / 1048576.0:F1} MiB per concurrent run; process peak working set {peakWorkingSet / 1048576.0:F0} MiB");
+
+
+            if (s.Json is not null)
+            {
+                var records = results.Select(r => new
+                {
+                    engine = r.Engine, description = r.Description, stacks = arch.Stacks, features = arch.Features, joints = arch.Joints,
+                    input = arch.InputHeight, input_width = arch.InputWidth, batch = s.Batch, threads = s.Threads, runs = s.Runs, median_ms = r.MedianMs, min_ms = r.MinMs,
+                    gflops = r.Gflops, peak_gflops = peak, ratio_to_hourglasssimd = r.MedianMs / results[0].MedianMs,
+                });
+                File.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine($"wrote {s.Json.FullName}");
+            }
+        }
+        finally
+        {
+            foreach (var runner in runners)
+                runner.Dispose();
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Times every engine <paramref name="runs"/> times, spread over up to 5 rounds: in each round each engine runs a
+    /// block of passes after a pause (other engines' spinning threads go idle), so that every engine's samples come
+    /// from the same stretch of time and slow drifts of the machine hit them all alike.
+    /// </summary>
+    private static List<Result> TimeInterleaved(IReadOnlyList<IForwardRunner> runners, int runs, long macs)
+    {
+        int rounds = Math.Min(runs, 5);
+        var times = runners.Select(_ => new List<double>()).ToArray();
+        foreach (var runner in runners)
+            for (int i = 0; i < WarmupRuns; i++)
+                runner.Run();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int e = 0; e < runners.Count; e++)
+            {
+                Thread.Sleep(100);
+                runners[e].Run(); // one untimed pass wakes the engine's threads
+                int block = runs / rounds + (round < runs % rounds ? 1 : 0);
+                for (int i = 0; i < block; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    runners[e].Run();
+                    times[e].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+        }
+        var results = new List<Result>();
+        for (int e = 0; e < runners.Count; e++)
+        {
+            var sorted = times[e].Order().ToArray();
+            int n = sorted.Length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            results.Add(new Result(runners[e].Name, runners[e].Description, median, sorted[0], 2.0 * macs / (median / 1000) / 1e9));
+        }
+        return results;
+    }
+
+    private static (int Height, int Width) ParseSize(string text)
+    {
+        string[] parts = text.Split('x', 'X');
+        if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, out int side) && side >= 64 && side % 64 == 0))
+            return (int.Parse(parts[0]), int.Parse(parts[^1]));
+        throw new ArgumentException($"--size '{text}' is not an input size: N or HEIGHTxWIDTH, multiples of 64.");
+    }
+}

@@ -1,0 +1,32 @@
+namespace HourglassSimd.Benchmarks.Comparison;
+
+/// <summary>HourglassSimd itself: <see cref="HourglassNetwork.Run(ReadOnlySpan{float}, Span{float})"/> into a pre-allocated buffer (no allocation once warm).</summary>
+public sealed class HourglassSimdRunner : IForwardRunner
+{
+    private readonly HourglassNetwork _network;
+    private readonly float[] _input;
+    private readonly float[] _output;
+
+    public HourglassSimdRunner(ForwardSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        _network = HourglassNetwork.Create(setup.Architecture, setup.Weights,
+            new HourglassOptions { MaxDegreeOfParallelism = setup.Threads, Isa = setup.Isa, Convolution = setup.Convolution });
+        _input = setup.Input;
+        _output = new float[setup.OutputLength];
+        Description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {_network.Isa}, {setup.Convolution}, {_network.ThreadCount} thread(s)";
+    }
+
+    public string Name => "HourglassSimd";
+
+    public string Description { get; }
+
+    /// <summary>The network being run.</summary>
+    public HourglassNetwork Network => _network;
+
+    public ReadOnlySpan<float> Output => _output;
+
+    public void Run() => _network.Run(_input, _output);
+
+    public void Dispose() => _network.Dispose();
+}

@@ -1,0 +1,167 @@
+using System.Text.RegularExpressions;
+
+namespace HourglassSimd.Interop.Checkpoints;
+
+/// <summary>
+/// Turns a checkpoint's state dict into an <c>.hgw</c> model (docs/checkpoint-formats.md, "Conversion"): strips a
+/// wrapping key prefix (<c>module.</c>, <c>model.module.</c>, ...), leaves out <c>num_batches_tracked</c> and
+/// princeton-vl's unused identity shortcuts, infers stacks, features and joints from the tensors (checking them
+/// against the options), and validates every tensor against the architecture before folding.
+/// </summary>
+public static partial class CheckpointConverter
+{
+    /// <summary>The key that locates the network inside the state dict (the stem's first convolution).</summary>
+    public const string AnchorKey = "pre.0.conv.weight";
+
+    /// <summary>Converts <paramref name="checkpoint"/>.</summary>
+    /// <exception cref="CheckpointConversionException">The tensors do not make a network of the inferred (or given) architecture.</exception>
+    /// <exception cref="ArgumentException">The given joint layout has another joint count than the checkpoint.</exception>
+    public static ConvertedCheckpoint Convert(Checkpoint checkpoint, ConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        string prefix = FindPrefix(checkpoint);
+        var problems = new List<string>();
+        var stripped = new Dictionary<string, CheckpointTensor>(StringComparer.Ordinal);
+        foreach (var tensor in checkpoint.Tensors)
+        {
+            if (tensor.Name.StartsWith(prefix, StringComparison.Ordinal) && tensor.Name.Length > prefix.Length)
+                stripped[tensor.Name[prefix.Length..]] = tensor;
+            else
+                problems.Add($"unexpected tensor '{tensor.Name}' (outside the prefix '{prefix}' of the network's keys)");
+        }
+
+        var ignored = new List<IgnoredTensor>();
+        foreach (string name in stripped.Keys.ToList())
+        {
+            if (IgnoreReason(name, stripped) is { } reason)
+            {
+                ignored.Add(new IgnoredTensor(prefix + name, reason));
+                stripped.Remove(name);
+            }
+        }
+
+        var architecture = InferArchitecture(stripped, options);
+        var weights = new List<WeightTensor>();
+        foreach (var (name, tensor) in stripped)
+        {
+            if (tensor.Data is null)
+                problems.Add($"tensor '{prefix + name}' has dtype {tensor.ElementType.TorchName()}; network weights must be floating point");
+            else
+                weights.Add(new WeightTensor(name, tensor.Shape, tensor.Data));
+        }
+        var trained = new HourglassWeights(weights);
+        try
+        {
+            trained.Validate(architecture);
+        }
+        catch (WeightsMismatchException e)
+        {
+            problems.InsertRange(0, e.Problems);
+        }
+        if (problems.Count > 0)
+            throw new CheckpointConversionException(architecture, problems);
+
+        if (options.JointLayout is { } layout && layout.Count != architecture.Joints)
+            throw new ArgumentException(
+                $"joint layout {layout.Name} has {layout.Count} joints but the checkpoint has {architecture.Joints} heatmaps per stack.");
+        var model = new HourglassModelFile(architecture, trained, options.Normalization, options.Source, options.JointLayout);
+        return new ConvertedCheckpoint(model, prefix, ignored);
+    }
+
+    /// <summary>
+    /// The prefix in front of the network's keys: whatever precedes <see cref="AnchorKey"/> (empty, <c>module.</c>,
+    /// <c>model.module.</c>, ...).
+    /// </summary>
+    private static string FindPrefix(Checkpoint checkpoint)
+    {
+        var prefixes = checkpoint.Tensors
+            .Where(t => t.Name.EndsWith(AnchorKey, StringComparison.Ordinal))
+            .Select(t => t.Name[..^AnchorKey.Length])
+            .Where(p => p.Length == 0 || p.EndsWith('.'))
+            .ToList();
+        if (prefixes.Count == 1)
+            return prefixes[0];
+        if (prefixes.Count > 1)
+            throw new CheckpointConversionException(
+                $"the checkpoint holds {prefixes.Count} networks (key prefixes {string.Join(", ", prefixes.Select(p => $"'{p}'"))}); convert a state dict with one.");
+        if (checkpoint.Tensors.Any(t => BearpawKey().IsMatch(t.Name)))
+            throw new CheckpointConversionException(
+                "this looks like a bearpaw/pytorch-pose checkpoint (keys 'hg.N.hg...', 'score.N', 'layer1.0...'); its 'bp' stem is not supported. " +
+                "Supported: the princeton-vl / HourglassSimd key layout of hourglass-spec §1.7-1.8 ('pre.0.conv.weight', 'hgs.0.0.up1...').");
+        if (checkpoint.Tensors.Count == 0)
+            throw new CheckpointConversionException("the checkpoint holds no tensors.");
+        return "";
+    }
+
+    private static IgnoredTensorReason? IgnoreReason(string name, Dictionary<string, CheckpointTensor> tensors)
+    {
+        if (name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+            return IgnoredTensorReason.BatchNormStepCounter;
+        var match = SkipLayerKey().Match(name);
+        if (!match.Success)
+            return null;
+        // An identity residual (in = out) never uses its shortcut. The widths come from the residual's own convolutions:
+        // conv1 is [mid, in, 1, 1] and conv3 is [out, mid, 1, 1].
+        string residual = match.Groups[1].Value;
+        return tensors.TryGetValue(residual + ".conv1.conv.weight", out var conv1) && conv1.Shape.Length == 4
+            && tensors.TryGetValue(residual + ".conv3.conv.weight", out var conv3) && conv3.Shape.Length == 4
+            && conv1.Shape[1] == conv3.Shape[0]
+            ? IgnoredTensorReason.UnusedIdentityShortcut
+            : null;
+    }
+
+    /// <summary>
+    /// Stacks = the number of heatmap heads <c>outs.i</c>; joints and features from the head's shape [J, F, 1, 1].
+    /// Options must agree with what the tensors show; they fill in only what cannot be inferred.
+    /// </summary>
+    private static HourglassArchitecture InferArchitecture(Dictionary<string, CheckpointTensor> tensors, ConversionOptions options)
+    {
+        var heads = tensors.Keys.Select(k => HeadKey().Match(k)).Where(m => m.Success)
+            .Select(m => int.TryParse(m.Groups[1].Value, out int i) ? i : -1).Where(i => i >= 0).Distinct().Order().ToList();
+        int? stacks = heads.Count > 0 ? heads[^1] + 1 : null;
+        int? joints = null, features = null;
+        var head = heads.Count > 0 ? tensors[$"outs.{heads[0]}.conv.weight"] : null;
+        if (head is { Shape: [var j, var f, 1, 1] })
+        {
+            joints = j;
+            features = f;
+        }
+        else if (tensors.TryGetValue("pre.4.conv3.conv.weight", out var stemOut) && stemOut.Shape.Length == 4)
+        {
+            features = stemOut.Shape[0];
+        }
+
+        string headsText = heads.Count == 1 ? $"(outs.{heads[0]})" : $"(outs.{heads.FirstOrDefault()} ... outs.{heads.LastOrDefault()})";
+        string headShape = head is null ? "" : $"(outs.{heads[0]}.conv.weight is {CheckpointTensor.FormatShape(head.Shape)})";
+        string noHead = heads.Count == 0 ? "it has no 'outs.<i>.conv.weight' heatmap head" : $"outs.{heads[0]}.conv.weight is {CheckpointTensor.FormatShape(head!.Shape)}, not [joints, features, 1, 1]";
+        int s = Agree("--stacks", "stacks", options.Stacks, stacks, headsText, noHead);
+        int fw = Agree("--features", "features", options.Features, features, head is null ? "(pre.4.conv3.conv.weight)" : headShape, noHead);
+        int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);
+        try
+        {
+            return new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CheckpointConversionException($"invalid architecture: {e.Message.Split('\n')[0].Replace($" (Parameter '{e.ParamName}')", "")}");
+        }
+    }
+
+    private static int Agree(string option, string what, int? given, int? inferred, string evidence, string whyUnknown)
+    {
+        if (given is { } g && inferred is { } i && g != i)
+            throw new CheckpointConversionException($"{option} {g} disagrees with the checkpoint, which has {i} {what} {evidence}.");
+        return given ?? inferred
+            ?? throw new CheckpointConversionException($"cannot infer the number of {what} from the checkpoint ({whyUnknown}); pass {option}.");
+    }
+
+    [GeneratedRegex(@"^(.+)\.skip_layer\.conv\.(weight|bias)$")]
+    private static partial Regex SkipLayerKey();
+
+    [GeneratedRegex(@"^outs\.(\d+)\.conv\.weight$")]
+    private static partial Regex HeadKey();
+
+    [GeneratedRegex(@"(^|\.)(hg\.\d+\.hg\.\d|score_?\.\d+\.|layer1\.0\.conv1\.)")]
+    private static partial Regex BearpawKey();
+}

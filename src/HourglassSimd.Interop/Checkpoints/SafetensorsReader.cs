@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace HourglassSimd.Interop.Checkpoints;
+
+/// <summary>
+/// Reads a safetensors file: an 8-byte little-endian header length N, N bytes of JSON mapping each tensor name to
+/// <c>{"dtype", "shape", "data_offsets": [begin, end]}</c> (offsets relative to the end of the header; an optional
+/// <c>__metadata__</c> object of strings), then the raw little-endian data.
+/// </summary>
+public static class SafetensorsReader
+{
+    /// <summary>Largest JSON header accepted (the format's own limit is 100 MB).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    // Element counts saturate here (far above anything a file can hold), so products never overflow.
+    private const long SaturatedCount = 1L << 40;
+
+    /// <summary>Reads the file at <paramref name="path"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Not a safetensors file, truncated or corrupt.</exception>
+    public static Checkpoint Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads from a seekable <paramref name="stream"/>; <paramref name="path"/> names it in messages.</summary>
+    /// <exception cref="CheckpointFormatException">Not a safetensors file, truncated or corrupt.</exception>
+    public static Checkpoint Read(Stream stream, string path)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        long fileLength = stream.Length;
+        Span<byte> prefix = stackalloc byte[8];
+        if (fileLength < 8 || stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+            throw new CheckpointFormatException(path, $"truncated: {fileLength} bytes is shorter than a safetensors header length.");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
+            throw new CheckpointFormatException(path, $"the safetensors header length {headerLength} does not fit a file of {fileLength} bytes (truncated or not safetensors).");
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = fileLength - dataStart;
+
+        // JsonDocument checks UTF-8 only when a string is read; check it up front so that every failure is a format error.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+            throw new CheckpointFormatException(path, "the safetensors header is not valid UTF-8.");
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(header).RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(path, $"the safetensors header is not valid JSON ({e.Message}).");
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new CheckpointFormatException(path, "the safetensors header is not a JSON object.");
+
+        var tensors = new List<CheckpointTensor>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name == "__metadata__")
+                continue;
+            if (!names.Add(property.Name))
+                throw new CheckpointFormatException(path, $"tensor '{property.Name}' appears twice in the safetensors header.");
+            tensors.Add(ReadTensor(stream, path, property, dataStart, dataLength));
+        }
+        return new Checkpoint(CheckpointFormat.Safetensors, tensors);
+    }
+
+    private static CheckpointTensor ReadTensor(Stream stream, string path, JsonProperty property, long dataStart, long dataLength)
+    {
+        string name = property.Name;
+        var info = property.Value;
+        CheckpointFormatException Bad(string what) => new(path, $"tensor '{name}': {what}");
+        if (info.ValueKind != JsonValueKind.Object
+            || !info.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String
+            || !info.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array
+            || !info.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+            throw Bad("the header entry lacks dtype, shape or data_offsets.");
+        var type = ElementTypeOf(dtype.GetString()!) ?? throw Bad($"dtype '{dtype.GetString()}' is not supported.");
+        if (shapeJson.GetArrayLength() > TorchSharpCheckpointReader.MaxRank)
+            throw Bad($"rank {shapeJson.GetArrayLength()} is not plausible.");
+        var shape = new int[shapeJson.GetArrayLength()];
+        long count = 1;
+        int d = 0;
+        foreach (var dim in shapeJson.EnumerateArray())
+        {
+            if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out shape[d]) || shape[d] < 0)
+                throw Bad($"dimension {d} ({dim}) is not a non-negative 32-bit integer.");
+            count = count == 0 || shape[d] == 0 ? 0 : count > SaturatedCount / shape[d] ? SaturatedCount : count * shape[d]; // never overflows
+            d++;
+        }
+        if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+            throw Bad("data_offsets are not a valid [begin, end] pair.");
+        if (end > dataLength)
+            throw Bad($"truncated: its data ends at {end} but the data block has {dataLength} bytes.");
+        if (end - begin != count * type.Size())
+            throw Bad($"data_offsets [{begin}, {end}] hold {end - begin} bytes; shape {CheckpointTensor.FormatShape(shape)} of {type.TorchName()} needs {count * type.Size()}.");
+        if (!type.IsFloatingPoint())
+            return new CheckpointTensor(name, shape, type, null);
+        if (count > Array.MaxLength)
+            throw Bad($"{count} elements is more than one array can hold.");
+        var raw = new byte[end - begin];
+        stream.Position = dataStart + begin;
+        stream.ReadExactly(raw);
+        var data = new float[count];
+        type.ToFloat32(raw, data);
+        return new CheckpointTensor(name, shape, type, data);
+    }
+
+    private static TensorElementType? ElementTypeOf(string dtype) => dtype switch
+    {
+        "F32" => TensorElementType.Float32,
+        "F64" => TensorElementType.Float64,
+        "F16" => TensorElementType.Float16,
+        "BF16" => TensorElementType.BFloat16,
+        "I64" => TensorElementType.Int64,
+        "I32" => TensorElementType.Int32,
+        "I16" => TensorElementType.Int16,
+        "I8" => TensorElementType.Int8,
+        "U8" => TensorElementType.UInt8,
+        "BOOL" => TensorElementType.Bool,
+        _ => null,
+    };
+}

@@ -1,9 +1,0 @@
-using HourglassSimd.Pose;
-
-namespace HourglassSimd.Tools.Pose;
-
-/// <summary>One person found by <c>infer</c>: the image (by file name), the rectangle it was asked for and the pose.</summary>
-/// <param name="ImageId">The image's file name, used as the COCO <c>image_id</c>.</param>
-/// <param name="Rectangle">The rectangle given (or the whole image), written as <c>bbox</c>.</param>
-/// <param name="Pose">The estimated pose in image coordinates.</param>
-internal sealed record PersonPose(string ImageId, BoxRectangle Rectangle, PoseResult Pose);
