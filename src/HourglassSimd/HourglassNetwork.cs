@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using HourglassSimd.Graph;
 using HourglassSimd.Pose;
 using HourglassSimd.Threading;
@@ -241,9 +242,11 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
         new(sized, HourglassGraphBuilder.Build(sized, _weights, _options));
 
+    private static bool IsSupportedSide(nint side) => side >= 64 && side % 64 == 0 && side <= int.MaxValue;
+
     private static void CheckInputSize(int height, int width)
     {
-        if (height < 64 || height % 64 != 0 || width < 64 || width % 64 != 0)
+        if (!IsSupportedSide(height) || !IsSupportedSide(width))
             throw new ArgumentException(
                 $"input size {height}x{width} (height x width) is not supported: both sides must be positive multiples of 64 " +
                 "(the hourglass pools 4 times below the stem's stride 4).", nameof(height));
@@ -261,6 +264,9 @@ public sealed unsafe class HourglassNetwork : IDisposable
 
     private static void CheckFinite(ReadOnlySpan<float> input, int height, int width)
     {
+        // The vectorized test runs on every call; the scalar search for the position only when it fails.
+        if (TensorPrimitives.IsFiniteAll(input))
+            return;
         for (int i = 0; i < input.Length; i++)
         {
             if (float.IsFinite(input[i]))
