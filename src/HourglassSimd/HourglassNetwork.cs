@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using HourglassSimd.Graph;
 using HourglassSimd.Pose;
 using HourglassSimd.Threading;
@@ -204,6 +205,39 @@ public sealed unsafe class HourglassNetwork : IDisposable
     }
 
     /// <summary>
+    /// Runs a batch given as tensors: <paramref name="input"/> <c>[N, 3, H, W]</c> (NCHW float32 RGB, H and W positive
+    /// multiples of 64) into <paramref name="heatmaps"/> <c>[N, stacks, joints, H/4, W/4]</c>, both dense (row-major,
+    /// no gaps). Same results, plan cache and warm behaviour (no allocation) as
+    /// <see cref="Run(ReadOnlySpan{float}, int, int, Span{float})"/> at that size.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A tensor has the wrong rank or shape (the message names it and the shape expected), is not dense, or the input
+    /// holds NaN or infinity.
+    /// </exception>
+    public void Run(ReadOnlyTensorSpan<float> input, TensorSpan<float> heatmaps)
+    {
+        ReadOnlySpan<nint> lengths = input.Lengths;
+        if (input.Rank != 4 || lengths[0] < 1 || lengths[1] != 3 || !IsSupportedSide(lengths[2]) || !IsSupportedSide(lengths[3]))
+            throw new ArgumentException(
+                $"input has shape {ShapeText(lengths)}; expected [N, 3, H, W] with N ≥ 1 and H, W positive multiples of 64.", nameof(input));
+        int batch = checked((int)lengths[0]), height = (int)lengths[2], width = (int)lengths[3];
+        ReadOnlySpan<nint> origin = [0, 0, 0, 0, 0];
+        if (!input.IsDense || !input.TryGetSpan(origin[..4], checked((int)input.FlattenedLength), out var inputSpan))
+            throw new ArgumentException($"input of shape {ShapeText(lengths)} is not dense (strides {ShapeText(input.Strides)}); pass a contiguous row-major tensor.", nameof(input));
+
+        int stride = HourglassArchitecture.OutputStride;
+        ReadOnlySpan<nint> expected = [batch, Architecture.Stacks, Architecture.Joints, height / stride, width / stride];
+        if (!heatmaps.Lengths.SequenceEqual(expected))
+            throw new ArgumentException(
+                $"heatmaps has shape {ShapeText(heatmaps.Lengths)}; input {ShapeText(lengths)} needs [N, stacks, joints, H/4, W/4] = {ShapeText(expected)}.",
+                nameof(heatmaps));
+        if (!heatmaps.IsDense || !heatmaps.TryGetSpan(origin, checked((int)heatmaps.FlattenedLength), out Span<float> heatmapSpan))
+            throw new ArgumentException(
+                $"heatmaps of shape {ShapeText(heatmaps.Lengths)} is not dense (strides {ShapeText(heatmaps.Strides)}); pass a contiguous row-major tensor.", nameof(heatmaps));
+        Run(inputSpan, height, width, heatmapSpan);
+    }
+
+    /// <summary>
     /// Times every layer over <paramref name="runs"/> forward passes of one image and returns, per layer in plan
     /// order, its description, multiply-accumulates and median milliseconds (for profiles, not for production).
     /// </summary>
@@ -241,9 +275,13 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
         new(sized, HourglassGraphBuilder.Build(sized, _weights, _options));
 
+    private static bool IsSupportedSide(nint side) => side >= 64 && side % 64 == 0 && side <= int.MaxValue;
+
+    private static string ShapeText(ReadOnlySpan<nint> lengths) => "[" + string.Join(", ", lengths.ToArray()) + "]";
+
     private static void CheckInputSize(int height, int width)
     {
-        if (height < 64 || height % 64 != 0 || width < 64 || width % 64 != 0)
+        if (!IsSupportedSide(height) || !IsSupportedSide(width))
             throw new ArgumentException(
                 $"input size {height}x{width} (height x width) is not supported: both sides must be positive multiples of 64 " +
                 "(the hourglass pools 4 times below the stem's stride 4).", nameof(height));
@@ -261,6 +299,9 @@ public sealed unsafe class HourglassNetwork : IDisposable
 
     private static void CheckFinite(ReadOnlySpan<float> input, int height, int width)
     {
+        // The vectorized test runs on every call; the scalar search for the position only when it fails.
+        if (TensorPrimitives.IsFiniteAll(input))
+            return;
         for (int i = 0; i < input.Length; i++)
         {
             if (float.IsFinite(input[i]))

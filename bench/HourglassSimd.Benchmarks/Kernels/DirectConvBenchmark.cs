@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;
@@ -9,7 +8,8 @@ namespace HourglassSimd.Benchmarks.Kernels;
 /// <summary>
 /// The engine's direct convolution (<see cref="DirectConv"/>) on one image in the engine's own layouts (NCHW16c,
 /// zero halo, weights packed by <see cref="PackedConv"/>), single-threaded or spread over a <see cref="WorkerPool"/>
-/// exactly as the network does. Derived classes pick the shapes.
+/// exactly as the network does, for every vector width this CPU accelerates (<see cref="SimdKernelSet.Accelerated"/>).
+/// Derived classes pick the shapes.
 /// </summary>
 public abstract unsafe class DirectConvBenchmark
 {
@@ -18,9 +18,16 @@ public abstract unsafe class DirectConvBenchmark
     private AlignedBuffer _output = null!;
     private ConvArgs _args;
     private WorkerPool? _pool;
+    private SimdKernelSet _kernels = null!;
     private ConvWork _work = null!;
 
     public abstract ConvShape Shape { get; set; }
+
+    /// <summary>The vector width (the kernel set is internal, so the parameter is its name).</summary>
+    [ParamsSource(nameof(Widths))]
+    public KernelIsa Width { get; set; }
+
+    public static IEnumerable<KernelIsa> Widths() => SimdKernelSet.Accelerated.Select(k => k.Isa);
 
     /// <summary>1 and all cores.</summary>
     [ParamsSource(nameof(ThreadCounts))]
@@ -51,42 +58,27 @@ public abstract unsafe class DirectConvBenchmark
         _args = _packed.Bind(_input.Pointer, inLayout, _output.Pointer, outLayout, s.Residual ? _output.Pointer : null, outLayout);
         if (Threads > 1)
             _pool = new WorkerPool(Threads);
-        _work = new ConvWork(_args);
+        _kernels = SimdKernelSet.Accelerated.Single(k => k.Isa == Width);
+        _work = new ConvWork(_kernels, _args);
     }
 
     [GlobalCleanup]
     public void Cleanup() => _pool?.Dispose();
 
     [Benchmark]
-    public void Vector512()
+    public void DirectConv()
     {
         if (_pool is null)
-            DirectConv.Run<Vector512<float>>(_args);
+            _kernels.DirectConv(_args);
         else
-            _pool.Run(_work.For512, DirectConv.ItemCount<Vector512<float>>(_args));
+            _pool.Run(_work, _kernels.DirectConvItemCount(_args));
     }
 
-    [Benchmark]
-    public void Vector256()
+    /// <summary>The work items of one bound convolution for the pool.</summary>
+    private sealed class ConvWork(SimdKernelSet kernels, ConvArgs args) : IParallelWork
     {
-        if (_pool is null)
-            DirectConv.Run<Vector256<float>>(_args);
-        else
-            _pool.Run(_work.For256, DirectConv.ItemCount<Vector256<float>>(_args));
-    }
+        private readonly ConvArgs _args = args;
 
-    /// <summary>Work items of one bound convolution for the pool, per vector width.</summary>
-    private sealed class ConvWork(ConvArgs args)
-    {
-        public IParallelWork For512 { get; } = new Items<Vector512<float>>(args);
-
-        public IParallelWork For256 { get; } = new Items<Vector256<float>>(args);
-
-        private sealed class Items<TV>(ConvArgs args) : IParallelWork where TV : struct
-        {
-            private readonly ConvArgs _args = args;
-
-            public void Execute(int item) => DirectConv.RunItem<TV>(_args, item);
-        }
+        public void Execute(int item) => kernels.DirectConvItem(_args, item);
     }
 }

@@ -11,10 +11,12 @@ internal sealed class ExecutionPlan
 {
     private const int AlignmentFloats = 16;
 
-    public ExecutionPlan(IReadOnlyList<Layer> layers, KernelIsa isa)
+    /// <param name="layers">The layers in run order.</param>
+    /// <param name="packChannels">SIMD paths: activations NCHW16c with the halos the builder asked for; scalar: plain NCHW.</param>
+    public ExecutionPlan(IReadOnlyList<Layer> layers, bool packChannels)
     {
         Layers = layers;
-        Isa = isa;
+        PacksChannels = packChannels;
         AssignLayouts();
         ArenaSize = AssignOffsets();
         MacCount = layers.Sum(l => l.MacCount);
@@ -23,7 +25,7 @@ internal sealed class ExecutionPlan
 
     public IReadOnlyList<Layer> Layers { get; }
 
-    public KernelIsa Isa { get; }
+    public bool PacksChannels { get; }
 
     /// <summary>Floats in the activation arena of one context.</summary>
     public nint ArenaSize { get; }
@@ -40,9 +42,8 @@ internal sealed class ExecutionPlan
     {
         foreach (var value in Layers.SelectMany(Touched).Distinct())
         {
-            bool simd = Isa != KernelIsa.Scalar;
-            int pack = simd && !value.Plain ? 16 : 1;
-            int halo = simd ? value.Root.Halo : 0;
+            int pack = PacksChannels && !value.Plain ? 16 : 1;
+            int halo = PacksChannels ? value.Root.Halo : 0;
             value.Layout = new ActivationLayout(value.Channels, value.Height, value.Width, pack, halo);
         }
     }

@@ -6,14 +6,15 @@ namespace HourglassSimd.Graph;
 /// <summary>
 /// Turns a walk of <see cref="HourglassTopology"/> into the ordered layers of a plan for one input size and kernel
 /// path: each <see cref="ConvStep"/> becomes a fused <see cref="ConvLayer"/> (prologue BN + ReLU, bias, residual add,
-/// ReLU in one pass) or, for 3x3 layers where it pays, a <see cref="WinogradConvLayer"/>. Afterwards a convolution
-/// whose residual is read by nothing else is written in place over it.
+/// ReLU in one pass) or, for 3x3 layers where it pays, a Winograd layer. The path's <see cref="LayerFactory"/>, taken
+/// once, makes every layer for that path. Afterwards a convolution whose residual is read by nothing else is written
+/// in place over it.
 /// </summary>
 internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
 {
     private readonly HourglassArchitecture _arch;
     private readonly PackedWeights _weights;
-    private readonly KernelIsa _isa;
+    private readonly LayerFactory _factory;
     private readonly HourglassOptions _options;
     private readonly List<Layer> _layers = [];
     private readonly Dictionary<Value, Layer> _producers = [];
@@ -22,7 +23,7 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
     {
         _arch = arch;
         _weights = weights;
-        _isa = weights.Isa;
+        _factory = LayerFactory.For(weights.Isa);
         _options = options;
     }
 
@@ -35,7 +36,7 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
         var builder = new HourglassGraphBuilder(arch, weights, options);
         HourglassTopology.Walk(arch, builder);
         builder.WriteDeadResidualsInPlace();
-        return new ExecutionPlan(builder._layers, weights.Isa);
+        return new ExecutionPlan(builder._layers, builder._factory.PacksChannels);
     }
 
     /// <summary>Builds the plan from folded weights (<see cref="HourglassWeights.Fold"/>) validated against the architecture.</summary>
@@ -58,21 +59,20 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
         var output = new Value(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width));
         if (UseWinograd(step, input, residual))
         {
-            Add(new WinogradConvLayer(input, output, _weights.Winograd(step.Name, conv, relu: true), _isa));
+            Add(_factory.Winograd(input, output, _weights, step.Name, conv));
             return output;
         }
         (float[], float[])? prologue = step.Prologue is { } p
             ? (_weights.Folded.Get(p.Name + ".scale").Data, _weights.Folded.Get(p.Name + ".shift").Data)
             : null;
-        var packed = _isa == KernelIsa.Scalar ? null : _weights.Direct(step.Name, conv, prologue, step.Relu);
-        Add(new ConvLayer(input, output, residual, conv, packed, prologue, step.Relu, _isa));
+        Add(_factory.Convolution(input, output, residual, _weights, step.Name, conv, prologue, step.Relu));
         return output;
     }
 
     public Value MaxPool(string name, Value input)
     {
         var pooled = new Value(input.Channels, input.Height / 2, input.Width / 2);
-        Add(new MaxPoolLayer(input, pooled, _isa));
+        Add(_factory.MaxPool(input, pooled));
         return pooled;
     }
 
@@ -80,7 +80,7 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
     public Value UpsampleAdd(string name, Value low, Value skip)
     {
         var sum = new Value(skip.Channels, skip.Height, skip.Width, aliasOf: skip);
-        Add(new UpsampleAddLayer(low, skip, sum, _isa));
+        Add(_factory.UpsampleAdd(low, skip, sum));
         return sum;
     }
 
@@ -95,10 +95,10 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
 
     /// <summary>
     /// Winograd F(4x4, 3x3) on 3x3 stride-1 layers with a ReLU and nothing else fused, on maps large enough to repay
-    /// the transforms (SIMD paths, <see cref="ConvolutionMode.Fastest"/>).
+    /// the transforms (paths that have it, <see cref="ConvolutionMode.Fastest"/>).
     /// </summary>
     private bool UseWinograd(ConvStep step, Value input, Value? residual) =>
-        _isa != KernelIsa.Scalar && _options.Convolution == ConvolutionMode.Fastest
+        _factory.HasWinograd && _options.Convolution == ConvolutionMode.Fastest
         && step is { KernelSize: 3, Stride: 1, Padding: 1, Relu: true, Prologue: null } && residual is null
         && Math.Min(input.Height, input.Width) >= _options.WinogradMinimumSize && PackedWinogradConv.Fits(input.Height, input.Width);
 

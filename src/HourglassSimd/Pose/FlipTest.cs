@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace HourglassSimd.Pose;
 
 /// <summary>
@@ -25,9 +27,9 @@ public static class FlipTest
             var target = destination.Slice(j * plane, plane);
             for (int y = 0; y < height; y++)
             {
-                int row = y * width;
-                for (int x = 0; x < width; x++)
-                    target[row + x] = source[row + width - 1 - x];
+                var row = target.Slice(y * width, width);
+                source.Slice(y * width, width).CopyTo(row);
+                row.Reverse();
             }
         }
     }
@@ -51,11 +53,24 @@ public static class FlipTest
             var b = flipped.Slice(permutation[j] * plane, plane);
             var target = destination.Slice(j * plane, plane);
             for (int y = 0; y < height; y++)
-            {
-                int row = y * width;
-                for (int x = 0; x < width; x++)
-                    target[row + x] = (a[row + x] + b[row + width - 1 - x]) * 0.5f;
-            }
+                AverageMirroredRow(a.Slice(y * width, width), b.Slice(y * width, width), target.Slice(y * width, width));
+        }
+    }
+
+    // target[x] = (a[x] + b[width − 1 − x]) · 0.5 in chunks: each chunk of b is mirrored into a stack buffer (target
+    // may be a itself), then added and halved in one TensorPrimitives pass, the same two roundings as a scalar loop.
+    private static void AverageMirroredRow(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target)
+    {
+        const int Chunk = 256;
+        Span<float> mirrored = stackalloc float[Chunk];
+        int width = a.Length;
+        for (int x0 = 0; x0 < width; x0 += Chunk)
+        {
+            int n = Math.Min(Chunk, width - x0);
+            var chunk = mirrored[..n];
+            b.Slice(width - x0 - n, n).CopyTo(chunk);
+            chunk.Reverse();
+            TensorPrimitives.AddMultiply(a.Slice(x0, n), chunk, 0.5f, target.Slice(x0, n));
         }
     }
 

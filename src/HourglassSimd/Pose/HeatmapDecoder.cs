@@ -17,6 +17,7 @@ public static class HeatmapDecoder
         if (heatmap.Length != width * height)
             throw new ArgumentException($"heatmap has {heatmap.Length} floats; {width} × {height} needs {width * height}.", nameof(heatmap));
 
+        // A scalar scan on purpose: TensorPrimitives.IndexOfMax returns the first NaN, and here NaN never wins.
         int best = 0;
         float max = heatmap[0];
         for (int i = 1; i < heatmap.Length; i++)

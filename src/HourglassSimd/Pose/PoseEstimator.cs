@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace HourglassSimd.Pose;
 
 /// <summary>
@@ -159,22 +161,23 @@ public sealed class PoseEstimator
         return poses;
     }
 
-    // destination = mean over the selected stacks of crop `crop`'s heatmaps [joints, h, w].
+    // destination = mean over the selected stacks of crop `crop`'s heatmaps [joints, h, w]: the stacks summed in
+    // selection order, then scaled by 1 / count (the same two roundings per element as a scalar loop).
     private void CombineStacks(int crop, Span<float> destination)
     {
         int perStack = destination.Length;
         var all = _heatmaps.AsSpan(crop * _arch.OutputSizePerImage, _arch.OutputSizePerImage);
-        all.Slice(_stacks[0] * perStack, perStack).CopyTo(destination);
+        ReadOnlySpan<float> sum = all.Slice(_stacks[0] * perStack, perStack);
         if (_stacks.Length == 1)
-            return;
-        for (int s = 1; s < _stacks.Length; s++)
         {
-            var stack = all.Slice(_stacks[s] * perStack, perStack);
-            for (int i = 0; i < perStack; i++)
-                destination[i] += stack[i];
+            sum.CopyTo(destination);
+            return;
         }
-        float inv = 1f / _stacks.Length;
-        for (int i = 0; i < perStack; i++)
-            destination[i] *= inv;
+        for (int s = 1; s < _stacks.Length - 1; s++)
+        {
+            TensorPrimitives.Add(sum, all.Slice(_stacks[s] * perStack, perStack), destination);
+            sum = destination;
+        }
+        TensorPrimitives.AddMultiply(sum, all.Slice(_stacks[^1] * perStack, perStack), 1f / _stacks.Length, destination);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FsCheck.Xunit;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;
@@ -6,7 +5,7 @@ using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Kernels;
 
-/// <summary><see cref="DirectConv"/> (both vector widths) against <see cref="ReferenceKernels.Conv2d"/>.</summary>
+/// <summary><see cref="DirectConv"/> (every <see cref="SimdKernelSet"/>) against <see cref="ReferenceKernels.Conv2d"/>.</summary>
 public sealed unsafe class DirectConvTests
 {
     /// <summary>Kernel shapes that the network uses, plus general ones.</summary>
@@ -31,12 +30,11 @@ public sealed unsafe class DirectConvTests
     }
 
     [Property(MaxTest = 150)]
-    public void Vector512_matches_reference(byte ic, byte oc, byte h, byte w, byte shape, byte flags, byte batch, int seed) =>
-        Check(KernelIsa.Vector512, MakeCase(ic, oc, h, w, shape, flags, batch, seed));
-
-    [Property(MaxTest = 150)]
-    public void Vector256_matches_reference(byte ic, byte oc, byte h, byte w, byte shape, byte flags, byte batch, int seed) =>
-        Check(KernelIsa.Vector256, MakeCase(ic, oc, h, w, shape, flags, batch, seed));
+    public void Every_kernel_set_matches_reference(byte ic, byte oc, byte h, byte w, byte shape, byte flags, byte batch, int seed)
+    {
+        foreach (var kernels in SimdKernelSet.All)
+            Check(kernels, MakeCase(ic, oc, h, w, shape, flags, batch, seed));
+    }
 
     /// <summary>Every conv shape of the network, at its real channel counts and a small map (edge cases by name).</summary>
     [Theory]
@@ -49,15 +47,15 @@ public sealed unsafe class DirectConvTests
     [InlineData(64, 68, 18, 17, 3, 1, 1, 16)]    // channels not a multiple of 16
     public void Network_shapes_match_reference(int ic, int oc, int h, int w, int k, int s, int p, int pack)
     {
-        foreach (var isa in new[] { KernelIsa.Vector256, KernelIsa.Vector512 })
+        foreach (var kernels in SimdKernelSet.All)
         {
             bool prologue = k == 1 && s == 1;
-            Check(isa, new Case(ic, oc, h, w, k, s, p, pack, p, OutHalo: k == 1 ? 1 : 0, prologue, Residual: true, Relu: true, Batch: 2, Seed: 7));
-            Check(isa, new Case(ic, oc, h, w, k, s, p, pack, p, OutHalo: 0, Prologue: false, Residual: false, Relu: false, Batch: 1, Seed: 8));
+            Check(kernels, new Case(ic, oc, h, w, k, s, p, pack, p, OutHalo: k == 1 ? 1 : 0, prologue, Residual: true, Relu: true, Batch: 2, Seed: 7));
+            Check(kernels, new Case(ic, oc, h, w, k, s, p, pack, p, OutHalo: 0, Prologue: false, Residual: false, Relu: false, Batch: 1, Seed: 8));
         }
     }
 
-    internal static void Check(KernelIsa isa, Case c)
+    internal static void Check(SimdKernelSet kernels, Case c)
     {
         var random = new Random(c.Seed);
         var conv = new ConvParameters(
@@ -91,12 +89,12 @@ public sealed unsafe class DirectConvTests
             ReferenceKernels.Conv2d(TestArrays.Abs(preImage), c.InChannels, c.Height, c.Width, TestArrays.Abs(conv.Weights), TestArrays.Abs(conv.Bias),
                 c.OutChannels, c.Kernel, c.Kernel, c.Stride, c.Pad, scale, residual: residual is null ? default : TestArrays.Abs(residual));
 
-            var actual = RunSimd(isa, packed, image, inLayout, residual, outLayout);
-            Tolerance.AssertKernelClose(expected, actual, scale, $"{isa} {c} image {n}");
+            var actual = RunSimd(kernels, packed, image, inLayout, residual, outLayout);
+            Tolerance.AssertKernelClose(expected, actual, scale, $"{kernels} {c} image {n}");
         }
     }
 
-    private static float[] RunSimd(KernelIsa isa, PackedConv packed, float[] image, ActivationLayout inLayout, float[]? residual, ActivationLayout outLayout)
+    private static float[] RunSimd(SimdKernelSet kernels, PackedConv packed, float[] image, ActivationLayout inLayout, float[]? residual, ActivationLayout outLayout)
     {
         var input = new float[inLayout.Size];
         var output = new float[outLayout.Size];
@@ -112,10 +110,7 @@ public sealed unsafe class DirectConvTests
                 pres = pout; // the network adds the shortcut in place, so test the aliased form
             }
             var args = packed.Bind(pin, inLayout, pout, outLayout, pres, outLayout);
-            if (isa == KernelIsa.Vector512)
-                DirectConv.Run<Vector512<float>>(args);
-            else
-                DirectConv.Run<Vector256<float>>(args);
+            kernels.DirectConv(args);
             var result = new float[outLayout.Channels * outLayout.Height * outLayout.Width];
             outLayout.UnpackTo(pout, result);
             return result;

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FsCheck.Xunit;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;
@@ -6,11 +5,17 @@ using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Kernels;
 
-/// <summary><see cref="MaxPool2x2"/> and <see cref="UpsampleNearest2xAdd"/> (both widths) against the reference.</summary>
+/// <summary><see cref="MaxPool2x2"/> and <see cref="UpsampleNearest2xAdd"/> (every <see cref="SimdKernelSet"/>) against the reference.</summary>
 public sealed unsafe class PoolingKernelTests
 {
     [Property(MaxTest = 100)]
-    public void MaxPool_matches_reference(byte c, byte h, byte w, bool wide, int seed)
+    public void MaxPool_matches_reference(byte c, byte h, byte w, int seed)
+    {
+        foreach (var kernels in SimdKernelSet.All)
+            CheckMaxPool(kernels, c, h, w, seed);
+    }
+
+    private static void CheckMaxPool(SimdKernelSet kernels, byte c, byte h, byte w, int seed)
     {
         int channels = c % 40 + 1, oh = h % 12 + 1, ow = w % 12 + 1;
         var random = new Random(seed);
@@ -27,18 +32,21 @@ public sealed unsafe class PoolingKernelTests
         fixed (float* pin = input, pout = output)
         {
             inLayout.PackFrom(image, pin);
-            if (wide)
-                MaxPool2x2.Run<Vector512<float>>(pin, inLayout.GroupStride, pout, outLayout.GroupStride, inLayout.Groups, oh, ow);
-            else
-                MaxPool2x2.Run<Vector256<float>>(pin, inLayout.GroupStride, pout, outLayout.GroupStride, inLayout.Groups, oh, ow);
+            kernels.MaxPool2x2(pin, inLayout.GroupStride, pout, outLayout.GroupStride, inLayout.Groups, oh, ow);
             outLayout.UnpackTo(pout, actual);
         }
         // A maximum is exact: no rounding is involved.
-        Assert.Equal(expected, actual);
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kernels} maxpool {channels} @{oh}x{ow} seed={seed}");
     }
 
     [Property(MaxTest = 100)]
-    public void UpsampleAdd_matches_reference(byte c, byte h, byte w, bool wide, int seed)
+    public void UpsampleAdd_matches_reference(byte c, byte h, byte w, int seed)
+    {
+        foreach (var kernels in SimdKernelSet.All)
+            CheckUpsampleAdd(kernels, c, h, w, seed);
+    }
+
+    private static void CheckUpsampleAdd(SimdKernelSet kernels, byte c, byte h, byte w, int seed)
     {
         int channels = c % 40 + 1, lh = h % 12 + 1, lw = w % 12 + 1;
         var random = new Random(seed);
@@ -56,14 +64,11 @@ public sealed unsafe class PoolingKernelTests
         {
             lowLayout.PackFrom(low, pl);
             highLayout.PackFrom(target, ph);
-            if (wide)
-                UpsampleNearest2xAdd.Run<Vector512<float>>(pl, lowLayout.GroupStride, ph, highLayout.GroupStride, lowLayout.Groups, lh, lw);
-            else
-                UpsampleNearest2xAdd.Run<Vector256<float>>(pl, lowLayout.GroupStride, ph, highLayout.GroupStride, lowLayout.Groups, lh, lw);
+            kernels.UpsampleNearest2xAdd(pl, lowLayout.GroupStride, ph, highLayout.GroupStride, lowLayout.Groups, lh, lw);
             highLayout.UnpackTo(ph, actual);
         }
         // One float addition per element, in the same order as the reference: bit-exact.
-        Assert.Equal(expected, actual);
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kernels} upsample+add {channels} @{lh}x{lw} seed={seed}");
     }
 
     [Fact]

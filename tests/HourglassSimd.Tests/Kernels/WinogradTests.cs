@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FsCheck.Xunit;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;
@@ -6,16 +5,15 @@ using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Kernels;
 
-/// <summary><see cref="PackedWinogradConv"/> (Winograd F(4x4, 3x3), both widths) against the direct reference convolution.</summary>
+/// <summary><see cref="PackedWinogradConv"/> (Winograd F(4x4, 3x3), every <see cref="SimdKernelSet"/>) against the direct reference convolution.</summary>
 public sealed unsafe class WinogradTests
 {
     [Property(MaxTest = 100)]
-    public void Vector512_matches_reference(byte ic, byte oc, byte h, byte w, bool relu, bool wideHalo, int seed) =>
-        Check(KernelIsa.Vector512, ic % 40 + 1, oc % 70 + 1, 4 * (h % 6 + 1), 4 * (w % 6 + 1), relu, wideHalo ? 2 : 1, seed);
-
-    [Property(MaxTest = 100)]
-    public void Vector256_matches_reference(byte ic, byte oc, byte h, byte w, bool relu, bool wideHalo, int seed) =>
-        Check(KernelIsa.Vector256, ic % 40 + 1, oc % 70 + 1, 4 * (h % 6 + 1), 4 * (w % 6 + 1), relu, wideHalo ? 2 : 1, seed);
+    public void Every_kernel_set_matches_reference(byte ic, byte oc, byte h, byte w, bool relu, bool wideHalo, int seed)
+    {
+        foreach (var kernels in SimdKernelSet.All)
+            Check(kernels, ic % 40 + 1, oc % 70 + 1, 4 * (h % 6 + 1), 4 * (w % 6 + 1), relu, wideHalo ? 2 : 1, seed);
+    }
 
     [Theory]
     [InlineData(128, 128, 16, 16)]
@@ -23,11 +21,14 @@ public sealed unsafe class WinogradTests
     [InlineData(17, 33, 4, 4)]
     public void Network_shapes_match_reference(int ic, int oc, int h, int w)
     {
-        Check(KernelIsa.Vector512, ic, oc, h, w, relu: true, halo: 1, seed: 5);
-        Check(KernelIsa.Vector256, ic, oc, h, w, relu: false, halo: 1, seed: 6);
+        foreach (var kernels in SimdKernelSet.All)
+        {
+            Check(kernels, ic, oc, h, w, relu: true, halo: 1, seed: 5);
+            Check(kernels, ic, oc, h, w, relu: false, halo: 1, seed: 6);
+        }
     }
 
-    private static void Check(KernelIsa isa, int ic, int oc, int h, int w, bool relu, int halo, int seed)
+    private static void Check(SimdKernelSet kernels, int ic, int oc, int h, int w, bool relu, int halo, int seed)
     {
         var random = new Random(seed);
         var conv = new ConvParameters(TestArrays.Uniform(random, oc * ic * 9), TestArrays.Uniform(random, oc), oc, ic, 3, 1, 1);
@@ -48,15 +49,12 @@ public sealed unsafe class WinogradTests
         {
             inLayout.PackFrom(image, pin);
             var binding = packed.Bind(pin, inLayout, pout, outLayout, ps);
-            if (isa == KernelIsa.Vector512)
-                packed.Run<Vector512<float>>(binding);
-            else
-                packed.Run<Vector256<float>>(binding);
+            kernels.Winograd(packed, binding);
             outLayout.UnpackTo(pout, actual);
         }
         // Winograd rounds its transformed values, not the direct products, so the error scale is the same bilinear
         // algorithm evaluated on absolute values: |Aᵀ| [ (|G| |g| |Gᵀ|) ⊙ (|Bᵀ| |d| |B|) ] |A| + |b|.
-        Tolerance.AssertKernelClose(expected, actual, scale, $"{isa} winograd {ic}->{oc} {h}x{w} relu={relu} halo={halo} seed={seed}");
+        Tolerance.AssertKernelClose(expected, actual, scale, $"{kernels} winograd {ic}->{oc} {h}x{w} relu={relu} halo={halo} seed={seed}");
     }
 
     // F(4x4, 3x3) matrices for the points 0, ±1, ±2, ∞ (Lavin and Gray), written out independently of the engine.

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Network;
@@ -38,6 +39,22 @@ public sealed class ApiErrorTests : IDisposable
         input[Arch.InputSizePerImage + 64 * 64 + 3 * 64 + 5] = bad;
         var e = Assert.Throws<ArgumentException>(() => _net.Run(input));
         Assert.Contains("image 1, channel 1, row 3, column 5", e.Message);
+    }
+
+    /// <summary>Wherever non-finite values sit (vector body or tail), the first one is reported.</summary>
+    [Property(MaxTest = 50)]
+    public void The_first_non_finite_input_is_reported(ushort first, ushort gap, byte kind)
+    {
+        var input = new float[2 * Arch.InputSizePerImage];
+        int at = first % input.Length;
+        float bad = (kind % 3) switch { 0 => float.NaN, 1 => float.PositiveInfinity, _ => float.NegativeInfinity };
+        input[at] = bad;
+        if (at + 1 + gap < input.Length)
+            input[at + 1 + gap] = float.NaN; // a later one is not the one reported
+        var e = Assert.Throws<ArgumentException>(() => _net.Run(input));
+        int plane = 64 * 64;
+        string position = $"image {at / (3 * plane)}, channel {at % (3 * plane) / plane}, row {at % plane / 64}, column {at % 64}";
+        Assert.Contains($"input holds {bad} at {position};", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using FsCheck.Xunit;
 using HourglassSimd.Pose;
+using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Pose;
 
@@ -34,6 +36,33 @@ public sealed class FlipTestTests
         FlipTest.MirrorBack(flipped, 4, 2, permutation, back);
         Assert.Equal([1f, 2, 3, 4, 5, 6, 7, 8], back[..8]);
         Assert.Equal([40f, 30, 20, 10, 80, 70, 60, 50], back[16..]);
+    }
+
+    /// <summary>Any width (rows wider than the 256-column chunk too), in place or not: the scalar formula, bit for bit.</summary>
+    [Property(MaxTest = 60)]
+    public void Average_and_mirror_equal_the_scalar_formula(ushort w, byte h, bool inPlace, int seed)
+    {
+        int width = w % 700 + 1, height = h % 4 + 1, plane = width * height;
+        int[] permutation = [1, 0, 2];
+        var random = new Random(seed);
+        float[] plain = TestArrays.Uniform(random, 3 * plane), flipped = TestArrays.Uniform(random, 3 * plane);
+        var expected = new float[plain.Length];
+        var mirrored = new float[plain.Length];
+        for (int j = 0; j < 3; j++)
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            float source = flipped[permutation[j] * plane + y * width + width - 1 - x];
+            mirrored[j * plane + y * width + x] = source;
+            expected[j * plane + y * width + x] = (plain[j * plane + y * width + x] + source) * 0.5f;
+        }
+
+        var actual = inPlace ? plain : new float[plain.Length];
+        FlipTest.Average(plain, flipped, width, height, permutation, actual);
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"average {width}x{height} inPlace={inPlace} seed={seed}");
+        var back = new float[plain.Length];
+        FlipTest.MirrorBack(flipped, width, height, permutation, back);
+        Assert.True(mirrored.AsSpan().SequenceEqual(back), $"mirror {width}x{height} seed={seed}");
     }
 
     [Fact]

@@ -139,6 +139,26 @@ public sealed class PoseEstimatorTests : IDisposable
         Assert.Equal(HeatmapDecoder.Decode(heatmaps.AsSpan(0, perStack), transform, JointLayout.Mpii16).Keypoints, first.Keypoints);
     }
 
+    /// <summary>Three selected stacks: summed in selection order, then scaled by 1/3, as a scalar loop would.</summary>
+    [Fact]
+    public void Stack_selection_of_three_stacks_sums_then_scales()
+    {
+        using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(3, 16, 16, 64, 64), seed: 6, SingleThread);
+        var box = Boxes[0];
+        var transform = CropTransform.For(box, net.Architecture);
+        var input = new float[net.Architecture.InputSizePerImage];
+        new CropSampler().Sample(_image, transform, InputNormalization.Default, input);
+        var heatmaps = net.Run(input);
+        int perStack = 16 * 16 * 16;
+        var mean = new float[perStack];
+        for (int i = 0; i < perStack; i++)
+            mean[i] = (heatmaps[2 * perStack + i] + heatmaps[i] + heatmaps[perStack + i]) * (1f / 3);
+
+        var options = new PoseEstimatorOptions { FlipTest = false, Stacks = StackSelection.Of(2, 0, 1) };
+        var actual = new PoseEstimator(net, options).Estimate(_image, box);
+        Assert.Equal(HeatmapDecoder.Decode(mean, transform, JointLayout.Mpii16).Keypoints, actual.Keypoints);
+    }
+
     [Fact]
     public void Whole_image_fallback_and_empty_box_lists()
     {

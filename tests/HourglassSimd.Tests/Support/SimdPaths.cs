@@ -1,12 +1,16 @@
+using HourglassSimd.Kernels;
+
 namespace HourglassSimd.Tests.Support;
 
 /// <summary>
-/// Both SIMD paths are forced in tests. The cross-platform Vector APIs run (slowly, in software) where the
-/// hardware lacks a width, so both paths are exercised on every machine.
+/// The kernel paths tests force, as theory data: every <see cref="SimdKernelSet"/> (the cross-platform Vector APIs
+/// run, slowly, in software where the hardware lacks a width, so every path is exercised on every machine).
 /// </summary>
 internal static class SimdPaths
 {
-    public static TheoryData<KernelIsa> Both => new() { KernelIsa.Vector256, KernelIsa.Vector512 };
+    /// <summary>The SIMD paths.</summary>
+    public static TheoryData<KernelIsa> Both => new(SimdKernelSet.All.Select(k => k.Isa));
 
-    public static TheoryData<KernelIsa> All => new() { KernelIsa.Scalar, KernelIsa.Vector256, KernelIsa.Vector512 };
+    /// <summary>The scalar reference path and the SIMD paths.</summary>
+    public static TheoryData<KernelIsa> All => new(SimdKernelSet.All.Select(k => k.Isa).Prepend(KernelIsa.Scalar));
 }
