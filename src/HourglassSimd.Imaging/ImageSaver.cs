@@ -1,5 +1,4 @@
 using HourglassSimd.Pose;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 

@@ -1,8 +1,6 @@
 using HourglassSimd.Datasets;
 using HourglassSimd.TestSupport;
-using HourglassSimd.Cli.Tests.Support;
 using HourglassSimd.Imaging;
-using HourglassSimd.Pose;
 
 namespace HourglassSimd.Cli.Tests;
 

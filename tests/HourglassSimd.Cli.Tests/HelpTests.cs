@@ -1,5 +1,4 @@
 using HourglassSimd.TestSupport;
-using HourglassSimd.Cli.Tests.Support;
 
 namespace HourglassSimd.Cli.Tests;
 

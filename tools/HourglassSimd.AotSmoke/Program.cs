@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using HourglassSimd;
 
-// hourglass-aot-smoke [model.hgw]: loads the model (or writes and loads a small seeded one), runs one image at the
-// model's size and prints what ran. Exit code 0 only when the heatmaps are finite and of the expected size.
+// HourglassSimd.AotSmoke [--require-simd] [model.hgw]: loads the model (or writes and loads a small seeded one), runs
+// one image at the model's size and prints what ran. Exit code 0 only when the heatmaps are finite and of the expected
+// size (and, with --require-simd, when a SIMD path ran).
 var clock = Stopwatch.StartNew();
+bool requireSimd = args.Contains("--require-simd");
+args = [.. args.Where(a => a != "--require-simd")];
 string path;
 if (args.Length > 0)
 {
@@ -26,7 +29,7 @@ try
         image[i] = (i % 251) / 251f;
     float[] heatmaps = network.Run(image);
     var ran = clock.Elapsed;
-    bool ok = heatmaps.Length == network.OutputLength(1) && heatmaps.All(float.IsFinite);
+    bool ok = heatmaps.Length == network.OutputLength(1) && heatmaps.All(float.IsFinite) && !(requireSimd && network.Isa == KernelIsa.Scalar);
     Console.WriteLine($"model {a}; {network.Isa}, {network.ThreadCount} thread(s); normalization {network.Normalization}");
     Console.WriteLine($"load {loaded.TotalMilliseconds:F0} ms, first run {(ran - loaded).TotalMilliseconds:F0} ms; heatmaps {heatmaps.Length} floats, max {heatmaps.Max():F4}; {(ok ? "ok" : "FAILED")}");
     return ok ? 0 : 1;

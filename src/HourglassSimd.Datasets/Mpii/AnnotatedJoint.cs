@@ -1,4 +1,3 @@
-using HourglassSimd.Pose;
 namespace HourglassSimd.Datasets;
 
 /// <summary>A ground-truth joint: image coordinates, the visibility flag and whether it is annotated at all.</summary>

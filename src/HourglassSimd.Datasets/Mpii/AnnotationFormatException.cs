@@ -1,4 +1,3 @@
-using HourglassSimd.Pose;
 namespace HourglassSimd.Datasets;
 
 /// <summary>An annotation file is not valid JSON or a record lacks or misstates a field. The message names the source, record and field.</summary>

@@ -1,4 +1,3 @@
-using HourglassSimd.Pose;
 using System.Globalization;
 using System.Text;
 

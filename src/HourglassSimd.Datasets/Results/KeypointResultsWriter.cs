@@ -1,4 +1,3 @@
-using HourglassSimd.Pose;
 using System.Text.Json;
 
 namespace HourglassSimd.Datasets;

@@ -1,4 +1,3 @@
-using HourglassSimd.Threading;
 
 namespace HourglassSimd.Graph;
 

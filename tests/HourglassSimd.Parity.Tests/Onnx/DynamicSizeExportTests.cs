@@ -1,5 +1,4 @@
 using HourglassSimd.Parity.Tests.Support;
-using HourglassSimd.TestSupport;
 using HourglassSimd.Interop.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;

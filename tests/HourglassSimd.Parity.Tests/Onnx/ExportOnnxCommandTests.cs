@@ -1,7 +1,5 @@
 using System.CommandLine;
-using HourglassSimd.Parity.Tests.Support;
 using HourglassSimd.TestSupport;
-using HourglassSimd.Tools.Commands;
 using HourglassSimd.Interop.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;

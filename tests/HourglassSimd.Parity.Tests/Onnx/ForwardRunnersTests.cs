@@ -1,5 +1,4 @@
 using HourglassSimd.Parity.Tests.Support;
-using HourglassSimd.TestSupport;
 using HourglassSimd.Benchmarks.Comparison;
 using Xunit.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Runtime.Intrinsics.X86;
 using HourglassSimd.Parity.Tests.Support;
-using HourglassSimd.TestSupport;
 using HourglassSimd.Interop.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -138,7 +137,7 @@ public sealed class OnnxModelStructureTests(ITestOutputHelper output)
     /// Conv, BatchNormalization (as depthwise conv + fused ReLU), pool and upsample rewritten, no layout reorders
     /// inside the network (kernel-notes §7.8: "confirm the NCHWc rewrite in the optimized model dump"). With a fixed
     /// batch it can also prove the shapes of every addition equal: no reshapes, and the merge additions fuse into
-    /// their convolutions (what <see cref="Tools.Comparison.OnnxRuntimeRunner"/> uses).
+    /// their convolutions (what <c>OnnxRuntimeRunner</c> in bench/ uses).
     /// </summary>
     [Theory]
     [InlineData(false)]

@@ -1,6 +1,5 @@
 using HourglassSimd.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace HourglassSimd.Parity.Tests.Support;
 

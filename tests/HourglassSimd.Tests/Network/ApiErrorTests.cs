@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Network;
 
