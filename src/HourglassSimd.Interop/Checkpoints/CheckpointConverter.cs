@@ -13,6 +13,20 @@ public static partial class CheckpointConverter
     /// <summary>The key that locates the network inside the state dict (the stem's first convolution).</summary>
     public const string AnchorKey = "pre.0.conv.weight";
 
+    /// <summary>
+    /// Reads a TorchSharp <c>Module.save</c>, PyTorch <c>torch.save</c> zip or safetensors file and converts it: the
+    /// model file (architecture inferred, batch norms folded) with the report of what was stripped and ignored.
+    /// </summary>
+    /// <example><code>HourglassModelFile model = CheckpointConverter.ConvertFile("posenet-epoch-100.dat").Model;</code></example>
+    /// <exception cref="CheckpointFormatException">The file is not a supported checkpoint, or it is truncated or corrupt.</exception>
+    /// <exception cref="CheckpointConversionException">The tensors do not make a network of the inferred (or given) architecture.</exception>
+    public static ConvertedCheckpoint ConvertFile(string path, ConversionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new ConversionOptions();
+        return Convert(CheckpointReader.Read(path), options.Source is null ? options with { Source = Path.GetFileName(path) } : options);
+    }
+
     /// <summary>Converts <paramref name="checkpoint"/>.</summary>
     /// <exception cref="CheckpointConversionException">The tensors do not make a network of the inferred (or given) architecture.</exception>
     /// <exception cref="ArgumentException">The given joint layout has another joint count than the checkpoint.</exception>

@@ -30,6 +30,14 @@ public static class HourglassOnnxExporter
     /// <summary>Name of the symbolic input width with <see cref="OnnxExportOptions.DynamicSize"/>.</summary>
     public const string WidthDimension = "W";
 
+    /// <summary>Writes the network of a model file (architecture and weights; the normalization is not part of ONNX) to <paramref name="destination"/>.</summary>
+    /// <example><code>HourglassOnnxExporter.Export(HourglassModelFile.Load("hg2.hgw"), stream, new OnnxExportOptions { DynamicSize = true });</code></example>
+    public static OnnxExportSummary Export(HourglassModelFile model, Stream destination, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Export(model.Architecture, model.Weights, destination, options);
+    }
+
     /// <summary>Writes the model to <paramref name="destination"/>.</summary>
     /// <param name="architecture">The network shape.</param>
     /// <param name="weights">Trained or folded weights (validated against <paramref name="architecture"/> and folded here).</param>
