@@ -1,3 +1,4 @@
+using HourglassSimd.TestSupport;
 using BenchmarkDotNet.Attributes;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;
@@ -40,7 +41,7 @@ public abstract unsafe class DirectConvBenchmark
     {
         var s = Shape;
         var random = new Random(1);
-        float[] Uniform(int n, float low, float high) => Enumerable.Range(0, n).Select(_ => low + (high - low) * random.NextSingle()).ToArray();
+        float[] Uniform(int n, float low, float high) => TestArrays.Uniform(random, n, low, high);
         float bound = 1 / MathF.Sqrt(s.InChannels * s.Kernel * s.Kernel);
         var conv = new ConvParameters(Uniform(s.OutChannels * s.InChannels * s.Kernel * s.Kernel, -bound, bound), Uniform(s.OutChannels, -0.1f, 0.1f),
             s.OutChannels, s.InChannels, s.Kernel, s.Stride, s.Pad);

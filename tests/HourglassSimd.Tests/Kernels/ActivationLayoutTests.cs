@@ -1,6 +1,6 @@
+using HourglassSimd.TestSupport;
 using FsCheck.Xunit;
 using HourglassSimd.Tensors;
-using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Kernels;
 

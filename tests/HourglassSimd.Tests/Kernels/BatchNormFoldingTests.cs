@@ -1,3 +1,4 @@
+using HourglassSimd.TestSupport;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tests.Support;
 

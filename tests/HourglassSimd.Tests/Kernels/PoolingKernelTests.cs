@@ -1,7 +1,7 @@
+using HourglassSimd.TestSupport;
 using FsCheck.Xunit;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;
-using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Kernels;
 

@@ -1,3 +1,4 @@
+using HourglassSimd.TestSupport;
 using FsCheck.Xunit;
 using HourglassSimd.Kernels;
 using HourglassSimd.Tensors;

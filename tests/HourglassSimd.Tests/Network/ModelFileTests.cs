@@ -1,4 +1,4 @@
-using HourglassSimd.Tests.Support;
+using HourglassSimd.TestSupport;
 
 namespace HourglassSimd.Tests.Network;
 

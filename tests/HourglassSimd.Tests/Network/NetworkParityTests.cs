@@ -1,3 +1,4 @@
+using HourglassSimd.TestSupport;
 using HourglassSimd.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using HourglassSimd.TestSupport;
 using System.Numerics.Tensors;
 using HourglassSimd.Tests.Support;
 

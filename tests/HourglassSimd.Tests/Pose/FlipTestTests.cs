@@ -1,6 +1,6 @@
+using HourglassSimd.TestSupport;
 using FsCheck.Xunit;
 using HourglassSimd.Pose;
-using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Pose;
 

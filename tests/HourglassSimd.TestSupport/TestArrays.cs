@@ -1,6 +1,7 @@
-namespace HourglassSimd.Tests.Support;
+namespace HourglassSimd.TestSupport;
 
-internal static class TestArrays
+/// <summary>Seeded random arrays for kernel tests and benchmarks.</summary>
+public static class TestArrays
 {
     public static float[] Uniform(Random random, int length, float low = -1, float high = 1)
     {
