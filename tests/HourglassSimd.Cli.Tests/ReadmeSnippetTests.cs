@@ -60,6 +60,10 @@ public sealed partial class ReadmeSnippetTests(ITestOutputHelper output) : IDisp
         output.WriteLine(stdout + stderr);
         Assert.True(exitCode == 0, $"dotnet run failed ({exitCode}):\n{stdout}\n{stderr}");
 
+        // Another input size than the model's (64x64): a quarter of 128x192 per heatmap.
+        var arch = TestModel.Architecture;
+        Assert.Contains($"128x192 input: {arch.Stacks * arch.Joints * 32 * 48} heatmap values", stdout, StringComparison.Ordinal);
+
         // The model's normalization, without being told.
         Assert.Contains($"normalization {InputNormalization.MeanSubtracted}", stdout, StringComparison.Ordinal);
         var wrist = KeypointPattern().Match(stdout);
