@@ -59,7 +59,7 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
     public void BadAnnotationRecord_NamesTheRecordAndField()
     {
         string path = data.WriteFile("bad.json", """[{"img_paths": "person0.png", "objpos": [1, 2], "scale_provided": 1, "joint_self": [[1, 2, 1]]}]""");
-        var e = Assert.Throws<TrainingException>(() => MpiiJsonAnnotations.Load(path, 16, BoxAdjustment.Mpii));
+        var e = Assert.Throws<TrainingException>(() => TrainingAnnotations.Load(path, 16, BoxAdjustment.Mpii));
         Assert.Equal($"'{path}' record 0: 'joint_self' has 1 joints but --joints is 16", e.Message);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HourglassSimd.Pose;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -31,7 +32,7 @@ public sealed class TinyPoseDataset : IDisposable
         for (int n = 0; n < TrainCount + ValidationCount; n++)
         {
             string file = $"person{n}.png";
-            var joints = new (float X, float Y, int Visible)[MpiiJoints.Count];
+            var joints = new (float X, float Y, int Visible)[JointLayout.Mpii16.Count];
             for (int k = 0; k < joints.Length; k++)
             {
                 joints[k] = (random.Next(12, Width - 12), random.Next(10, Height - 10), random.Next(4) == 0 ? 0 : 1);

@@ -1,3 +1,4 @@
+using HourglassSimd.Pose;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
         ImagesFolder = data.ImagesFolder,
         Stacks = 1,
         Features = 16,
-        Joints = MpiiJoints.Count,
+        Joints = JointLayout.Mpii16.Count,
         InputSize = 64,
         BatchSize = 2,
         Epochs = epochs,

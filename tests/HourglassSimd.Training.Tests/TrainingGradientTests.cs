@@ -1,4 +1,5 @@
 using System.Globalization;
+using HourglassSimd.Pose;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ public sealed class TrainingGradientTests(ITestOutputHelper output)
     public void OneTrainingStep_Float32GradientsMatchFloat64_ForEveryParameter()
     {
         using var scope = NewDisposeScope();
-        var architecture = new PoseNetArchitecture(1, 16, MpiiJoints.Count);
+        var architecture = new PoseNetArchitecture(1, 16, JointLayout.Mpii16.Count);
         manual_seed(Seed);
         using var single = new PoseNet(architecture);
         Tensor input = rand(2, 3, 64, 64);

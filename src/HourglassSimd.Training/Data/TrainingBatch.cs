@@ -1,3 +1,5 @@
+using HourglassSimd.Datasets;
+
 namespace HourglassSimd.Training;
 
 /// <summary>A batch on the host: inputs [N, 3, res, res] and targets [N, J, res/4, res/4], both row-major.</summary>
@@ -17,7 +19,7 @@ public sealed class TrainingBatch
     public float[] Targets { get; }
 
     /// <summary>Builds the samples in parallel; the augmentation draws are made beforehand so a seed reproduces them.</summary>
-    public static TrainingBatch Build(SampleBuilder builder, IReadOnlyList<PoseAnnotation> samples, IReadOnlyList<Augmentation> augmentations)
+    public static TrainingBatch Build(SampleBuilder builder, IReadOnlyList<MpiiAnnotation> samples, IReadOnlyList<Augmentation> augmentations)
     {
         ArgumentNullException.ThrowIfNull(builder);
         int n = samples.Count;

@@ -1,3 +1,5 @@
+using HourglassSimd.Pose;
+
 namespace HourglassSimd.Training;
 
 /// <summary>What <see cref="OneDnnSelfCheck"/> probes: the shapes of tiny PoseNets (1 stack) and how strictly.</summary>
@@ -18,7 +20,7 @@ public sealed record SelfCheckSettings
     /// </summary>
     public int NetworkBatchSize { get; init; } = 8;
 
-    public int Joints { get; init; } = MpiiJoints.Count;
+    public int Joints { get; init; } = JointLayout.Mpii16.Count;
 
     /// <summary>Each operation runs this many times on fresh random data; the worst error is reported.</summary>
     public int Repeats { get; init; } = 3;

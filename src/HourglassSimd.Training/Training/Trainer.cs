@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HourglassSimd.Datasets;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,8 +15,8 @@ public sealed class Trainer : IDisposable
     private readonly Device device;
     private readonly RMSProp optimizer;
     private readonly SampleBuilder builder;
-    private readonly IReadOnlyList<PoseAnnotation> trainSet;
-    private readonly IReadOnlyList<PoseAnnotation> validationSet;
+    private readonly IReadOnlyList<MpiiAnnotation> trainSet;
+    private readonly IReadOnlyList<MpiiAnnotation> validationSet;
     private readonly Random random;
     private readonly int firstEpoch;
 
@@ -36,7 +37,7 @@ public sealed class Trainer : IDisposable
         this.options = options;
         this.log = log;
 
-        IReadOnlyList<PoseAnnotation> all = MpiiJsonAnnotations.Load(options.AnnotationsPath, options.Joints, options.BoxAdjustment);
+        IReadOnlyList<MpiiAnnotation> all = TrainingAnnotations.Load(options.AnnotationsPath, options.Joints, options.BoxAdjustment);
         trainSet = all.Where(a => !a.IsValidation).ToArray();
         validationSet = all.Where(a => a.IsValidation).ToArray();
         if (trainSet.Count < MinimumBatch(options.InputSize))
@@ -131,7 +132,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Mean loss over <paramref name="samples"/> in eval mode (running BatchNorm statistics), no augmentation.</summary>
-    public double Evaluate(IReadOnlyList<PoseAnnotation> samples, CancellationToken cancellationToken = default)
+    public double Evaluate(IReadOnlyList<MpiiAnnotation> samples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
         Model.eval();
@@ -141,7 +142,7 @@ public sealed class Trainer : IDisposable
             for (int start = 0; start < samples.Count; start += options.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                PoseAnnotation[] part = samples.Skip(start).Take(options.BatchSize).ToArray();
+                MpiiAnnotation[] part = samples.Skip(start).Take(options.BatchSize).ToArray();
                 TrainingBatch batch = TrainingBatch.Build(builder, part, part.Select(_ => Augmentation.Identity).ToArray());
                 using var scope = NewDisposeScope();
                 (Tensor input, Tensor target) = ToDevice(batch);
@@ -161,7 +162,7 @@ public sealed class Trainer : IDisposable
     private (double Loss, int Images) TrainEpoch(int epoch, CancellationToken cancellationToken)
     {
         Model.train();
-        List<PoseAnnotation[]> batches = ShuffledBatches();
+        List<MpiiAnnotation[]> batches = ShuffledBatches();
         double sum = 0, runningSum = 0;
         int images = 0, runningImages = 0;
 
@@ -209,7 +210,7 @@ public sealed class Trainer : IDisposable
         return (sum / images, images);
     }
 
-    private Task<TrainingBatch> BuildAsync(PoseAnnotation[] samples)
+    private Task<TrainingBatch> BuildAsync(MpiiAnnotation[] samples)
     {
         // Draw the augmentations here, in order, so that a seed gives the same run whatever the thread timing.
         Augmentation[] augmentations = samples
@@ -218,9 +219,9 @@ public sealed class Trainer : IDisposable
         return Task.Run(() => TrainingBatch.Build(builder, samples, augmentations));
     }
 
-    private List<PoseAnnotation[]> ShuffledBatches()
+    private List<MpiiAnnotation[]> ShuffledBatches()
     {
-        PoseAnnotation[] order = trainSet.ToArray();
+        MpiiAnnotation[] order = trainSet.ToArray();
         random.Shuffle(order);
         var batches = order.Chunk(options.BatchSize).ToList();
 
@@ -248,7 +249,7 @@ public sealed class Trainer : IDisposable
         return (input, target);
     }
 
-    private void CheckImagesExist(IReadOnlyList<PoseAnnotation> all)
+    private void CheckImagesExist(IReadOnlyList<MpiiAnnotation> all)
     {
         string[] missing = all.Select(builder.ImagePath).Distinct().Where(p => !File.Exists(p)).ToArray();
         if (missing.Length > 0)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HourglassSimd.Pose;
 
 namespace HourglassSimd.Training;
 
@@ -14,7 +15,7 @@ public sealed record TrainingOptions
 
     public int Features { get; init; } = 256;
 
-    public int Joints { get; init; } = MpiiJoints.Count;
+    public int Joints { get; init; } = JointLayout.Mpii16.Count;
 
     /// <summary>Total epochs; a resumed run continues up to this number.</summary>
     public int Epochs { get; init; } = 100;
