@@ -24,7 +24,9 @@ try
 
         SelfCheckReport report = OneDnnSelfCheck.Run();
         Console.WriteLine(report);
-        return report.Passed ? 0 : TrainingException.FailureExitCode;
+        (bool scalarsPassed, string scalarLine) = TemporaryScalarStress.Run();
+        Console.WriteLine(scalarLine);
+        return report.Passed && scalarsPassed ? 0 : TrainingException.FailureExitCode;
     }
 
     using var trainer = new Trainer(options, Console.Out);

@@ -23,7 +23,7 @@ public static class TrainerProcess
             start.ArgumentList.Add(argument);
         }
 
-        foreach (string name in new[] { OneDnnIsaCap.OptionVariable, OneDnnIsaCap.OneDnnVariable, OneDnnIsaCap.DnnlVariable, "ONEDNN_VERBOSE", "DNNL_VERBOSE" })
+        foreach (string name in new[] { OneDnnIsaCap.OptionVariable, OneDnnIsaCap.OneDnnVariable, OneDnnIsaCap.DnnlVariable, "ONEDNN_VERBOSE", "DNNL_VERBOSE", GcQuietStep.SwitchVariable, "DOTNET_GCgen0size" })
         {
             start.Environment.Remove(name);
         }

@@ -144,9 +144,12 @@ public sealed class Trainer : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 MpiiAnnotation[] part = samples.Skip(start).Take(options.BatchSize).ToArray();
                 TrainingBatch batch = TrainingBatch.Build(builder, part, part.Select(_ => Augmentation.Identity).ToArray());
-                using var scope = NewDisposeScope();
-                (Tensor input, Tensor target) = ToDevice(batch);
-                sum += StackedHeatmapLoss.Compute(Model.forward(input), target).item<float>() * batch.Count;
+                sum += GcQuietStep.Run(() =>
+                {
+                    using var scope = NewDisposeScope();
+                    (Tensor input, Tensor target) = ToDevice(batch);
+                    return StackedHeatmapLoss.Compute(Model.forward(input), target).item<float>();
+                }) * batch.Count;
             }
         }
 
@@ -166,27 +169,22 @@ public sealed class Trainer : IDisposable
         double sum = 0, runningSum = 0;
         int images = 0, runningImages = 0;
 
-        // Build the next batch on the thread pool while this one trains.
-        Task<TrainingBatch> next = BuildAsync(batches[0]);
+        // Batches are built before their step, not on other threads during it: a thread that allocates while
+        // libtorch runs can trigger a garbage collection that frees TorchSharp's temporary scalars mid-call (GcQuietStep).
         for (int step = 0; step < batches.Count; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TrainingBatch batch = next.GetAwaiter().GetResult();
-            if (step + 1 < batches.Count)
+            TrainingBatch batch = Build(batches[step]);
+            float loss = GcQuietStep.Run(() =>
             {
-                next = BuildAsync(batches[step + 1]);
-            }
-
-            float loss;
-            using (var scope = NewDisposeScope())
-            {
+                using var scope = NewDisposeScope();
                 (Tensor input, Tensor target) = ToDevice(batch);
                 Tensor value = StackedHeatmapLoss.Compute(Model.forward(input), target);
                 optimizer.zero_grad();
                 value.backward();
                 optimizer.step();
-                loss = value.item<float>();
-            }
+                return value.item<float>();
+            });
 
             if (!float.IsFinite(loss))
             {
@@ -210,13 +208,13 @@ public sealed class Trainer : IDisposable
         return (sum / images, images);
     }
 
-    private Task<TrainingBatch> BuildAsync(MpiiAnnotation[] samples)
+    private TrainingBatch Build(MpiiAnnotation[] samples)
     {
         // Draw the augmentations here, in order, so that a seed gives the same run whatever the thread timing.
         Augmentation[] augmentations = samples
             .Select(_ => options.Augment ? Augmentation.Draw(random, builder.CanFlip) : Augmentation.Identity)
             .ToArray();
-        return Task.Run(() => TrainingBatch.Build(builder, samples, augmentations));
+        return TrainingBatch.Build(builder, samples, augmentations);
     }
 
     private List<MpiiAnnotation[]> ShuffledBatches()
