@@ -15,6 +15,8 @@ internal interface IParallelWork
 /// other within microseconds), then sleep on a monitor. No allocation per region.
 /// A region is entered by one caller at a time; a concurrent caller that finds the pool busy runs its items
 /// itself, which is correct and keeps concurrent <c>Run</c> calls busy on their own threads.
+/// <see cref="Dispose"/> waits for the region in progress to finish (workers never leave a region half done); a region
+/// asked for afterwards throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -62,6 +64,8 @@ internal sealed class WorkerPool : IDisposable
         }
         try
         {
+            // Disposed between the check above and the gate: the workers are gone, so no region may start.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _work = work;
             _itemCount = count;
             _failure = null;
@@ -144,11 +148,21 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the workers once the region in progress (if any) has finished; later regions throw
+    /// <see cref="ObjectDisposedException"/>. Waits for the workers to exit.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
-            return;
-        _disposed = true;
+        lock (_regionGate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+        }
         lock (_sleepGate) Monitor.PulseAll(_sleepGate);
+        foreach (var worker in _workers)
+            if (worker != Thread.CurrentThread)
+                worker.Join();
     }
 }
