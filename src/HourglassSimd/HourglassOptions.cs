@@ -11,7 +11,8 @@ public sealed record HourglassOptions
 
     /// <summary>
     /// Threads that work on one forward pass: the calling thread plus <c>MaxDegreeOfParallelism - 1</c>
-    /// dedicated workers. Default: <see cref="Environment.ProcessorCount"/>.
+    /// dedicated workers. Default: <see cref="Environment.ProcessorCount"/>; at most
+    /// <see cref="MaxThreadsPerProcessor"/> × <see cref="Environment.ProcessorCount"/>.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
@@ -37,10 +38,20 @@ public sealed record HourglassOptions
     /// <summary>The default options.</summary>
     public static HourglassOptions Default { get; } = new();
 
+    /// <summary>
+    /// The most threads per run, per processor: more only adds dedicated threads that wait for each other (a request
+    /// for 10,000 threads once made a run crawl).
+    /// </summary>
+    public const int MaxThreadsPerProcessor = 4;
+
     internal int ResolveThreadCount()
     {
         if (MaxDegreeOfParallelism < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1.");
+        int most = MaxThreadsPerProcessor * Environment.ProcessorCount;
+        if (MaxDegreeOfParallelism > most)
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism,
+                $"MaxDegreeOfParallelism {MaxDegreeOfParallelism} is more than {MaxThreadsPerProcessor} threads per processor ({most} on this machine with {Environment.ProcessorCount} processors).");
         return MaxDegreeOfParallelism;
     }
 

@@ -110,6 +110,26 @@ public sealed class CommandErrorTests : IDisposable
     public void Threads_below_one() =>
         HourglassCli.AssertFails(HourglassCli.Run("infer", "--model", _model, _image, "--threads", "0"), "--threads is 0");
 
+    /// <summary>A thread count far above the processor count is refused at once by every command (10,000 once made a run crawl).</summary>
+    [Theory]
+    [InlineData("infer")]
+    [InlineData("eval")]
+    [InlineData("bench")]
+    [InlineData("run")]
+    public void Threads_above_the_cap(string command)
+    {
+        string[] rest = command switch
+        {
+            "infer" => ["--model", _model, _image],
+            "eval" => ["--model", _model, "--annotations", WriteAnnotations(), "--images", _temp.Path],
+            "run" => ["--model", _model, "--input", _temp.Combine("x.npy"), "--output", _temp.Combine("y.npy")],
+            _ => ["--stacks", "1", "--features", "16"],
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        HourglassCli.AssertFails(HourglassCli.Run([command, .. rest, "--threads", "10000"]), "--threads is 10000; it must be from 1 to");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public void Eval_missing_image_folder() =>
         HourglassCli.AssertFails(HourglassCli.Run("eval", "--model", _model, "--annotations", WriteAnnotations(), "--images", _temp.Combine("no-images")),

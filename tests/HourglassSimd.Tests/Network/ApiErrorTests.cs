@@ -104,6 +104,16 @@ public sealed class ApiErrorTests : IDisposable
     }
 
     [Fact]
+    public void Thread_counts_above_the_cap_are_refused_by_name()
+    {
+        int most = HourglassOptions.MaxThreadsPerProcessor * Environment.ProcessorCount;
+        var e = Assert.ThrowsAny<ArgumentException>(() => HourglassNetwork.CreateRandom(Arch, 1, new HourglassOptions { MaxDegreeOfParallelism = most + 1 }));
+        Assert.Contains($"MaxDegreeOfParallelism {most + 1}", e.Message, StringComparison.Ordinal);
+        using var atTheCap = HourglassNetwork.CreateRandom(Arch, 1, new HourglassOptions { MaxDegreeOfParallelism = most });
+        Assert.Equal(most, atTheCap.ThreadCount);
+    }
+
+    [Fact]
     public void Disposed_network_refuses_to_run()
     {
         var net = HourglassNetwork.CreateRandom(Arch, 1);

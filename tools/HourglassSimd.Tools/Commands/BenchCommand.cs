@@ -53,7 +53,7 @@ internal static class BenchCommand
     {
         if (s.Batch < 1) throw new ArgumentException("--batch must be at least 1.");
         if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
-        if (s.Threads < 1) throw new ArgumentException("--threads must be at least 1.");
+        ThreadCount.Check(s.Threads);
         HourglassArchitecture arch;
         HourglassWeights weights;
         if (s.Model is not null)

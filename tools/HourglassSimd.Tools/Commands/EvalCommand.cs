@@ -51,8 +51,7 @@ internal static class EvalCommand
     {
         if (settings.Flip && settings.NoFlip)
             throw new ArgumentException("--flip and --no-flip contradict each other; give one.");
-        if (settings.Threads < 1)
-            throw new ArgumentException($"--threads is {settings.Threads}; it must be at least 1.");
+        ThreadCount.Check(settings.Threads);
         if (!Directory.Exists(settings.Images))
             throw new DirectoryNotFoundException($"image folder '{settings.Images}' does not exist.");
         var validation = ReadValidationRecords(settings.Annotations);

@@ -62,8 +62,7 @@ internal static class InferCommand
         // Cheap checks first: argument syntax, then files, then the model (the slow part).
         if (settings.Flip && settings.NoFlip)
             throw new ArgumentException("--flip and --no-flip contradict each other; give one.");
-        if (settings.Threads < 1)
-            throw new ArgumentException($"--threads is {settings.Threads}; it must be at least 1.");
+        ThreadCount.Check(settings.Threads);
         if (!float.IsFinite(settings.Threshold) || settings.Threshold < 0)
             throw new ArgumentException($"--threshold is {settings.Threshold}; it must be a number >= 0.");
         if (settings.Boxes.Length > 0 && settings.BoxesFile is not null)

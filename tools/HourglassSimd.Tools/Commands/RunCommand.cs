@@ -32,6 +32,7 @@ internal static class RunCommand
 
     private static int Execute(string modelPath, string inputPath, string outputPath, int threads)
     {
+        ThreadCount.Check(threads);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"model '{modelPath}' does not exist.", modelPath);
         var clock = Stopwatch.StartNew();
