@@ -73,6 +73,18 @@ public sealed class InferCommandTests : IDisposable
         HourglassCli.AssertFails(bad, "--input-size 100x64: input size 100x64 is not supported");
     }
 
+    /// <summary>A huge box (--box=0,0,1e30,1e30) once crashed the results writer and left "[" in results.json.</summary>
+    [Fact]
+    public void A_huge_box_gives_a_complete_results_file()
+    {
+        string image = TestImages.WritePng(_temp.Combine("huge.png"), 64, 64);
+        string outFolder = _temp.Combine("huge-out");
+        var run = HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--threads", "1", "--no-flip", "--box=0,0,1e30,1e30");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var record = Assert.Single(ReadResults(Path.Combine(outFolder, "results.json")));
+        Assert.Equal(1e30, Numbers(record.GetProperty("bbox"))[2], 1e24);
+    }
+
     [Fact]
     public void Folder_with_a_bad_file_processes_the_good_ones_reports_the_bad_one_and_exits_2()
     {

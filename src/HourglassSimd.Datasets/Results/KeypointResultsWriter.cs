@@ -15,11 +15,24 @@ namespace HourglassSimd.Datasets;
 /// </remarks>
 public static class KeypointResultsWriter
 {
-    /// <summary>Writes <paramref name="people"/> to <paramref name="path"/> (overwritten).</summary>
+    /// <summary>
+    /// Writes <paramref name="people"/> to <paramref name="path"/> (overwritten) through a temporary file beside it that
+    /// is renamed over the path once complete: a failure leaves no partial results file.
+    /// </summary>
     public static void Write(string path, IEnumerable<PersonPose> people)
     {
-        using var stream = File.Create(path);
-        Write(stream, people);
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = File.Create(temporary))
+                Write(stream, people);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary); // gone already after a successful move
+        }
     }
 
     /// <summary>Writes <paramref name="people"/> as UTF-8 JSON, one record per line.</summary>
@@ -65,6 +78,9 @@ public static class KeypointResultsWriter
     }
 
     // Rounded through decimal, written as the shortest double that round-trips: 12.3 rather than 12.300000190734863 or 12.30.
+    // Beyond 1e15 a float has no fractional digits to round (and decimal ends at 7.9e28): written as it is.
     private static double Round(float value, int decimals) =>
-        float.IsFinite(value) ? (double)Math.Round((decimal)value, decimals, MidpointRounding.AwayFromZero) : 0;
+        !float.IsFinite(value) ? 0
+        : Math.Abs(value) < 1e15f ? (double)Math.Round((decimal)value, decimals, MidpointRounding.AwayFromZero)
+        : value;
 }
