@@ -112,7 +112,18 @@ public sealed class HourglassModelFile
     public static HourglassModelFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        if (Directory.Exists(path))
+            throw new ModelFileException($"{path}: a folder, not a model file.");
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ModelFileException($"{path}: cannot be read ({e.Message})");
+        }
+        using var opened = stream;
         try
         {
             return Load(stream);

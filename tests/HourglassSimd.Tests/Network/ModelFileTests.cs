@@ -119,4 +119,22 @@ public sealed class ModelFileTests
         Assert.Equal(-0.4404f, InputNormalization.MeanSubtracted.Apply(0, 0), 6);
         Assert.Equal(1f, InputNormalization.Default.Apply(2, 255));
     }
+
+    /// <summary>A folder is not a model file: a ModelFileException naming it (it was an UnauthorizedAccessException).</summary>
+    [Fact]
+    public void A_folder_is_refused_as_a_model_file()
+    {
+        string folder = Directory.CreateTempSubdirectory("hourglass-folder-").FullName;
+        try
+        {
+            var e = Assert.Throws<ModelFileException>(() => HourglassModelFile.Load(folder));
+            Assert.Contains(folder, e.Message, StringComparison.Ordinal);
+            Assert.Contains("a folder", e.Message, StringComparison.Ordinal);
+            Assert.Throws<ModelFileException>(() => HourglassNetwork.Load(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
 }
