@@ -12,19 +12,34 @@ public sealed record HourglassArchitecture
     /// <summary>Output stride of the heatmaps relative to the input.</summary>
     public const int OutputStride = 4;
 
-    /// <summary>Creates and validates an architecture.</summary>
+    /// <summary>The most stacks (the paper's network has 8).</summary>
+    public const int MaxStacks = 64;
+
+    /// <summary>The most feature channels (the paper's network has 256).</summary>
+    public const int MaxFeatures = 4096;
+
+    /// <summary>The most heatmaps per stack.</summary>
+    public const int MaxJoints = 1024;
+
+    /// <summary>
+    /// The longest input side in pixels: at 2048x2048 one 256-channel activation at a quarter of the input is already
+    /// 256 MiB, and larger sizes would overflow 32-bit buffer lengths.
+    /// </summary>
+    public const int MaxInputSide = 2048;
+
+    /// <summary>Creates and validates an architecture (sizes and counts within the documented caps).</summary>
     public HourglassArchitecture(int stacks, int features = 256, int joints = 16, int inputHeight = 256, int inputWidth = 256)
     {
-        if (stacks < 1)
-            throw new ArgumentOutOfRangeException(nameof(stacks), stacks, "stacks must be at least 1.");
-        if (features < 2 || features % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(features), features, "features must be a positive multiple of 2.");
-        if (joints < 1)
-            throw new ArgumentOutOfRangeException(nameof(joints), joints, "joints must be at least 1.");
-        if (inputHeight < 64 || inputHeight % 64 != 0)
-            throw new ArgumentOutOfRangeException(nameof(inputHeight), inputHeight, "inputHeight must be a positive multiple of 64.");
-        if (inputWidth < 64 || inputWidth % 64 != 0)
-            throw new ArgumentOutOfRangeException(nameof(inputWidth), inputWidth, "inputWidth must be a positive multiple of 64.");
+        if (stacks < 1 || stacks > MaxStacks)
+            throw new ArgumentOutOfRangeException(nameof(stacks), stacks, $"stacks must be from 1 to {MaxStacks}.");
+        if (features < 2 || features % 2 != 0 || features > MaxFeatures)
+            throw new ArgumentOutOfRangeException(nameof(features), features, $"features must be a positive multiple of 2, at most {MaxFeatures}.");
+        if (joints < 1 || joints > MaxJoints)
+            throw new ArgumentOutOfRangeException(nameof(joints), joints, $"joints must be from 1 to {MaxJoints}.");
+        if (!IsValidInputSide(inputHeight))
+            throw new ArgumentOutOfRangeException(nameof(inputHeight), inputHeight, $"inputHeight must be a positive multiple of 64, at most {MaxInputSide}.");
+        if (!IsValidInputSide(inputWidth))
+            throw new ArgumentOutOfRangeException(nameof(inputWidth), inputWidth, $"inputWidth must be a positive multiple of 64, at most {MaxInputSide}.");
         Stacks = stacks;
         Features = features;
         Joints = joints;
@@ -41,11 +56,14 @@ public sealed record HourglassArchitecture
     /// <summary>Number of output heatmaps (16 for MPII, 17 for COCO, 68 for face landmarks...).</summary>
     public int Joints { get; }
 
+    /// <summary>Whether <paramref name="side"/> pixels can be an input side: a positive multiple of 64, at most <see cref="MaxInputSide"/>.</summary>
+    public static bool IsValidInputSide(int side) => side >= 64 && side % 64 == 0 && side <= MaxInputSide;
+
     /// <summary>
     /// The same network at another input size. The network is fully convolutional, so one set of weights runs at
     /// any size whose sides are multiples of 64.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of 64.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of 64 up to <see cref="MaxInputSide"/>.</exception>
     public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
         inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth);
 

@@ -130,6 +130,14 @@ public sealed class CommandErrorTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>bench once threw unhandled exceptions for these (a 100032-pixel side, a million images per batch).</summary>
+    [Theory]
+    [InlineData("--size", "100032", "--size 100032: input size 100032x100032 is not supported")]
+    [InlineData("--batch", "1000000", "--batch is 1000000; it must be from 1 to")]
+    [InlineData("--batch", "0", "--batch is 0; it must be from 1 to")]
+    public void Bench_out_of_range_sizes(string option, string value, string expected) =>
+        HourglassCli.AssertFails(HourglassCli.Run("bench", "--stacks", "1", "--features", "16", option, value), expected);
+
     [Fact]
     public void Eval_missing_image_folder() =>
         HourglassCli.AssertFails(HourglassCli.Run("eval", "--model", _model, "--annotations", WriteAnnotations(), "--images", _temp.Combine("no-images")),

@@ -316,13 +316,22 @@ public sealed class HourglassModelFile
             throw new ModelFileException("corrupt: the header does not say the weights are folded.");
         try
         {
-            return new HourglassArchitecture((int)ReadLong(header, "stacks"), (int)ReadLong(header, "features"), (int)ReadLong(header, "joints"),
-                (int)ReadLong(header, "inputHeight"), (int)ReadLong(header, "inputWidth"));
+            return new HourglassArchitecture(ReadInt(header, "stacks"), ReadInt(header, "features"), ReadInt(header, "joints"),
+                ReadInt(header, "inputHeight"), ReadInt(header, "inputWidth"));
         }
         catch (ArgumentOutOfRangeException e)
         {
             throw new ModelFileException($"corrupt: the stated architecture is invalid ({e.Message.Split('\n')[0]}).");
         }
+    }
+
+    /// <summary>A header integer that must fit an <c>int</c> (no narrowing cast: 2^32 + 64 must not read as 64).</summary>
+    private static int ReadInt(JsonElement header, string name)
+    {
+        long value = ReadLong(header, name);
+        return value is >= int.MinValue and <= int.MaxValue
+            ? (int)value
+            : throw new ModelFileException($"corrupt: '{name}' is {value}, out of range.");
     }
 
     private static JsonElement Property(JsonElement element, string name) =>

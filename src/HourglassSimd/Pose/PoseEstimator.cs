@@ -41,9 +41,9 @@ public sealed class PoseEstimator
         var arch = network.Architecture;
         if (options.InputSize is { } size)
         {
-            if (size.Height < 64 || size.Height % 64 != 0 || size.Width < 64 || size.Width % 64 != 0)
+            if (!HourglassArchitecture.IsValidInputSide(size.Height) || !HourglassArchitecture.IsValidInputSide(size.Width))
                 throw new ArgumentException(
-                    $"InputSize {size.Height}x{size.Width} is not supported: both sides must be positive multiples of 64.", nameof(options));
+                    $"InputSize {size.Height}x{size.Width} is not supported: both sides must be positive multiples of 64, at most {HourglassArchitecture.MaxInputSide}.", nameof(options));
             arch = arch.WithInputSize(size.Height, size.Width);
         }
         var layout = options.Layout ?? network.JointLayout;

@@ -14,6 +14,9 @@ internal static class BenchCommand
 {
     private const int WarmupRuns = 3;
 
+    /// <summary>The largest batch bench times (its input and heatmaps are allocated up front).</summary>
+    private const int MaxBatch = 256;
+
     public static Command Create()
     {
         var stacks = new Option<int>("--stacks") { Description = "Number of stacks.", DefaultValueFactory = _ => 2 };
@@ -51,7 +54,7 @@ internal static class BenchCommand
 
     private static int Execute(Settings s)
     {
-        if (s.Batch < 1) throw new ArgumentException("--batch must be at least 1.");
+        if (s.Batch < 1 || s.Batch > MaxBatch) throw new ArgumentException($"--batch is {s.Batch}; it must be from 1 to {MaxBatch}.");
         if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
         ThreadCount.Check(s.Threads);
         HourglassArchitecture arch;

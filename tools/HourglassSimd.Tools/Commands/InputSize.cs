@@ -8,7 +8,7 @@ namespace HourglassSimd.Tools.Commands;
 /// </summary>
 internal readonly record struct InputSize(int Height, int Width)
 {
-    public const string Syntax = "N (square) or HEIGHTxWIDTH, e.g. 256 or 384x288; multiples of 64";
+    public const string Syntax = "N (square) or HEIGHTxWIDTH, e.g. 256 or 384x288; multiples of 64 up to 2048";
 
     /// <summary>Parses <paramref name="text"/>, or throws an <see cref="ArgumentException"/> that names <paramref name="option"/> and the value.</summary>
     public static InputSize Parse(string text, string option)
@@ -18,9 +18,9 @@ internal readonly record struct InputSize(int Height, int Width)
         {
             int height = int.Parse(parts[0], CultureInfo.InvariantCulture);
             int width = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : height;
-            if (height >= 64 && height % 64 == 0 && width >= 64 && width % 64 == 0)
+            if (HourglassArchitecture.IsValidInputSide(height) && HourglassArchitecture.IsValidInputSide(width))
                 return new InputSize(height, width);
-            throw new ArgumentException($"{option} {text}: input size {height}x{width} is not supported; both sides must be positive multiples of 64.");
+            throw new ArgumentException($"{option} {text}: input size {height}x{width} is not supported; both sides must be positive multiples of 64, at most {HourglassArchitecture.MaxInputSide}.");
         }
         throw new ArgumentException($"{option} '{text}' is not an input size; use {Syntax}.");
     }
