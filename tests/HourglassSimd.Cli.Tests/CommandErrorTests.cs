@@ -138,6 +138,31 @@ public sealed class CommandErrorTests : IDisposable
     public void Bench_out_of_range_sizes(string option, string value, string expected) =>
         HourglassCli.AssertFails(HourglassCli.Run("bench", "--stacks", "1", "--features", "16", option, value), expected);
 
+    /// <summary>No output may replace an input: run's --output, infer's --json, and overlays in the input folder.</summary>
+    [Fact]
+    public void Outputs_never_replace_inputs()
+    {
+        string input = _temp.Combine("x.npy");
+        HourglassSimd.Interop.Npy.NpyWriter.Write(input, new HourglassSimd.Interop.Npy.NpyArray([1, 3, 64, 64], new float[3 * 64 * 64]));
+        byte[] modelBytes = File.ReadAllBytes(_model), inputBytes = File.ReadAllBytes(input);
+        HourglassCli.AssertFails(HourglassCli.Run("run", "--model", _model, "--input", input, "--output", _model), "is an input of this run");
+        HourglassCli.AssertFails(HourglassCli.Run("run", "--model", _model, "--input", input, "--output", input), "is an input of this run");
+        Assert.Equal(modelBytes, File.ReadAllBytes(_model));
+        Assert.Equal(inputBytes, File.ReadAllBytes(input));
+
+        byte[] imageBytes = File.ReadAllBytes(_image);
+        HourglassCli.AssertFails(HourglassCli.Run("infer", "--model", _model, _image, "--json", _image), "choose another --json");
+        Assert.Equal(imageBytes, File.ReadAllBytes(_image));
+
+        // A folder holding a.png and an earlier overlay a.pose.png, used as its own --out.
+        string folder = _temp.Folder("photos");
+        string a = TestImages.WritePng(Path.Combine(folder, "a.png"), 64, 64);
+        string earlier = TestImages.WritePng(Path.Combine(folder, "a.pose.png"), 64, 64, seed: 9);
+        byte[] earlierBytes = File.ReadAllBytes(earlier);
+        HourglassCli.AssertFails(HourglassCli.Run("infer", "--model", _model, folder, "--out", folder), "would replace the input");
+        Assert.Equal(earlierBytes, File.ReadAllBytes(earlier));
+    }
+
     [Fact]
     public void Eval_missing_image_folder() =>
         HourglassCli.AssertFails(HourglassCli.Run("eval", "--model", _model, "--annotations", WriteAnnotations(), "--images", _temp.Combine("no-images")),

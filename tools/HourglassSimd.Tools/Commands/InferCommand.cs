@@ -74,8 +74,9 @@ internal static class InferCommand
         ModelLoading.NoteAssumedLayout(modelFile);
 
         string outFolder = Path.GetFullPath(settings.Out ?? inputs.DefaultOutputFolder());
-        Directory.CreateDirectory(outFolder);
         string jsonPath = Path.GetFullPath(settings.Json ?? Path.Combine(outFolder, "results.json"));
+        RefuseOverwritingInputs(inputs, outFolder, jsonPath, settings.Model);
+        Directory.CreateDirectory(outFolder);
         if (Path.GetDirectoryName(jsonPath) is { } jsonFolder)
             Directory.CreateDirectory(jsonFolder);
 
@@ -140,6 +141,24 @@ internal static class InferCommand
     }
 
     // A single image: its keypoint table; a folder: one line of counts. Then where the results are.
+    /// <summary>
+    /// No output may replace an input: the results file, and every overlay as <see cref="OverlayNames"/> will name it
+    /// (an input folder used as --out can hold an earlier run's <c>a.pose.png</c>, which <c>a.png</c>'s overlay would replace).
+    /// </summary>
+    private static void RefuseOverwritingInputs(ImageInputs inputs, string outFolder, string jsonPath, string model)
+    {
+        var inputPaths = new HashSet<string>(inputs.Files.Select(Path.GetFullPath), StringComparer.Ordinal) { Path.GetFullPath(model) };
+        if (inputPaths.Contains(jsonPath))
+            throw new ArgumentException($"the results file {jsonPath} is an input of this run; choose another --json.");
+        var names = new OverlayNames();
+        foreach (string file in inputs.Files)
+        {
+            string overlay = Path.Combine(outFolder, names.For(file));
+            if (inputPaths.Contains(overlay))
+                throw new ArgumentException($"the overlay of {Path.GetFileName(file)} would replace the input {overlay}; choose another --out.");
+        }
+    }
+
     private static void PrintSummary(ImageInputs inputs, List<PersonPose> people, List<string> failed, bool flipTest, float threshold,
         string outFolder, string? lastOverlay, string jsonPath, TimeSpan elapsed)
     {

@@ -33,6 +33,9 @@ internal static class RunCommand
     private static int Execute(string modelPath, string inputPath, string outputPath, int threads)
     {
         ThreadCount.Check(threads);
+        string output = Path.GetFullPath(outputPath);
+        if (output == Path.GetFullPath(modelPath) || output == Path.GetFullPath(inputPath))
+            throw new ArgumentException($"--output {outputPath} is an input of this run (--model or --input); choose another file.");
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"model '{modelPath}' does not exist.", modelPath);
         var clock = Stopwatch.StartNew();
