@@ -121,10 +121,7 @@ public sealed class PoseEstimatorTests : IDisposable
     {
         using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(2, 16, 16, 64, 64), seed: 5, SingleThread);
         var box = Boxes[1];
-        var transform = CropTransform.For(box, net.Architecture);
-        var input = new float[net.Architecture.InputSizePerImage];
-        new CropSampler().Sample(_image, transform, InputNormalization.Default, input);
-        var heatmaps = net.Run(input);
+        var (transform, heatmaps) = RunOneCrop(net, box);
         int perStack = 16 * 16 * 16;
         var mean = new float[perStack];
         for (int i = 0; i < perStack; i++)
@@ -145,10 +142,7 @@ public sealed class PoseEstimatorTests : IDisposable
     {
         using var net = HourglassNetwork.CreateRandom(new HourglassArchitecture(3, 16, 16, 64, 64), seed: 6, SingleThread);
         var box = Boxes[0];
-        var transform = CropTransform.For(box, net.Architecture);
-        var input = new float[net.Architecture.InputSizePerImage];
-        new CropSampler().Sample(_image, transform, InputNormalization.Default, input);
-        var heatmaps = net.Run(input);
+        var (transform, heatmaps) = RunOneCrop(net, box);
         int perStack = 16 * 16 * 16;
         var mean = new float[perStack];
         for (int i = 0; i < perStack; i++)
@@ -177,5 +171,14 @@ public sealed class PoseEstimatorTests : IDisposable
         var estimator = new PoseEstimator(_net);
         Assert.Equal("boxes", Assert.Throws<ArgumentException>(() => estimator.Estimate(_image, [default(PersonBox)])).ParamName);
         Assert.Throws<ArgumentException>(() => estimator.Estimate(new byte[10], 4, 4, 12, Boxes));
+    }
+
+    /// <summary>The box's crop of the test image (pixel / 255, no flip) and the network's heatmaps for it, all stacks.</summary>
+    private (CropTransform Transform, float[] Heatmaps) RunOneCrop(HourglassNetwork net, PersonBox box)
+    {
+        var transform = CropTransform.For(box, net.Architecture);
+        var input = new float[net.Architecture.InputSizePerImage];
+        new CropSampler().Sample(_image, transform, InputNormalization.Default, input);
+        return (transform, net.Run(input));
     }
 }
