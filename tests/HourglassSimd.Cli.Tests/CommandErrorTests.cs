@@ -163,6 +163,16 @@ public sealed class CommandErrorTests : IDisposable
         Assert.Equal(earlierBytes, File.ReadAllBytes(earlier));
     }
 
+    /// <summary>An absurd number of people for one image is refused before any work (180,000 once crashed infer).</summary>
+    [Fact]
+    public void Too_many_people_per_image()
+    {
+        string boxes = _temp.Combine("crowd.json");
+        string box = "[1, 1, 10, 10]";
+        File.WriteAllText(boxes, $"{{\"{Path.GetFileName(_image)}\": [{string.Join(", ", Enumerable.Repeat(box, 10_001))}]}}");
+        HourglassCli.AssertFails(HourglassCli.Run("infer", "--model", _model, _image, "--boxes", boxes), "more than 10000 boxes for one image");
+    }
+
     [Fact]
     public void Eval_missing_image_folder() =>
         HourglassCli.AssertFails(HourglassCli.Run("eval", "--model", _model, "--annotations", WriteAnnotations(), "--images", _temp.Combine("no-images")),

@@ -16,6 +16,9 @@ namespace HourglassSimd.Datasets;
 /// </summary>
 public static class BoxesFile
 {
+    /// <summary>The most people (boxes) one image may have: past it a file is refused rather than run for hours.</summary>
+    public const int MaxPeoplePerImage = 10_000;
+
     /// <summary>Reads the file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The JSON is invalid or not in one of the two forms (the message says where).</exception>
@@ -57,7 +60,11 @@ public static class BoxesFile
             var list = new List<BoxRectangle>();
             int index = 0;
             foreach (var box in entry.Value.EnumerateArray())
+            {
+                if (list.Count == MaxPeoplePerImage)
+                    throw new InvalidDataException($"{where}: more than {MaxPeoplePerImage} boxes for one image.");
                 list.Add(ReadBox(box, $"{where}[{index++}]"));
+            }
             if (!boxes.TryAdd(entry.Name, list))
                 throw new InvalidDataException($"{where} is listed twice.");
         }
@@ -82,6 +89,8 @@ public static class BoxesFile
             string name = image.GetString()!;
             if (!boxes.TryGetValue(name, out var list))
                 boxes.Add(name, list = []);
+            if (list.Count == MaxPeoplePerImage)
+                throw new InvalidDataException($"{where}: more than {MaxPeoplePerImage} boxes for \"{name}\".");
             list.Add(ReadBox(bbox, $"{where} (\"{name}\") bbox"));
         }
         return boxes.ToDictionary(p => p.Key, p => (IReadOnlyList<BoxRectangle>)p.Value, StringComparer.Ordinal);

@@ -11,7 +11,8 @@ namespace HourglassSimd.Pose;
 /// <see cref="HourglassNetwork.JointLayout"/> (from its model file) unless the options override them.
 /// </summary>
 /// <remarks>
-/// Input, heatmap and scratch buffers are kept and reused between calls (they grow to the largest batch seen), so an
+/// Input, heatmap and scratch buffers are kept and reused between calls (they grow to the largest chunk seen: at most
+/// <see cref="PoseEstimatorOptions.MaxBatchSize"/> crops, or one person's), so an
 /// estimator is <b>not</b> thread-safe: use one per thread. Several estimators may share one network, which is
 /// thread-safe. The estimator does not own the network: dispose the network yourself.
 /// </remarks>
@@ -119,20 +120,36 @@ public sealed class PoseEstimator
         if (boxes.Count == 0)
             return [];
 
+        for (int p = 0; p < boxes.Count; p++)
+        {
+            if (!(boxes[p].Scale > 0))
+                throw new ArgumentException($"box {p} has scale 0 (default(PersonBox)); create boxes with a positive scale.", nameof(boxes));
+        }
+
+        // People go through in chunks of at most MaxBatchSize crops (at least one person), so the input and heatmap
+        // buffers are bounded by the batch size, not by the number of people in the image.
+        var poses = new PoseResult[boxes.Count];
+        int peoplePerChunk = Math.Max(1, Options.MaxBatchSize / CropsPerPerson);
+        for (int first = 0; first < boxes.Count; first += peoplePerChunk)
+            EstimateChunk(rgb, width, height, stride, boxes, first, Math.Min(peoplePerChunk, boxes.Count - first), poses);
+        return poses;
+    }
+
+    private void EstimateChunk(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<PersonBox> boxes,
+        int first, int people, PoseResult[] poses)
+    {
         var arch = _arch;
         int inSize = arch.InputSizePerImage, outSize = arch.OutputSizePerImage;
-        int crops = checked(boxes.Count * CropsPerPerson);
+        int crops = checked(people * CropsPerPerson);
         if (_input.Length < (long)crops * inSize)
             _input = new float[checked(crops * inSize)];
         if (_heatmaps.Length < (long)crops * outSize)
             _heatmaps = new float[checked(crops * outSize)];
 
-        var transforms = new CropTransform[boxes.Count];
-        for (int p = 0; p < boxes.Count; p++)
+        var transforms = new CropTransform[people];
+        for (int p = 0; p < people; p++)
         {
-            if (!(boxes[p].Scale > 0))
-                throw new ArgumentException($"box {p} has scale 0 (default(PersonBox)); create boxes with a positive scale.", nameof(boxes));
-            transforms[p] = TransformFor(boxes[p]);
+            transforms[p] = TransformFor(boxes[first + p]);
             int crop = p * CropsPerPerson;
             _sampler.Sample(rgb, width, height, stride, transforms[p], Normalization, _input.AsSpan(crop * inSize, inSize));
             if (Options.FlipTest)
@@ -145,9 +162,8 @@ public sealed class PoseEstimator
             Network.Run(_input.AsSpan(start * inSize, count * inSize), arch.InputHeight, arch.InputWidth, _heatmaps.AsSpan(start * outSize, count * outSize));
         }
 
-        var poses = new PoseResult[boxes.Count];
         int w = arch.OutputWidth, h = arch.OutputHeight;
-        for (int p = 0; p < boxes.Count; p++)
+        for (int p = 0; p < people; p++)
         {
             int crop = p * CropsPerPerson;
             CombineStacks(crop, _combined);
@@ -156,9 +172,8 @@ public sealed class PoseEstimator
                 CombineStacks(crop + 1, _combinedFlipped);
                 FlipTest.Average(_combined, _combinedFlipped, w, h, Layout.FlipPermutationSpan, _combined);
             }
-            poses[p] = HeatmapDecoder.Decode(_combined, transforms[p], Layout, Options.Refinement);
+            poses[first + p] = HeatmapDecoder.Decode(_combined, transforms[p], Layout, Options.Refinement);
         }
-        return poses;
     }
 
     // destination = mean over the selected stacks of crop `crop`'s heatmaps [joints, h, w]: the stacks summed in

@@ -45,7 +45,8 @@ public sealed record PoseEstimatorOptions
     /// <summary>
     /// Most crops per <see cref="HourglassNetwork.Run(ReadOnlySpan{float}, Span{float})"/> call (a person with the flip test
     /// is two crops). Default unlimited: one call per <see cref="PoseEstimator.Estimate(RgbImage, IReadOnlyList{PersonBox})"/>.
-    /// Lower it to bound the input and heatmap buffers when images hold many people.
+    /// People are processed in chunks of this many crops (at least one person each), so lowering it bounds the input and
+    /// heatmap buffers whatever the number of people; the results do not change.
     /// </summary>
     public int MaxBatchSize { get; init; } = int.MaxValue;
 }

@@ -67,11 +67,15 @@ internal static class EvalCommand
         {
             FlipTest = !settings.NoFlip,
             InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
+            MaxBatchSize = InferCommand.CropsPerBatch,
         });
         var evaluator = new PckhEvaluator(joints);
         var loader = new ImageLoader();
         // One estimator call per image, with every person of that image; images in order of first appearance.
         var byImage = validation.GroupBy(a => a.ImagePath, StringComparer.Ordinal).ToList();
+        if (byImage.FirstOrDefault(g => g.Count() > BoxesFile.MaxPeoplePerImage) is { } crowded)
+            throw new InvalidDataException(
+                $"{Path.GetFileName(settings.Annotations)}: {crowded.Count()} people in {crowded.Key}; at most {BoxesFile.MaxPeoplePerImage} people per image.");
         int unreadableImages = 0, peopleInUnreadable = 0;
 
         var progress = ProgressReporter.ForConsole(byImage.Count, "images", settings.Progress);

@@ -67,6 +67,8 @@ internal static class InferCommand
             throw new ArgumentException($"--threshold is {settings.Threshold}; it must be a number >= 0.");
         if (settings.Boxes.Length > 0 && settings.BoxesFile is not null)
             throw new ArgumentException("give either --box (the same boxes for every image) or --boxes (boxes per image), not both.");
+        if (settings.Boxes.Length > BoxesFile.MaxPeoplePerImage)
+            throw new ArgumentException($"{settings.Boxes.Length} --box options; at most {BoxesFile.MaxPeoplePerImage} people per image.");
         var commonBoxes = settings.Boxes.Select(BoxRectangle.Parse).ToArray();
         var inputs = ImageInputs.Resolve(settings.Input);
         var boxesPerImage = settings.BoxesFile is null ? null : BoxesFile.Read(settings.BoxesFile);
@@ -86,6 +88,7 @@ internal static class InferCommand
         {
             FlipTest = !settings.NoFlip,
             InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
+            MaxBatchSize = CropsPerBatch,
         });
         var overlayOptions = new OverlayOptions { ConfidenceThreshold = settings.Threshold, DrawBoxes = settings.DrawBoxes };
         var loader = new ImageLoader();
@@ -145,6 +148,9 @@ internal static class InferCommand
     /// No output may replace an input: the results file, and every overlay as <see cref="OverlayNames"/> will name it
     /// (an input folder used as --out can hold an earlier run's <c>a.pose.png</c>, which <c>a.png</c>'s overlay would replace).
     /// </summary>
+    /// <summary>Crops per network run: memory stays bounded however many people an image holds.</summary>
+    internal const int CropsPerBatch = 32;
+
     private static void RefuseOverwritingInputs(ImageInputs inputs, string outFolder, string jsonPath, string model)
     {
         var inputPaths = new HashSet<string>(inputs.Files.Select(Path.GetFullPath), StringComparer.Ordinal) { Path.GetFullPath(model) };
