@@ -15,12 +15,12 @@ public static class TemporaryScalarStress
 {
     /// <summary>Runs <paramref name="steps"/> steps of <paramref name="callsPerStep"/> increments next to an allocating thread.</summary>
     /// <returns>Whether every increment landed, and one line that says what ran.</returns>
-    public static (bool Passed, string Line) Run(bool guarded = true, int steps = 100, int callsPerStep = 2000)
+    public static (bool Passed, string Line) Run(bool guarded = true, int steps = 1000, int callsPerStep = 200)
     {
         using var counter = tensor(0L);
         int stop = 0;
-        // A neighbour that allocates as fast as it can (small arrays, most soon garbage): collections all the time, yet
-        // far less per step than GcQuietStep's budget.
+        // A neighbour that allocates as fast as it can (small arrays, most soon garbage): collections all the time. Steps
+        // are short (a millisecond or so), so the neighbour allocates far less per step than GcQuietStep's budget.
         var noise = new Thread(() =>
         {
             var keep = new List<byte[]>();

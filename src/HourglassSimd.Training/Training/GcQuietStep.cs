@@ -48,9 +48,17 @@ public static class GcQuietStep
         }
         finally
         {
-            if (quiet && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            if (quiet)
             {
-                GC.EndNoGCRegion();
+                try
+                {
+                    GC.EndNoGCRegion();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Other threads allocated past the budget, so a collection ended the region early: this step
+                    // was not fully guarded, but there is nothing left to end.
+                }
             }
         }
     }
