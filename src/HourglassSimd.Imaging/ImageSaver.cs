@@ -11,8 +11,10 @@ public static class ImageSaver
     /// <param name="image">The image.</param>
     /// <param name="path">Destination file; overwritten if it exists. Its folder must exist.</param>
     /// <param name="jpegQuality">JPEG quality 1–100 (ignored for PNG).</param>
+    /// <param name="fastPng">PNG with deflate level 1 and the Sub filter: about five times faster to write than the
+    /// default level 6, and a few percent larger (for data sets written in bulk).</param>
     /// <exception cref="ArgumentException">The extension is neither PNG nor JPEG, or the quality is out of range.</exception>
-    public static void Save(RgbImage image, string path, int jpegQuality = 90)
+    public static void Save(RgbImage image, string path, int jpegQuality = 90, bool fastPng = false)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -23,17 +25,23 @@ public static class ImageSaver
         CheckQuality(jpegQuality);
         using var stream = File.Create(path);
         if (png)
-            SavePng(image, stream);
+            SavePng(image, stream, fastPng);
         else
             SaveJpeg(image, stream, jpegQuality);
     }
 
     /// <summary>Writes PNG (RGB, 8 bits per channel) to a stream.</summary>
-    public static void SavePng(RgbImage image, Stream stream)
+    /// <param name="image">The image.</param>
+    /// <param name="stream">Destination.</param>
+    /// <param name="fast">Deflate level 1 with the Sub filter instead of ImageSharp's defaults (see <see cref="Save"/>).</param>
+    public static void SavePng(RgbImage image, Stream stream, bool fast = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var encoded = image.ToImageSharp();
-        encoded.Save(stream, new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 });
+        var encoder = new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 };
+        if (fast)
+            encoder = new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8, CompressionLevel = PngCompressionLevel.BestSpeed, FilterMethod = PngFilterMethod.Sub };
+        encoded.Save(stream, encoder);
     }
 
     /// <summary>Writes baseline JPEG (4:2:0) with <paramref name="quality"/> 1–100 to a stream.</summary>

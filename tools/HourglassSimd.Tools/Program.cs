@@ -10,5 +10,6 @@ var root = new RootCommand("hourglass: Stacked Hourglass inference on the CPU (H
     RunCommand.Create(),
     ExportOnnxCommand.Create(),
     DemoDataCommand.Create(),
+    SynthCommand.Create(),
 };
 return root.Parse(args).Invoke();
