@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using HourglassSimd.Diagnostics;
+using HourglassSimd.Tools.Pose;
 
 namespace HourglassSimd.Tools.Commands;
 
@@ -28,7 +29,7 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
         var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
         var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
-        var model = new Option<FileInfo?>("--model") { Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only)." };
+        var model = new Option<string?>("--model") { HelpName = "model.hgw", Arity = ArgumentArity.ZeroOrOne, Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only); a bare --model times the shipped demo model." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         var profile = new Option<bool>("--profile") { Description = "Also print HourglassSimd's time and GFLOPS per kind of layer (one image)." };
         var command = new Command("bench", """
@@ -42,13 +43,13 @@ internal static class BenchCommand
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), InputSize.ParseOptional(result.GetValue(size), "--size"), result.GetValue(batch),
-            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetValue(model),
+            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetResult(model) is null ? null : ShippedModel.Resolve(result.GetValue(model)),
             result.GetValue(json), result.GetValue(profile)))));
         return command;
     }
 
     private sealed record Settings(int Stacks, int Features, int Joints, InputSize? Size, int Batch, int Threads, int Runs, KernelIsa Isa,
-        ConvolutionMode Convolution, FileInfo? Model, FileInfo? Json, bool Profile);
+        ConvolutionMode Convolution, string? Model, FileInfo? Json, bool Profile);
 
     private sealed record Result(string Description, double MedianMs, double MinMs, double Gflops);
 
@@ -61,7 +62,7 @@ internal static class BenchCommand
         HourglassWeights weights;
         if (s.Model is not null)
         {
-            var file = HourglassModelFile.Load(s.Model.FullName);
+            var file = ModelLoading.Load(s.Model);
             (arch, weights) = (file.Architecture, file.Weights);
             if (s.Size is { } size)
                 arch = arch.WithInputSize(size.Height, size.Width); // same weights: the network is fully convolutional

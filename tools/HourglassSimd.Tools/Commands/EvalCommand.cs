@@ -19,7 +19,7 @@ internal static class EvalCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model file (.hgw).", Required = true, HelpName = "model.hgw" };
+        var model = new Option<string?>("--model") { Description = ShippedModel.OptionDescription, HelpName = "model.hgw" };
         var annotations = new Option<string>("--annotations") { HelpName = "annot.json", Description = "MPII-style annotation JSON (an array of person records, bearpaw's mpii_annotations.json form; fields in docs/pose.md §9). Only records with isValidation are evaluated; each needs normalize or head_rect for its head size.", Required = true };
         var images = new Option<string>("--images") { HelpName = "dir", Description = "Folder the records' img_paths are relative to.", Required = true };
         var flip = new Option<bool>("--flip") { Description = "Flip test: also run the mirrored crop and average (2x the work; the default)." };
@@ -41,7 +41,7 @@ internal static class EvalCommand
             model, annotations, images, flip, noFlip, json, csv, threads, inputSize, progress,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
-            result.GetValue(model)!, result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
+            ShippedModel.Resolve(result.GetValue(model)), result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
             result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress),
             InputSize.ParseOptional(result.GetValue(inputSize), "--input-size")))));
         return command;

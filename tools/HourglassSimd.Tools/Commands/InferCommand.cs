@@ -21,7 +21,7 @@ internal static class InferCommand
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "An image file (.png, .jpg, .jpeg, .bmp) or a folder: every such image directly inside it, in file-name order." };
-        var model = new Option<string>("--model") { Description = "Model file (.hgw).", Required = true, HelpName = "model.hgw" };
+        var model = new Option<string?>("--model") { Description = ShippedModel.OptionDescription, HelpName = "model.hgw" };
         var box = new Option<string[]>("--box")
         {
             HelpName = "x,y,w,h",
@@ -44,6 +44,7 @@ internal static class InferCommand
             keypoint-results JSON file with every person. For a single image it also prints a table of the keypoints.
             Unreadable images are reported on stderr and skipped. Exit codes: 0 all images done, 2 some images could not
             be read, 1 bad arguments or model.
+            Example: hourglass infer models/samples --out poses/            (the shipped demo model)
             Example: hourglass infer --model hg2.hgw photos/ --out poses/ --threads 4
             Example: hourglass infer --model hg2.hgw group.jpg --box 40,20,120,300 --box 210,35,110,290 --no-flip
             """)
@@ -51,7 +52,7 @@ internal static class InferCommand
             input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, progress,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
-            result.GetValue(input)!, result.GetValue(model)!, result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
+            result.GetValue(input)!, ShippedModel.Resolve(result.GetValue(model)), result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
             result.GetValue(noFlip), result.GetValue(output), result.GetValue(json), result.GetValue(threads), result.GetValue(threshold),
             result.GetValue(drawBoxes), result.GetValue(progress), InputSize.ParseOptional(result.GetValue(inputSize), "--input-size")))));
         return command;
