@@ -29,6 +29,18 @@ try
         return report.Passed && scalarsPassed ? 0 : TrainingException.FailureExitCode;
     }
 
+    if (options.EvaluatePath is not null)
+    {
+        options.Validate();
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+
+        CheckpointEvaluation.Run(options.EvaluatePath, options.AnnotationsPath, options.ImagesFolder, flipTest: !options.NoFlip, Console.Out);
+        return 0;
+    }
+
     using var trainer = new Trainer(options, Console.Out);
     trainer.Run();
     return 0;

@@ -52,11 +52,18 @@ public sealed record TrainingOptions
     /// <summary>Run <see cref="OneDnnSelfCheck"/> instead of training (no annotations needed).</summary>
     public bool SelfCheck { get; init; }
 
+    /// <summary>Evaluate this checkpoint (PCKh through TorchSharp, <see cref="CheckpointEvaluation"/>) instead of training.</summary>
+    public string? EvaluatePath { get; init; }
+
+    /// <summary>With <see cref="EvaluatePath"/>: no flip test.</summary>
+    public bool NoFlip { get; init; }
+
     public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
 
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
                HourglassSimd.Training --self-check [--threads N]
+               HourglassSimd.Training --evaluate CHECKPOINT --annotations FILE --images DIR [--no-flip]
 
         Trains the stacked hourglass PoseNet with TorchSharp and writes a checkpoint after each epoch.
 
@@ -78,6 +85,9 @@ public sealed record TrainingOptions
           --box-adjust M       mpii (default: cy += 15s, s *= 1.25 as for raw MPII) | none
           --log-every N        also print the running loss every N steps (default 0: per epoch only)
           --threads N          libtorch CPU threads (default 0: libtorch's choice)
+          --evaluate FILE      no training: PCKh@0.5 of this checkpoint on the validation records of --annotations,
+                               through TorchSharp's forward pass with the engine's crops, flip test and decoder
+                               (compare with `hourglass eval` on the converted model); --no-flip turns the flip test off
           --self-check         compare every float32 CPU operation of a tiny PoseNet, forward and backward, with
                                float64 and print a table; exit code 1 if one is off (docs/training.md)
           --help               this text
@@ -114,7 +124,7 @@ public sealed record TrainingOptions
                 throw UsageError($"option '{name}' given twice");
             }
 
-            if (name is "--help" or "-h" or "--no-augment" or "--self-check")
+            if (name is "--help" or "-h" or "--no-augment" or "--self-check" or "--no-flip")
             {
                 if (inlineValue is not null)
                 {
@@ -125,6 +135,7 @@ public sealed record TrainingOptions
                 {
                     "--no-augment" => options with { Augment = false },
                     "--self-check" => options with { SelfCheck = true },
+                    "--no-flip" => options with { NoFlip = true },
                     _ => options with { ShowHelp = true },
                 };
                 continue;
@@ -144,6 +155,7 @@ public sealed record TrainingOptions
                 "--device" => options with { Device = Choice<DeviceChoice>(name, value) },
                 "--out" => options with { OutputFolder = NonEmpty(name, value) },
                 "--resume" => options with { ResumePath = NonEmpty(name, value) },
+                "--evaluate" => options with { EvaluatePath = NonEmpty(name, value) },
                 "--input-size" => options with { InputSize = Int(name, value, min: PoseNetArchitecture.InputSizeMultiple) },
                 "--sigma" => options with { Sigma = (float)Positive(name, value) },
                 "--seed" => options with { Seed = Int(name, value, min: 0) },
@@ -188,6 +200,11 @@ public sealed record TrainingOptions
         if (!Directory.Exists(ImagesFolder))
         {
             throw UsageError($"image folder '{ImagesFolder}' does not exist");
+        }
+
+        if (EvaluatePath is not null && !File.Exists(EvaluatePath))
+        {
+            throw UsageError($"checkpoint '{EvaluatePath}' does not exist");
         }
 
         if (ResumePath is not null && !File.Exists(ResumePath))
