@@ -1,6 +1,7 @@
 using System.Numerics;
 using HourglassSimd.Datasets.Synthetic;
 using HourglassSimd.Imaging;
+using HourglassSimd.Pose;
 using HourglassSimd.TestSupport;
 
 namespace HourglassSimd.Datasets.Tests;
@@ -59,6 +60,22 @@ public sealed class SyntheticPeopleDatasetTests
                 Assert.InRange(joint.Y, box.CenterY - box.Size / 2, box.CenterY + box.Size / 2);
             }
         }
+        // boxes.json: each image's people as squares that give the annotation's crop box.
+        var boxes = BoxesFile.Read(folder.File("boxes.json"));
+        Assert.Equal(records.Select(r => r.ImagePath).Distinct().Order(), boxes.Keys.Order());
+        foreach (var image in records.GroupBy(r => r.ImagePath))
+        {
+            var squares = boxes[image.Key];
+            Assert.Equal(image.Count(), squares.Count);
+            foreach (var (record, square) in image.Zip(squares))
+            {
+                var box = PersonBox.FromRectangle(square.X, square.Y, square.Width, square.Height);
+                Assert.Equal(record.Box.CenterX, box.CenterX, 0.02f);
+                Assert.Equal(record.Box.CenterY, box.CenterY, 0.02f);
+                Assert.Equal(record.Box.Size, box.Size, 0.02f);
+            }
+        }
+
         // Self-occlusion, other people and objects hide some joints, but most are visible.
         double visible = records.SelectMany(r => r.Joints).Average(j => j.IsVisible ? 1.0 : 0.0);
         Assert.InRange(visible, 0.6, 0.99);

@@ -17,7 +17,8 @@ namespace HourglassSimd.Datasets;
 /// augmentation).
 /// </summary>
 /// <remarks>
-/// Output: <c>images/</c> (<c>train-NNNNNN.png</c>, <c>val-NNNNNN.png</c>) and <c>annotations.json</c>, an MPII-style
+/// Output: <c>images/</c> (<c>train-NNNNNN.png</c>, <c>val-NNNNNN.png</c>), <c>boxes.json</c> (each image's person
+/// squares in the form <c>infer --boxes</c> reads) and <c>annotations.json</c>, an MPII-style
 /// array with one record per person: <c>img_paths</c>, <c>joint_self</c> (<c>[x, y, visible]</c> in pixels, continuous
 /// coordinates with pixel centres at +0.5), <c>objpos</c> and <c>scale_provided</c> such that the MPII box adjustment
 /// (centre down by 15·s, side 250·s) gives a square 1.25 times the person's longer side around the person,
@@ -50,6 +51,7 @@ public static class SyntheticPeopleDataset
 
         var plan = Plan(options);
         var records = new string[plan.Count][];
+        var boxes = new string[plan.Count];
         int done = 0;
         var parallel = new ParallelOptions
         {
@@ -62,6 +64,7 @@ public static class SyntheticPeopleDataset
             var (image, truth) = SceneRenderer.Render(options.ImageSize, options.ImageSize, people, new Random(seed));
             ImageSaver.Save(image, Path.Combine(imagesFolder, name), fastPng: true);
             records[i] = truth.Select(person => Record(name, person, validation)).ToArray();
+            boxes[i] = Invariant($"  \"{name}\": [") + string.Join(", ", truth.Select(Box)) + "]";
             progress?.Report(Interlocked.Increment(ref done));
         });
 
@@ -69,9 +72,8 @@ public static class SyntheticPeopleDataset
         var json = new StringBuilder("[\n");
         json.AppendJoin(",\n", records.SelectMany(r => r));
         json.Append("\n]\n");
-        string temporary = annotations + ".tmp";
-        File.WriteAllText(temporary, json.ToString());
-        File.Move(temporary, annotations, overwrite: true);
+        WriteAtomically(annotations, json.ToString());
+        WriteAtomically(Path.Combine(folder, "boxes.json"), "{\n" + string.Join(",\n", boxes) + "\n}\n");
         int validationImages = plan.Count(p => p.Validation);
         return new Summary(annotations, plan.Count - validationImages, validationImages, options.TrainPeople + options.ValidationPeople);
     }
@@ -81,16 +83,35 @@ public static class SyntheticPeopleDataset
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var split = Plan(options).Where(p => p.Validation == validation).ToList();
-        if ((uint)index >= (uint)split.Count)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"the split has {split.Count} images.");
-        var entry = split[index];
+        var entry = Entry(options, validation, index);
         var (image, truth) = SceneRenderer.Render(options.ImageSize, options.ImageSize, entry.People, new Random(entry.Seed));
         var poses = truth.Select(person => new PoseResult(
             person.Joints.Select((j, k) => new Keypoint(j.X, j.Y, person.Visible[k] ? 1f : 0.5f, JointLayout.Mpii16.Names[k])).ToArray(),
             new PersonBox(person.Center.X, person.Center.Y, person.Size * PersonBox.DefaultPadding / PersonBox.PixelsPerScale),
             JointLayout.Mpii16)).ToArray();
         return (image, poses);
+    }
+
+    /// <summary>
+    /// Renders image <paramref name="index"/> of a split as <see cref="Write"/> would, with its people exactly as
+    /// annotations.json records them (the same text, read back by <see cref="MpiiAnnotationReader"/>).
+    /// </summary>
+    public static (RgbImage Image, IReadOnlyList<MpiiAnnotation> People) RenderAnnotated(SyntheticPeopleOptions options, bool validation, int index)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var entry = Entry(options, validation, index);
+        var (image, truth) = SceneRenderer.Render(options.ImageSize, options.ImageSize, entry.People, new Random(entry.Seed));
+        string json = "[" + string.Join(",", truth.Select(person => Record(entry.Name, person, validation))) + "]";
+        return (image, MpiiAnnotationReader.Parse(json, entry.Name));
+    }
+
+    private static (string Name, bool Validation, int People, int Seed) Entry(SyntheticPeopleOptions options, bool validation, int index)
+    {
+        var split = Plan(options).Where(p => p.Validation == validation).ToList();
+        if ((uint)index >= (uint)split.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"the split has {split.Count} images.");
+        return split[index];
     }
 
     /// <summary>How many images a split of <paramref name="options"/> has.</summary>
@@ -139,6 +160,17 @@ public static class SyntheticPeopleDataset
         return Invariant($"  {{\"img_paths\": \"{image}\", \"objpos\": [{objpos.X:F2}, {objpos.Y:F2}], \"scale_provided\": {scale:F5}, ")
             + Invariant($"\"joint_self\": [{joints}], \"head_rect\": [{person.HeadMin.X:F2}, {person.HeadMin.Y:F2}, {person.HeadMax.X:F2}, {person.HeadMax.Y:F2}], ")
             + Invariant($"\"normalize\": {person.HeadSize:F3}, \"isValidation\": {(validation ? 1 : 0)}}}");
+    }
+
+    // The square around the person that infer --boxes turns into the same crop as the annotation's box.
+    private static string Box(SyntheticPerson person) =>
+        Invariant($"[{person.Center.X - person.Size / 2:F2}, {person.Center.Y - person.Size / 2:F2}, {person.Size:F2}, {person.Size:F2}]");
+
+    private static void WriteAtomically(string path, string text)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
