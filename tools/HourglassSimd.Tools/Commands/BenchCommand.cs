@@ -83,6 +83,8 @@ internal static class BenchCommand
         var output = new float[network.OutputLength(s.Batch)];
         long macs = network.MacCountPerImage * s.Batch;
         string description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {network.Isa}, {s.Convolution}, {network.ThreadCount} thread(s)";
+        if (s.Model is not null)
+            Console.WriteLine($"model: {s.Model}");
         Console.WriteLine($"network: {arch}, {network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");
 
         var result = Time(() => network.Run(input, output), s.Runs, macs, description);
