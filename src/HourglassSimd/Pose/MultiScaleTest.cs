@@ -145,8 +145,10 @@ public static class MultiScaleTest
     }
 
     /// <summary>Throws unless every scale is finite, in [<see cref="MinScale"/>, <see cref="MaxScale"/>], distinct, and there are 1 to <see cref="MaxScales"/> of them.</summary>
+    /// <param name="scales">The scales.</param>
+    /// <param name="paramName">The parameter the exceptions name, if any.</param>
     /// <exception cref="ArgumentException">The list breaks a rule; the message names it in one line.</exception>
-    public static void Validate(IReadOnlyList<float> scales, string paramName)
+    public static void Validate(IReadOnlyList<float> scales, string? paramName = null)
     {
         ArgumentNullException.ThrowIfNull(scales, paramName);
         if (scales.Count is 0 or > MaxScales)
@@ -155,7 +157,7 @@ public static class MultiScaleTest
         {
             float s = scales[i];
             if (!float.IsFinite(s) || s < MinScale || s > MaxScale)
-                throw new ArgumentException(FormattableString.Invariant($"scale {s} is outside {MinScale} to {MaxScale} (1 = the person box, above 1 zooms in)."), paramName);
+                throw new ArgumentException(FormattableString.Invariant($"scale {s} is not between {MinScale} and {MaxScale} (1 = the person box, above 1 zooms in)."), paramName);
             for (int j = 0; j < i; j++)
             {
                 if (scales[j] == s)
