@@ -66,6 +66,54 @@ public sealed class EvalCommandTests : IDisposable
             "--input-size", "0"), "--input-size 0: input size 0x0 is not supported");
     }
 
+    /// <summary>
+    /// With --scales the crops run at those zooms: annotations crafted from the multi-scale estimator give the crafted
+    /// table only with the same scales. The first line and the JSON name the scales and the time per image.
+    /// </summary>
+    [Fact]
+    public void Scales_option_evaluates_multi_scale_and_reports_the_time_per_image()
+    {
+        var people = People();
+        string annotations = _temp.Combine("annotations-scales.json");
+        WriteAnnotations(annotations, _model, _images, people, flipTest: true, scales: [0.8f, 1f, 1.2f]);
+        string json = _temp.Combine("pckh-scales.json"), plainJson = _temp.Combine("pckh-plain.json");
+
+        var run = HourglassCli.Run("eval", "--model", _model, "--annotations", annotations, "--images", _images,
+            "--json", json, "--threads", "1", "--scales", "0.8,1,1.2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"PCKh@0\.5: 3 people in 2 images \(flip test on, scales 0\.8,1,1\.2, \d+:\d\d; pose estimation \d+\.\d ms per image\)", run.Output);
+        var expected = ExpectedGroups(Expected(people.Take(3)));
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var root = document.RootElement;
+        Assert.Equal([0.8, 1, 1.2], root.GetProperty("scales").EnumerateArray().Select(v => Math.Round(v.GetDouble(), 6)));
+        Assert.True(root.GetProperty("estimation_ms_per_image").GetDouble() > 0);
+        var pckh = root.GetProperty("pckh");
+        for (int g = 0; g < Groups.Length; g++)
+            Assert.Equal(expected.Values[g], pckh.GetProperty(Groups[g].ToLowerInvariant()).GetDouble(), 9);
+
+        // The single crop predicts elsewhere, so the same annotations score differently without --scales.
+        var plain = HourglassCli.Run("eval", "--model", _model, "--annotations", annotations, "--images", _images,
+            "--json", plainJson, "--threads", "1");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains("(flip test on, 0:", plain.Output);
+        using var plainDocument = JsonDocument.Parse(File.ReadAllText(plainJson));
+        Assert.Equal([1.0], plainDocument.RootElement.GetProperty("scales").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.NotEqual(expected.Values[^1], plainDocument.RootElement.GetProperty("pckh").GetProperty("mean").GetDouble(), 9);
+    }
+
+    [Theory]
+    [InlineData("0.8,,1", "--scales '0.8,,1' is not a list of scales")]
+    [InlineData("5", "--scales 5: scale 5 is not between 0.25 and 4")]
+    [InlineData("1,1", "--scales 1,1: scale 1 is given twice")]
+    [InlineData("1,1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8", "9 scales; give 1 to 8")]
+    public void Bad_scales_fail_with_one_line(string scales, string expected)
+    {
+        // The option is checked before the annotations are read.
+        HourglassCli.AssertFails(HourglassCli.Run("eval", "--model", _model, "--annotations", _temp.Combine("none.json"), "--images", _images,
+            $"--scales={scales}"), expected);
+    }
+
     [Fact]
     public void Pckh_table_json_and_csv_match_the_crafted_annotations()
     {

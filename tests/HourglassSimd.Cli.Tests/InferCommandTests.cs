@@ -73,6 +73,24 @@ public sealed class InferCommandTests : IDisposable
         HourglassCli.AssertFails(bad, "--input-size 100x64: input size 100x64 is not supported");
     }
 
+    /// <summary>--scales runs the multi-scale test: the keypoints are the estimator's with those scales, the summary names them.</summary>
+    [Fact]
+    public void Scales_option_runs_the_multi_scale_test()
+    {
+        string image = TestImages.WritePng(_temp.Combine("zoom.png"), 96, 80, seed: 5);
+        string outFolder = _temp.Combine("scales");
+        var run = HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--threads", "1", "--scales", "0.75,1,1.25");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("zoom.png: 1 person (flip test on, scales 0.75,1,1.25)", run.Output);
+
+        var expected = Assert.Single(TestModel.Estimate(_model, image, boxes: null, flipTest: true, scales: [0.75f, 1f, 1.25f]));
+        var record = Assert.Single(ReadResults(Path.Combine(outFolder, "results.json")));
+        AssertKeypoints(expected, Numbers(record.GetProperty("keypoints")));
+
+        HourglassCli.AssertFails(HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--scales", "0.1,1"),
+            "--scales 0.1,1: scale 0.1 is not between 0.25 and 4");
+    }
+
     /// <summary>A huge box (--box=0,0,1e30,1e30) once crashed the results writer and left "[" in results.json.</summary>
     [Fact]
     public void A_huge_box_gives_a_complete_results_file()

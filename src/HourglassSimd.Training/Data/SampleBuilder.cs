@@ -68,7 +68,7 @@ public sealed class SampleBuilder
         return Path.Combine(imageFolder, annotation.ImagePath);
     }
 
-    /// <summary>The crop transform for <paramref name="box"/> at this input size (what <see cref="PoseEstimator.TransformFor"/> builds).</summary>
+    /// <summary>The crop transform for <paramref name="box"/> at this input size (what <see cref="PoseEstimator.TransformFor(PersonBox)"/> builds).</summary>
     public CropTransform TransformFor(PersonBox box) => new(box, InputSize, InputSize);
 
     /// <summary>Decodes the annotation's image through <see cref="ImageLoader"/>; failures become a one-line <see cref="TrainingException"/>.</summary>

@@ -4,9 +4,10 @@ namespace HourglassSimd.Pose;
 
 /// <summary>
 /// Top-down pose estimation with a <see cref="HourglassNetwork"/>: for each person box, crop and normalise
-/// (<see cref="CropSampler"/>), run the network on all crops of the image at once (each person, and its mirrored crop
-/// when the flip test is on, in one batched <c>Run</c> call), combine the selected stacks, average the flip test
-/// (<see cref="FlipTest"/>) and decode (<see cref="HeatmapDecoder"/>) into image coordinates. Crops are normalised
+/// (<see cref="CropSampler"/>), run the network on all crops of the image at once (each person at each of the
+/// <see cref="PoseEstimatorOptions.Scales"/>, and its mirrored crop when the flip test is on, in one batched <c>Run</c>
+/// call), combine the selected stacks, average the flip test (<see cref="FlipTest"/>) and the scales
+/// (<see cref="MultiScaleTest"/>) and decode (<see cref="HeatmapDecoder"/>) into image coordinates. Crops are normalised
 /// and keypoints named with the network's own <see cref="HourglassNetwork.Normalization"/> and
 /// <see cref="HourglassNetwork.JointLayout"/> (from its model file) unless the options override them.
 /// </summary>
@@ -28,13 +29,16 @@ public sealed class PoseEstimator
     private readonly CropSampler _sampler;
     private readonly HourglassArchitecture _arch; // the network at the crops' input size
     private readonly int[] _stacks;
+    private readonly float[] _scales;
     private float[] _input = [];
     private float[] _heatmaps = [];
     private readonly float[] _combined;
     private readonly float[] _combinedFlipped;
+    private readonly float[] _perScale; // [scales, joints, h, w] before the scale average; empty with one scale
 
     /// <summary>Creates an estimator over <paramref name="network"/> (not owned).</summary>
-    /// <exception cref="ArgumentException">The layout's joint count differs from the network's, a stack index does not exist, or MaxBatchSize &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The layout's joint count differs from the network's, a stack index does not exist,
+    /// MaxBatchSize &lt; 1, or the scales break a rule of <see cref="MultiScaleTest.Validate"/>.</exception>
     public PoseEstimator(HourglassNetwork network, PoseEstimatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -55,6 +59,8 @@ public sealed class PoseEstimator
             throw new ArgumentException($"MaxBatchSize is {options.MaxBatchSize}; it must be at least 1.", nameof(options));
         ArgumentNullException.ThrowIfNull(options.Stacks, "options.Stacks");
         _stacks = options.Stacks.Resolve(arch.Stacks);
+        MultiScaleTest.Validate(options.Scales, nameof(options));
+        _scales = [.. options.Scales];
 
         Network = network;
         Options = options;
@@ -65,6 +71,7 @@ public sealed class PoseEstimator
         int personHeatmaps = arch.Joints * arch.OutputHeight * arch.OutputWidth;
         _combined = new float[personHeatmaps];
         _combinedFlipped = new float[personHeatmaps];
+        _perScale = _scales.Length > 1 ? new float[checked(_scales.Length * personHeatmaps)] : [];
     }
 
     /// <summary>The network (not owned).</summary>
@@ -82,14 +89,31 @@ public sealed class PoseEstimator
     /// </summary>
     public InputNormalization Normalization { get; }
 
-    /// <summary>Crops per person: 2 with the flip test, otherwise 1.</summary>
-    public int CropsPerPerson => Options.FlipTest ? 2 : 1;
+    /// <summary>Crops per person: one per scale, twice that with the flip test.</summary>
+    public int CropsPerPerson => _scales.Length * CropsPerScale;
+
+    private int CropsPerScale => Options.FlipTest ? 2 : 1;
 
     /// <summary>The input size (height, width) the crops are sampled at: the options' or the model's.</summary>
     public (int Height, int Width) InputSize => (_arch.InputHeight, _arch.InputWidth);
 
-    /// <summary>The crop transform used for <paramref name="box"/> at <see cref="InputSize"/>.</summary>
+    /// <summary>
+    /// The crop transform of <paramref name="box"/> itself (scale 1) at <see cref="InputSize"/>: the frame the heatmaps
+    /// are decoded in, except with a single scale other than 1 (then <see cref="TransformFor(PersonBox, float)"/> of it).
+    /// </summary>
     public CropTransform TransformFor(PersonBox box) => CropTransform.For(box, _arch);
+
+    /// <summary>
+    /// The crop transform of <paramref name="box"/> at scale <paramref name="scale"/> (see <see cref="PoseEstimatorOptions.Scales"/>):
+    /// the same centre and rotation, a box of scale <c>box.Scale / scale</c>. Scale 1 is <see cref="TransformFor(PersonBox)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not finite and positive, or the scaled box is not finite.</exception>
+    public CropTransform TransformFor(PersonBox box, float scale)
+    {
+        if (!float.IsFinite(scale) || scale <= 0)
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be finite and greater than 0.");
+        return scale == 1 ? TransformFor(box) : TransformFor(new PersonBox(box.CenterX, box.CenterY, box.Scale / scale, box.RotationDegrees));
+    }
 
     /// <summary>Estimates one pose per box, in box order.</summary>
     /// <exception cref="ArgumentException">A box is <c>default</c> (scale 0).</exception>
@@ -146,14 +170,24 @@ public sealed class PoseEstimator
         if (_heatmaps.Length < (long)crops * outSize)
             _heatmaps = new float[checked(crops * outSize)];
 
+        // Crops of person p: for each scale k, crop p·CropsPerPerson + k·CropsPerScale, its mirror right after it.
+        // transforms[p] is the frame p's heatmaps are decoded in: its one scale's crop, or the scale-1 crop.
         var transforms = new CropTransform[people];
         for (int p = 0; p < people; p++)
         {
-            transforms[p] = TransformFor(boxes[first + p]);
-            int crop = p * CropsPerPerson;
-            _sampler.Sample(rgb, width, height, stride, transforms[p], Normalization, _input.AsSpan(crop * inSize, inSize));
-            if (Options.FlipTest)
-                _sampler.Sample(rgb, width, height, stride, transforms[p], Normalization, _input.AsSpan((crop + 1) * inSize, inSize), mirror: true);
+            var box = boxes[first + p];
+            for (int k = 0; k < _scales.Length; k++)
+            {
+                var transform = TransformFor(box, _scales[k]);
+                int crop = p * CropsPerPerson + k * CropsPerScale;
+                _sampler.Sample(rgb, width, height, stride, transform, Normalization, _input.AsSpan(crop * inSize, inSize));
+                if (Options.FlipTest)
+                    _sampler.Sample(rgb, width, height, stride, transform, Normalization, _input.AsSpan((crop + 1) * inSize, inSize), mirror: true);
+                if (_scales.Length == 1)
+                    transforms[p] = transform;
+            }
+            if (_scales.Length > 1)
+                transforms[p] = TransformFor(box);
         }
 
         for (int start = 0; start < crops; start += Options.MaxBatchSize)
@@ -162,17 +196,35 @@ public sealed class PoseEstimator
             Network.Run(_input.AsSpan(start * inSize, count * inSize), arch.InputHeight, arch.InputWidth, _heatmaps.AsSpan(start * outSize, count * outSize));
         }
 
-        int w = arch.OutputWidth, h = arch.OutputHeight;
+        int personHeatmaps = _combined.Length;
         for (int p = 0; p < people; p++)
         {
             int crop = p * CropsPerPerson;
-            CombineStacks(crop, _combined);
-            if (Options.FlipTest)
+            if (_scales.Length == 1)
             {
-                CombineStacks(crop + 1, _combinedFlipped);
-                FlipTest.Average(_combined, _combinedFlipped, w, h, Layout.FlipPermutationSpan, _combined);
+                CombineCrop(crop, _combined);
             }
-            poses[first + p] = HeatmapDecoder.Decode(_combined, transforms[p], Layout, Options.Refinement);
+            else
+            {
+                for (int k = 0; k < _scales.Length; k++)
+                    CombineCrop(crop + k * CropsPerScale, _perScale.AsSpan(k * personHeatmaps, personHeatmaps));
+                MultiScaleTest.Average(_perScale, arch.OutputWidth, arch.OutputHeight, _scales, _combined);
+            }
+            var pose = HeatmapDecoder.Decode(_combined, transforms[p], Layout, Options.Refinement);
+            // A single zoomed scale decodes in its own crop frame; the result still names the box asked for.
+            poses[first + p] = pose.Box == boxes[first + p] ? pose : new PoseResult(pose.Keypoints, boxes[first + p], Layout);
+        }
+    }
+
+    // destination = crop `crop`'s heatmaps with the stacks combined and, with the flip test, averaged with the
+    // mirrored crop that follows it.
+    private void CombineCrop(int crop, Span<float> destination)
+    {
+        CombineStacks(crop, destination);
+        if (Options.FlipTest)
+        {
+            CombineStacks(crop + 1, _combinedFlipped);
+            FlipTest.Average(destination, _combinedFlipped, _arch.OutputWidth, _arch.OutputHeight, Layout.FlipPermutationSpan, destination);
         }
     }
 

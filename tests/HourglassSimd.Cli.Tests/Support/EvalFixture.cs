@@ -47,13 +47,13 @@ public static class EvalFixture
     /// prediction: their joints are written at arbitrary positions.
     /// </summary>
     public static void WriteAnnotations(string path, string model, string imageFolder, IReadOnlyList<Person> people, bool flipTest,
-        (int Height, int Width)? inputSize = null)
+        (int Height, int Width)? inputSize = null, IReadOnlyList<float>? scales = null)
     {
         var predictions = new Dictionary<Person, PoseResult>();
         foreach (var group in people.Where(p => p.IsValidation && File.Exists(Path.Combine(imageFolder, p.Image))).GroupBy(p => p.Image))
         {
             var boxes = group.Select(p => PersonBox.FromMpiiAnnotation(p.X, p.Y, p.Scale)).ToList();
-            var poses = TestModel.Estimate(model, Path.Combine(imageFolder, group.Key), boxes, flipTest, inputSize);
+            var poses = TestModel.Estimate(model, Path.Combine(imageFolder, group.Key), boxes, flipTest, inputSize, scales);
             foreach (var (person, pose) in group.Zip(poses))
                 predictions[person] = pose;
         }

@@ -195,6 +195,140 @@ public sealed class PoseEstimatorTests : IDisposable
         Assert.True(allocated < 4L << 20, $"{allocated:N0} bytes allocated for 300 people in chunks of 8 crops");
     }
 
+    /// <summary>
+    /// Scales = [1] is the single-crop estimate, bit for bit: the same keypoints as the default options and as the path
+    /// written out here (crop, mirrored crop, one Run, flip average, decode in the box's frame), flip test on or off.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void One_scale_of_one_gives_bitwise_the_single_crop_result(bool flip)
+    {
+        var options = new PoseEstimatorOptions { FlipTest = flip };
+        var one = new PoseEstimator(_net, options with { Scales = [1f] });
+        Assert.Equal(flip ? 2 : 1, one.CropsPerPerson);
+        var poses = one.Estimate(_image, Boxes);
+        var defaults = new PoseEstimator(_net, options).Estimate(_image, Boxes);
+        for (int p = 0; p < Boxes.Length; p++)
+        {
+            Assert.Equal(defaults[p].Keypoints, poses[p].Keypoints);
+            Assert.Equal(SingleCropByHand(Boxes[p], Boxes[p], flip).Keypoints, poses[p].Keypoints);
+        }
+    }
+
+    /// <summary>One scale other than 1 crops box / scale and decodes in that crop's own frame.</summary>
+    [Fact]
+    public void One_other_scale_is_the_single_crop_estimate_of_the_zoomed_box()
+    {
+        var box = Boxes[2];
+        var zoomed = new PersonBox(box.CenterX, box.CenterY, box.Scale / 1.25f, box.RotationDegrees);
+        var pose = new PoseEstimator(_net, new PoseEstimatorOptions { Scales = [1.25f] }).Estimate(_image, box);
+        Assert.Equal(box, pose.Box);
+        Assert.Equal(SingleCropByHand(box, zoomed, flip: true).Keypoints, pose.Keypoints);
+    }
+
+    /// <summary>
+    /// Several scales: each person's crops (scale by scale, each followed by its mirror) go through the network in one
+    /// batch; each scale's flip-averaged heatmaps are averaged in the scale-1 frame and decoded there.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Several_scales_average_their_heatmaps_in_the_box_frame(bool flip)
+    {
+        float[] scales = [0.8f, 1f, 1.2f];
+        var estimator = new PoseEstimator(_net, new PoseEstimatorOptions { FlipTest = flip, Scales = scales });
+        Assert.Equal(scales.Length * (flip ? 2 : 1), estimator.CropsPerPerson);
+        var poses = estimator.Estimate(_image, Boxes);
+
+        var arch = _net.Architecture;
+        int inSize = arch.InputSizePerImage, outSize = arch.OutputSizePerImage, crops = estimator.CropsPerPerson;
+        var sampler = new CropSampler();
+        for (int p = 0; p < Boxes.Length; p++)
+        {
+            var input = new float[crops * inSize];
+            for (int k = 0; k < scales.Length; k++)
+            {
+                var box = Boxes[p];
+                var zoomed = CropTransform.For(new PersonBox(box.CenterX, box.CenterY, box.Scale / scales[k], box.RotationDegrees), arch);
+                Assert.Equal(zoomed.ImageToInput(new(3, 4)), estimator.TransformFor(box, scales[k]).ImageToInput(new(3, 4)));
+                int crop = flip ? 2 * k : k;
+                sampler.Sample(_image, zoomed, InputNormalization.Default, input.AsSpan(crop * inSize, inSize));
+                if (flip)
+                    sampler.Sample(_image, zoomed, InputNormalization.Default, input.AsSpan((crop + 1) * inSize, inSize), mirror: true);
+            }
+            var heatmaps = _net.Run(input);
+            var perScale = new float[scales.Length * outSize];
+            for (int k = 0; k < scales.Length; k++)
+            {
+                var target = perScale.AsSpan(k * outSize, outSize);
+                if (flip)
+                    FlipTest.Average(heatmaps.AsSpan(2 * k * outSize, outSize), heatmaps.AsSpan((2 * k + 1) * outSize, outSize), 16, 16, JointLayout.Mpii16.FlipPermutationSpan, target);
+                else
+                    heatmaps.AsSpan(k * outSize, outSize).CopyTo(target);
+            }
+            var averaged = new float[outSize];
+            MultiScaleTest.Average(perScale, 16, 16, scales, averaged);
+            var expected = HeatmapDecoder.Decode(averaged, estimator.TransformFor(Boxes[p]), JointLayout.Mpii16);
+            Assert.Equal(expected.Keypoints, poses[p].Keypoints);
+        }
+        // And the scales really change the result on a random network.
+        var single = new PoseEstimator(_net, new PoseEstimatorOptions { FlipTest = flip }).Estimate(_image, Boxes);
+        Assert.NotEqual(single[0].Keypoints.Select(k => k.Confidence), poses[0].Keypoints.Select(k => k.Confidence));
+    }
+
+    /// <summary>A person's scale crops may be split across Run calls (MaxBatchSize 1 or 5 of 6 crops): the same poses.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Several_scales_give_the_same_poses_in_any_batch_size(int maxBatchSize)
+    {
+        var options = new PoseEstimatorOptions { Scales = [1.2f, 0.9f, 1f] };
+        var batched = new PoseEstimator(_net, options).Estimate(_image, Boxes);
+        var chunked = new PoseEstimator(_net, options with { MaxBatchSize = maxBatchSize }).Estimate(_image, Boxes);
+        for (int p = 0; p < Boxes.Length; p++)
+            Assert.Equal(batched[p].Keypoints, chunked[p].Keypoints);
+    }
+
+    [Fact]
+    public void Bad_scales_are_rejected_when_the_estimator_is_created()
+    {
+        foreach (float[] bad in new[] { [], [0f], [0.1f], [5f], [float.NaN], [1f, 1f], new float[9] })
+        {
+            var e = Assert.Throws<ArgumentException>(() => new PoseEstimator(_net, new PoseEstimatorOptions { Scales = bad }));
+            Assert.Equal("options", e.ParamName);
+        }
+        Assert.Throws<ArgumentNullException>(() => new PoseEstimator(_net, new PoseEstimatorOptions { Scales = null! }));
+        // The options' list is copied: changing it afterwards changes nothing.
+        var scales = new List<float> { 1f };
+        var estimator = new PoseEstimator(_net, new PoseEstimatorOptions { Scales = scales });
+        var before = estimator.Estimate(_image, Boxes[0]);
+        scales[0] = 1.5f;
+        Assert.Equal(before.Keypoints, estimator.Estimate(_image, Boxes[0]).Keypoints);
+        Assert.Throws<ArgumentOutOfRangeException>(() => estimator.TransformFor(Boxes[0], 0f));
+    }
+
+    /// <summary>
+    /// One person by hand: the crop of <paramref name="cropBox"/> (and its mirror), one Run, the flip average, decoded in
+    /// that crop's frame, reported for <paramref name="box"/>.
+    /// </summary>
+    private PoseResult SingleCropByHand(PersonBox box, PersonBox cropBox, bool flip)
+    {
+        var transform = CropTransform.For(cropBox, _net.Architecture);
+        int inSize = _net.Architecture.InputSizePerImage, outSize = _net.Architecture.OutputSizePerImage;
+        var input = new float[(flip ? 2 : 1) * inSize];
+        var sampler = new CropSampler();
+        sampler.Sample(_image, transform, InputNormalization.Default, input.AsSpan(0, inSize));
+        if (flip)
+            sampler.Sample(_image, transform, InputNormalization.Default, input.AsSpan(inSize), mirror: true);
+        var heatmaps = _net.Run(input);
+        var combined = heatmaps.AsSpan(0, outSize).ToArray();
+        if (flip)
+            FlipTest.Average(combined, heatmaps.AsSpan(outSize), 16, 16, JointLayout.Mpii16.FlipPermutationSpan, combined);
+        var decoded = HeatmapDecoder.Decode(combined, transform, JointLayout.Mpii16);
+        return new PoseResult(decoded.Keypoints, box, JointLayout.Mpii16);
+    }
+
     /// <summary>The box's crop of the test image (pixel / 255, no flip) and the network's heatmaps for it, all stacks.</summary>
     private (CropTransform Transform, float[] Heatmaps) RunOneCrop(HourglassNetwork net, PersonBox box)
     {

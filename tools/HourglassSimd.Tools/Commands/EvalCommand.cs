@@ -1,5 +1,6 @@
 using HourglassSimd.Datasets;
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
@@ -15,7 +16,7 @@ namespace HourglassSimd.Tools.Commands;
 internal static class EvalCommand
 {
     /// <summary>The settings of one run, as parsed.</summary>
-    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress, InputSize? InputSize);
+    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress, InputSize? InputSize, IReadOnlyList<float> Scales);
 
     public static Command Create()
     {
@@ -28,22 +29,24 @@ internal static class EvalCommand
         var csv = new Option<string>("--csv") { HelpName = "curve.csv", Description = "Also write the PCKh curve at thresholds 0, 0.05, ..., 0.5 as CSV (threshold, Head, ..., Ankle, Mean) to this file." };
         var threads = new Option<int>("--threads") { HelpName = "n", Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var inputSize = new Option<string?>("--input-size") { HelpName = "size", Description = $"Network input size the person crops are sampled at: {InputSize.Syntax}. Default: the model's own." };
+        var scales = new Option<string?>("--scales") { HelpName = "list", Description = $"Multi-scale test: crop each person at these zooms and average the heatmaps ({ScaleList.Syntax}). Each scale is one more crop per person. Default: 1." };
         var progress = ProgressOption.Create();
         var command = new Command("eval", """
             Evaluates a model with PCKh@0.5 (a joint is correct when it lies within half a head size of the truth) on the
             validation records of an MPII-style annotation file. Prints Head, Shoulder, Elbow, Wrist, Hip, Knee, Ankle and
             Mean (count-weighted over the 14 joints other than pelvis and thorax); boxes come from each record's objpos and
-            scale_provided. Missing images are reported and counted. Exit codes: 0 all images read, 2 some images could not
+            scale_provided. The first line gives the pose-estimation time per image. Missing images are reported and counted. Exit codes: 0 all images read, 2 some images could not
             be read, 1 bad arguments, model or annotations.
             Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --json pckh.json --csv curve.csv
+            Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --scales 0.8,1,1.2
             """)
         {
-            model, annotations, images, flip, noFlip, json, csv, threads, inputSize, progress,
+            model, annotations, images, flip, noFlip, json, csv, threads, inputSize, scales, progress,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             ShippedModel.Resolve(result.GetValue(model)), result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
             result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress),
-            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size")))));
+            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"), ScaleList.ParseOptional(result.GetValue(scales), "--scales")))));
         return command;
     }
 
@@ -68,6 +71,7 @@ internal static class EvalCommand
             FlipTest = !settings.NoFlip,
             InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
             MaxBatchSize = InferCommand.CropsPerBatch,
+            Scales = settings.Scales,
         });
         var evaluator = new PckhEvaluator(joints);
         var loader = new ImageLoader();
@@ -77,6 +81,10 @@ internal static class EvalCommand
             throw new InvalidDataException(
                 $"{Path.GetFileName(settings.Annotations)}: {crowded.Count()} people in {crowded.Key}; at most {BoxesFile.MaxPeoplePerImage} people per image.");
         int unreadableImages = 0, peopleInUnreadable = 0;
+        // Pose estimation alone (crops, network, decoding), without image decoding, so that flip and scale settings compare.
+        // One person on a blank image first builds the network's plan and compiles the code, which the time leaves out.
+        var estimation = new Stopwatch();
+        estimator.Estimate(new RgbImage(8, 8));
 
         var progress = ProgressReporter.ForConsole(byImage.Count, "images", settings.Progress);
         progress.Start();
@@ -95,7 +103,9 @@ internal static class EvalCommand
                 progress.Advance();
                 continue;
             }
+            estimation.Start();
             var poses = estimator.Estimate(image, [.. group.Select(a => a.Box)]);
+            estimation.Stop();
             foreach (var (pose, annotation) in poses.Zip(group))
                 evaluator.Add(pose, annotation);
             progress.Advance();
@@ -104,12 +114,16 @@ internal static class EvalCommand
 
         var result = evaluator.Evaluate();
         var curve = evaluator.EvaluateCurve();
-        var summary = new EvalSummary(settings.Model, settings.Annotations, settings.Images, estimator.Options.FlipTest, validation.Count,
-            evaluator.PeopleEvaluated, evaluator.PeopleWithoutHeadSize, peopleInUnreadable, byImage.Count, unreadableImages);
+        int estimatedImages = byImage.Count - unreadableImages;
+        double? millisecondsPerImage = estimatedImages > 0 ? estimation.Elapsed.TotalMilliseconds / estimatedImages : null;
+        var summary = new EvalSummary(settings.Model, settings.Annotations, settings.Images, estimator.Options.FlipTest, estimator.Options.Scales,
+            validation.Count, evaluator.PeopleEvaluated, evaluator.PeopleWithoutHeadSize, peopleInUnreadable, byImage.Count, unreadableImages,
+            millisecondsPerImage);
 
+        string perImage = millisecondsPerImage is { } ms ? string.Create(CultureInfo.InvariantCulture, $"; pose estimation {ms:0.0} ms per image") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PCKh@{result.Threshold}: {Wording.Plural(summary.EvaluatedPeople, "person", "people")} in {Wording.Plural(byImage.Count - unreadableImages, "image", "images")} " +
-            $"({(summary.FlipTest ? "flip test on" : "flip test off")}, {ProgressReporter.FormatDuration(progress.Elapsed)})"));
+            $"PCKh@{result.Threshold}: {Wording.Plural(summary.EvaluatedPeople, "person", "people")} in {Wording.Plural(estimatedImages, "image", "images")} " +
+            $"({EstimatorSettingsText.Of(estimator.Options)}, {ProgressReporter.FormatDuration(progress.Elapsed)}{perImage})"));
         PckhTable.Write(Console.Out, result, estimator.Layout);
         if (summary.PeopleWithoutHeadSize > 0)
             Console.WriteLine($"not evaluated: {Wording.Plural(summary.PeopleWithoutHeadSize, "person", "people")} without a head size (the record has neither normalize nor head_rect)");

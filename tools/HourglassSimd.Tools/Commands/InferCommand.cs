@@ -16,7 +16,7 @@ internal static class InferCommand
     /// <summary>The settings of one run, as parsed.</summary>
     private sealed record Settings(
         string Input, string Model, string[] Boxes, string? BoxesFile, bool Flip, bool NoFlip, string? Out, string? Json,
-        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress, InputSize? InputSize);
+        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress, InputSize? InputSize, IReadOnlyList<float> Scales);
 
     public static Command Create()
     {
@@ -38,6 +38,7 @@ internal static class InferCommand
         var threshold = new Option<float>("--threshold") { HelpName = "c", Description = "Joints below this confidence are not drawn (nor limbs touching them) and are marked in the table; the JSON has every joint.", DefaultValueFactory = _ => 0.1f };
         var drawBoxes = new Option<bool>("--draw-boxes") { Description = "Also draw each person's square crop box on the overlay." };
         var inputSize = new Option<string?>("--input-size") { HelpName = "size", Description = $"Network input size the person crops are sampled at: {InputSize.Syntax}. Default: the model's own." };
+        var scales = new Option<string?>("--scales") { HelpName = "list", Description = $"Multi-scale test: crop each person at these zooms and average the heatmaps ({ScaleList.Syntax}). Each scale is one more crop per person. Default: 1." };
         var progress = ProgressOption.Create();
         var command = new Command("infer", """
             Estimates poses in an image or in every image of a folder, writes an overlay image per input, and a COCO
@@ -47,14 +48,16 @@ internal static class InferCommand
             Example: hourglass infer models/samples --out poses/            (the shipped demo model)
             Example: hourglass infer --model hg2.hgw photos/ --out poses/ --threads 4
             Example: hourglass infer --model hg2.hgw group.jpg --box 40,20,120,300 --box 210,35,110,290 --no-flip
+            Example: hourglass infer --model hg2.hgw photo.jpg --scales 0.8,1,1.2
             """)
         {
-            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, progress,
+            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, scales, progress,
         };
         command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
             result.GetValue(input)!, ShippedModel.Resolve(result.GetValue(model)), result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
             result.GetValue(noFlip), result.GetValue(output), result.GetValue(json), result.GetValue(threads), result.GetValue(threshold),
-            result.GetValue(drawBoxes), result.GetValue(progress), InputSize.ParseOptional(result.GetValue(inputSize), "--input-size")))));
+            result.GetValue(drawBoxes), result.GetValue(progress), InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"),
+            ScaleList.ParseOptional(result.GetValue(scales), "--scales")))));
         return command;
     }
 
@@ -90,6 +93,7 @@ internal static class InferCommand
             FlipTest = !settings.NoFlip,
             InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
             MaxBatchSize = CropsPerBatch,
+            Scales = settings.Scales,
         });
         var overlayOptions = new OverlayOptions { ConfidenceThreshold = settings.Threshold, DrawBoxes = settings.DrawBoxes };
         var loader = new ImageLoader();
@@ -135,7 +139,7 @@ internal static class InferCommand
 
         KeypointResultsWriter.Write(jsonPath, people);
         WarnAboutUnusedBoxes(boxesPerImage, inputs);
-        PrintSummary(inputs, people, failed, estimator.Options.FlipTest, settings.Threshold, outFolder, lastOverlay, jsonPath, progress.Elapsed);
+        PrintSummary(inputs, people, failed, EstimatorSettingsText.Of(estimator.Options), settings.Threshold, outFolder, lastOverlay, jsonPath, progress.Elapsed);
         if (failed.Count > 0)
         {
             Console.Error.WriteLine($"{failed.Count} of {Wording.Plural(inputs.Files.Count, "image", "images")} could not be read: {Wording.List(failed)}");
@@ -144,14 +148,13 @@ internal static class InferCommand
         return ExitCodes.Success;
     }
 
-    // A single image: its keypoint table; a folder: one line of counts. Then where the results are.
+    /// <summary>Crops per network run: memory stays bounded however many people an image holds.</summary>
+    internal const int CropsPerBatch = 32;
+
     /// <summary>
     /// No output may replace an input: the results file, and every overlay as <see cref="OverlayNames"/> will name it
     /// (an input folder used as --out can hold an earlier run's <c>a.pose.png</c>, which <c>a.png</c>'s overlay would replace).
     /// </summary>
-    /// <summary>Crops per network run: memory stays bounded however many people an image holds.</summary>
-    internal const int CropsPerBatch = 32;
-
     private static void RefuseOverwritingInputs(ImageInputs inputs, string outFolder, string jsonPath, string model)
     {
         var inputPaths = new HashSet<string>(inputs.Files.Select(Path.GetFullPath), StringComparer.Ordinal) { Path.GetFullPath(model) };
@@ -166,10 +169,10 @@ internal static class InferCommand
         }
     }
 
-    private static void PrintSummary(ImageInputs inputs, List<PersonPose> people, List<string> failed, bool flipTest, float threshold,
+    // A single image: its keypoint table; a folder: one line of counts. Then where the results are.
+    private static void PrintSummary(ImageInputs inputs, List<PersonPose> people, List<string> failed, string flipText, float threshold,
         string outFolder, string? lastOverlay, string jsonPath, TimeSpan elapsed)
     {
-        string flipText = flipTest ? "flip test on" : "flip test off";
         if (!inputs.IsFolder && failed.Count == 0)
         {
             Console.WriteLine($"{Path.GetFileName(inputs.Files[0])}: {Wording.Plural(people.Count, "person", "people")} ({flipText})");

@@ -19,6 +19,10 @@ internal static class PckhJsonWriter
         json.WriteString("annotations", summary.Annotations);
         json.WriteString("image_folder", summary.ImageFolder);
         json.WriteBoolean("flip_test", summary.FlipTest);
+        json.WriteStartArray("scales");
+        foreach (float scale in summary.Scales)
+            json.WriteNumberValue(scale);
+        json.WriteEndArray();
         json.WriteNumber("threshold", result.Threshold);
 
         json.WriteStartObject("people");
@@ -31,6 +35,11 @@ internal static class PckhJsonWriter
         json.WriteNumber("total", summary.Images);
         json.WriteNumber("unreadable", summary.UnreadableImages);
         json.WriteEndObject();
+
+        if (summary.EstimationMillisecondsPerImage is { } ms)
+            json.WriteNumber("estimation_ms_per_image", Math.Round(ms, 3));
+        else
+            json.WriteNull("estimation_ms_per_image");
 
         json.WriteStartObject("pckh");
         WriteColumns(json, result, layout);
