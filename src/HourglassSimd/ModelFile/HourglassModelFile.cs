@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd;
@@ -226,12 +227,15 @@ public sealed class HourglassModelFile
         }
     }
 
-    /// <summary>Writes the model file.</summary>
+    /// <summary>
+    /// Writes the model file through a temporary file renamed over <paramref name="path"/> (<see cref="AtomicFile"/>): a
+    /// failure leaves the old file or none.
+    /// </summary>
+    /// <exception cref="NotRegularFileException">The path names a device, a FIFO, a socket or a directory.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Save(stream);
+        AtomicFile.Write(path, Save);
     }
 
     /// <inheritdoc cref="Save(string)"/>

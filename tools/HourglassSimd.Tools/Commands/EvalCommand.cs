@@ -1,6 +1,7 @@
 using HourglassSimd.Datasets;
 using System.CommandLine;
 using System.Globalization;
+using HourglassSimd.IO;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
 using HourglassSimd.Tools.Pose;
@@ -54,6 +55,9 @@ internal static class EvalCommand
         ThreadCount.Check(settings.Threads);
         if (!Directory.Exists(settings.Images))
             throw new DirectoryNotFoundException($"image folder '{settings.Images}' does not exist.");
+        foreach (string? output in new[] { settings.Json, settings.Csv })
+            if (output is not null)
+                AtomicFile.RefuseNonRegular(output);
         var validation = ReadValidationRecords(settings.Annotations);
         var modelFile = ModelLoading.Load(settings.Model);
         ModelLoading.NoteAssumedLayout(modelFile);

@@ -1,5 +1,6 @@
 using HourglassSimd.Datasets;
 using System.CommandLine;
+using HourglassSimd.IO;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
 using HourglassSimd.Tools.Pose;
@@ -78,6 +79,7 @@ internal static class InferCommand
         string outFolder = Path.GetFullPath(settings.Out ?? inputs.DefaultOutputFolder());
         string jsonPath = Path.GetFullPath(settings.Json ?? Path.Combine(outFolder, "results.json"));
         RefuseOverwritingInputs(inputs, outFolder, jsonPath, settings.Model);
+        AtomicFile.RefuseNonRegular(jsonPath);
         Directory.CreateDirectory(outFolder);
         if (Path.GetDirectoryName(jsonPath) is { } jsonFolder)
             Directory.CreateDirectory(jsonFolder);

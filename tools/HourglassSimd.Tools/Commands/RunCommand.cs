@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using HourglassSimd.IO;
 using HourglassSimd.Interop.Npy;
 
 namespace HourglassSimd.Tools.Commands;
@@ -36,6 +37,7 @@ internal static class RunCommand
         string output = Path.GetFullPath(outputPath);
         if (output == Path.GetFullPath(modelPath) || output == Path.GetFullPath(inputPath))
             throw new ArgumentException($"--output {outputPath} is an input of this run (--model or --input); choose another file.");
+        AtomicFile.RefuseNonRegular(outputPath);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"model '{modelPath}' does not exist.", modelPath);
         var clock = Stopwatch.StartNew();
