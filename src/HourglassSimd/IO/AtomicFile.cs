@@ -44,6 +44,6 @@ public static class AtomicFile
     {
         var kind = FileKinds.Of(path);
         if (kind is not (FileKind.Regular or FileKind.Missing))
-            throw new NotRegularFileException(path, kind);
+            throw new NotRegularFileException(path, kind, output: true);
     }
 }

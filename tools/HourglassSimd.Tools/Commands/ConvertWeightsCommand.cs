@@ -64,7 +64,8 @@ internal static class ConvertWeightsCommand
         AtomicFile.RefuseNonRegular(outputPath);
 
         var clock = Stopwatch.StartNew();
-        var checkpoint = CheckpointReader.Read(checkpointPath);
+        // The architecture is checked against the tensors' stated sizes before any data is read or inflated.
+        var checkpoint = CheckpointReader.Read(checkpointPath, tensors => CheckpointConverter.CheckSizes(tensors, options));
         var readTime = clock.Elapsed;
         var converted = CheckpointConverter.Convert(checkpoint, options with { Source = Path.GetFileName(checkpointPath) });
         var convertTime = clock.Elapsed - readTime;

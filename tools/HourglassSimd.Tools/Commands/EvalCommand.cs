@@ -80,7 +80,7 @@ internal static class EvalCommand
         if (byImage.FirstOrDefault(g => g.Count() > BoxesFile.MaxPeoplePerImage) is { } crowded)
             throw new InvalidDataException(
                 $"{Path.GetFileName(settings.Annotations)}: {crowded.Count()} people in {crowded.Key}; at most {BoxesFile.MaxPeoplePerImage} people per image.");
-        int unreadableImages = 0, peopleInUnreadable = 0;
+        int unreadableImages = 0, peopleInUnreadable = 0, nonFinite = 0;
 
         var progress = ProgressReporter.ForConsole(byImage.Count, "images", settings.Progress);
         progress.Start();
@@ -100,6 +100,7 @@ internal static class EvalCommand
                 continue;
             }
             var poses = estimator.Estimate(image, [.. group.Select(a => a.Box)]);
+            nonFinite += poses.Count(p => !p.IsFinite);
             foreach (var (pose, annotation) in poses.Zip(group))
                 evaluator.Add(pose, annotation);
             progress.Advance();
@@ -133,11 +134,15 @@ internal static class EvalCommand
             Console.WriteLine($"wrote {settings.Csv}");
         }
         if (unreadableImages > 0)
-        {
             Console.Error.WriteLine($"{unreadableImages} of {Wording.Plural(byImage.Count, "image", "images")} could not be read");
-            return ExitCodes.SomeImagesFailed;
+        if (nonFinite > 0)
+        {
+            Console.Error.WriteLine(
+                $"warning: {nonFinite} of {Wording.Plural(summary.EvaluatedPeople + summary.PeopleWithoutHeadSize, "person", "people")} {(nonFinite == 1 ? "has" : "have")} a NaN or infinite " +
+                "keypoint or score: the model's outputs overflow (its weights are broken), so these PCKh values mean nothing.");
+            return ExitCodes.NonFiniteOutput;
         }
-        return ExitCodes.Success;
+        return unreadableImages > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
     }
 
     private static List<MpiiAnnotation> ReadValidationRecords(string path)

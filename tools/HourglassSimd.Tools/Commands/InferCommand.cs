@@ -138,11 +138,16 @@ internal static class InferCommand
         WarnAboutUnusedBoxes(boxesPerImage, inputs);
         PrintSummary(inputs, people, failed, estimator.Options.FlipTest, settings.Threshold, outFolder, lastOverlay, jsonPath, progress.Elapsed);
         if (failed.Count > 0)
-        {
             Console.Error.WriteLine($"{failed.Count} of {Wording.Plural(inputs.Files.Count, "image", "images")} could not be read: {Wording.List(failed)}");
-            return ExitCodes.SomeImagesFailed;
+        int nonFinite = people.Count(p => !p.Pose.IsFinite);
+        if (nonFinite > 0)
+        {
+            Console.Error.WriteLine(
+                $"warning: {nonFinite} of {Wording.Plural(people.Count, "person", "people")} {(nonFinite == 1 ? "has" : "have")} a NaN or infinite keypoint or score: the model's outputs overflow " +
+                "(its weights are broken); the results file holds 0 for those values.");
+            return ExitCodes.NonFiniteOutput;
         }
-        return ExitCodes.Success;
+        return failed.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
     }
 
     // A single image: its keypoint table; a folder: one line of counts. Then where the results are.
