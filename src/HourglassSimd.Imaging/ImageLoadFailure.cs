@@ -9,6 +9,9 @@ public enum ImageLoadFailure
     /// <summary>The file could not be read (I/O error, access denied).</summary>
     ReadError,
 
+    /// <summary>The path names a device, a FIFO or a socket, not a regular file; it is not opened (a FIFO would block).</summary>
+    NotRegularFile,
+
     /// <summary>The file is larger than <see cref="ImageLoadLimits.MaxFileBytes"/>.</summary>
     FileTooLarge,
 

@@ -25,8 +25,9 @@ public sealed record ImageLoadLimits
     /// </summary>
     public int AllocationLimitMegabytes { get; init; } = 1024;
 
-    /// <summary>Reject PNG files without an IEND chunk and JPEG files without an end-of-image marker, which ImageSharp would otherwise decode
-    /// partially (missing rows come out black or grey) without error. Default true.</summary>
+    /// <summary>Reject PNG files without an IEND chunk, JPEG files without an end-of-image marker, and BMP files shorter than the
+    /// pixel data their header declares, which ImageSharp would otherwise decode partially (missing rows come out black or
+    /// grey) without error. A JPEG cut inside its scan data and given an end marker again is not detected. Default true.</summary>
     public bool RejectTruncated { get; init; } = true;
 
     /// <summary>Rotate/flip the pixels as the EXIF orientation tag says (photos from phones). Default true.</summary>

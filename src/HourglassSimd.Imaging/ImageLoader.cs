@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -59,6 +61,8 @@ public sealed class ImageLoader
             var info = new FileInfo(path);
             if (!info.Exists)
                 throw new ImageLoadException(name, ImageLoadFailure.NotFound, $"file not found ({path}).");
+            if (FileKinds.Of(path) is var kind && kind != FileKind.Regular)
+                throw new ImageLoadException(name, ImageLoadFailure.NotRegularFile, $"{FileKinds.Describe(kind)}, not a regular file; not opened.");
             CheckFileSize(name, info.Length);
             using var stream = info.OpenRead();
             bytes = ReadBounded(stream, name);
@@ -180,11 +184,16 @@ public sealed class ImageLoader
                 Limits.MaxPixels, pixels);
     }
 
-    // ImageSharp 2.1 decodes truncated PNG and JPEG data without error (the missing part stays blank), so look for the
-    // format's end marker: the IEND chunk type for PNG, EOI (FF D9) for JPEG; bytes after the marker are allowed, as
-    // some encoders and cameras write them.
+    // ImageSharp 2.1 decodes truncated PNG, JPEG and BMP data without error (the missing part stays blank), so look for
+    // the format's end marker: the IEND chunk type for PNG, EOI (FF D9) for JPEG (bytes after the marker are allowed, as
+    // some encoders and cameras write them); a BMP must hold the pixel data its header declares.
     private static void CheckComplete(byte[] bytes, string name, IImageFormat format)
     {
+        if (format is BmpFormat)
+        {
+            CheckBmpComplete(bytes, name);
+            return;
+        }
         if (format is PngFormat)
         {
             if (!bytes.AsSpan().StartsWith(PngSignature) || bytes.AsSpan(PngSignature.Length).LastIndexOf("IEND"u8) < 0)
@@ -195,6 +204,43 @@ public sealed class ImageLoader
             if (bytes.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xD9]) < 0)
                 throw new ImageLoadException(name, ImageLoadFailure.InvalidContent, "truncated JPEG: no end-of-image marker (FF D9).");
         }
+    }
+
+    /// <summary>
+    /// A BMP's pixel data starts at the header's offset and takes stride × |height| bytes when uncompressed (stride = the
+    /// row's bits rounded up to 32), or the header's image size when compressed (RLE); the file must hold all of it.
+    /// </summary>
+    private static void CheckBmpComplete(byte[] bytes, string name)
+    {
+        const int FileHeader = 14;
+        if (bytes.Length < FileHeader + 16)
+            throw new ImageLoadException(name, ImageLoadFailure.InvalidContent, $"truncated BMP: {bytes.Length} bytes is shorter than its headers.");
+        var data = bytes.AsSpan();
+        long offset = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
+        uint infoSize = BinaryPrimitives.ReadUInt32LittleEndian(data[FileHeader..]);
+        long width, height, bitsPerPixel, compression = 0, imageSize = 0;
+        if (infoSize == 12)
+        {
+            // BITMAPCOREHEADER: 16-bit width and height.
+            width = BinaryPrimitives.ReadUInt16LittleEndian(data[18..]);
+            height = BinaryPrimitives.ReadUInt16LittleEndian(data[20..]);
+            bitsPerPixel = BinaryPrimitives.ReadUInt16LittleEndian(data[24..]);
+        }
+        else
+        {
+            if (bytes.Length < FileHeader + 24)
+                throw new ImageLoadException(name, ImageLoadFailure.InvalidContent, $"truncated BMP: {bytes.Length} bytes is shorter than its headers.");
+            width = Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(data[18..]));
+            height = Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(data[22..]));
+            bitsPerPixel = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]);
+            compression = BinaryPrimitives.ReadUInt32LittleEndian(data[30..]);
+            imageSize = BinaryPrimitives.ReadUInt32LittleEndian(data[34..]);
+        }
+        // BI_RGB (0), BI_BITFIELDS (3) and BI_ALPHABITFIELDS (6) store rows as they are; others state their size.
+        Int128 pixelBytes = compression is 0 or 3 or 6 ? (Int128)((width * bitsPerPixel + 31) / 32 * 4) * height : imageSize; // no overflow
+        if (offset + pixelBytes > bytes.Length)
+            throw new ImageLoadException(name, ImageLoadFailure.InvalidContent,
+                $"truncated BMP: its header declares {pixelBytes} bytes of pixel data from offset {offset}, but the file has {bytes.Length} bytes.");
     }
 
     private static ImageLoadException Translate(Exception e, string name, string stage) => e switch

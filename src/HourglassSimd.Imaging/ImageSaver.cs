@@ -1,3 +1,4 @@
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
@@ -9,11 +10,12 @@ public static class ImageSaver
 {
     /// <summary>Saves to <paramref name="path"/>, choosing the format by extension: <c>.png</c>, or <c>.jpg</c>/<c>.jpeg</c> (case-insensitive).</summary>
     /// <param name="image">The image.</param>
-    /// <param name="path">Destination file; overwritten if it exists. Its folder must exist.</param>
+    /// <param name="path">Destination file; replaced whole if it exists (<see cref="AtomicFile"/>). Its folder must exist.</param>
     /// <param name="jpegQuality">JPEG quality 1–100 (ignored for PNG).</param>
     /// <param name="fastPng">PNG with deflate level 1 and the Sub filter: about five times faster to write than the
     /// default level 6, and a few percent larger (for data sets written in bulk).</param>
     /// <exception cref="ArgumentException">The extension is neither PNG nor JPEG, or the quality is out of range.</exception>
+    /// <exception cref="NotRegularFileException">The path names a device, a FIFO, a socket or a directory.</exception>
     public static void Save(RgbImage image, string path, int jpegQuality = 90, bool fastPng = false)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -23,11 +25,13 @@ public static class ImageSaver
         if (!png && extension is not (".jpg" or ".jpeg"))
             throw new ArgumentException($"cannot tell the format of '{path}': use a .png, .jpg or .jpeg extension.", nameof(path));
         CheckQuality(jpegQuality);
-        using var stream = File.Create(path);
-        if (png)
-            SavePng(image, stream, fastPng);
-        else
-            SaveJpeg(image, stream, jpegQuality);
+        AtomicFile.Write(path, stream =>
+        {
+            if (png)
+                SavePng(image, stream, fastPng);
+            else
+                SaveJpeg(image, stream, jpegQuality);
+        });
     }
 
     /// <summary>Writes PNG (RGB, 8 bits per channel) to a stream.</summary>

@@ -46,6 +46,17 @@ public static class SyntheticCheckpoints
 
     public static Checkpoint Checkpoint(IEnumerable<CheckpointTensor> tensors) => new(CheckpointFormat.TorchSharp, tensors.ToList());
 
+    /// <summary>The floating-point tensors as a PyTorch <c>torch.save</c> zip at <paramref name="path"/> (one stored storage each).</summary>
+    public static string SaveTorchZip(string path, IEnumerable<CheckpointTensor> tensors)
+    {
+        var dict = new PyDict(ordered: true);
+        int key = 0;
+        foreach (var t in tensors.Where(t => t.Data is not null))
+            dict.Add(t.Name, PyTensor.Contiguous(PyStorage.Floats((key++).ToString(System.Globalization.CultureInfo.InvariantCulture), t.Data!), [.. t.Shape.Select(d => (long)d)]));
+        TorchSaveWriter.Save(path, dict);
+        return path;
+    }
+
     /// <summary>The tensors as a TorchSharp Module.save file.</summary>
     public static byte[] TorchSharpBytes(IEnumerable<CheckpointTensor> tensors)
     {

@@ -1,5 +1,6 @@
-using HourglassSimd.Pose;
 using System.Text.Json;
+using HourglassSimd.IO;
+using HourglassSimd.Pose;
 
 namespace HourglassSimd.Datasets;
 
@@ -9,7 +10,8 @@ namespace HourglassSimd.Datasets;
 /// <remarks>
 /// <para>Fields read from each record (every other field is ignored):</para>
 /// <list type="table">
-/// <item><term><c>img_paths</c></term><description>string, required: the image file name.</description></item>
+/// <item><term><c>img_paths</c></term><description>string, required: the image file name, or a path relative to the image
+/// folder; an absolute path or one with a <c>..</c> segment is refused (it would read files outside the image folder).</description></item>
 /// <item><term><c>joint_self</c></term><description>array, required: one <c>[x, y]</c> or <c>[x, y, vis]</c> per joint (1-based MPII pixel
 /// coordinates are used as they are). A joint whose x and y are both ≤ 0 (MPII writes missing joints as 0 or −1) is not
 /// annotated and is skipped by PCKh. <c>vis</c> ≠ 0 means visible; absent means visible. Occluded joints still count.</description></item>
@@ -27,31 +29,66 @@ namespace HourglassSimd.Datasets;
 /// <see cref="PckhEvaluator.Add(IReadOnlyList{Keypoint}, IReadOnlyList{AnnotatedJoint}, float)"/>).</para>
 /// <para>The crop box applies the raw-MPII adjustment of hourglass-spec §2.1 (cy + 15·s, then s × 1.25) unless
 /// <c>centersAreAdjusted</c> is true.</para>
+/// <para>Limits: at most <see cref="MaxFileBytes"/> bytes of JSON nested at most <see cref="MaxDepth"/> deep; a path that
+/// is not a regular file (a device, a FIFO) is refused before it is opened. Every error about a record names the record
+/// index and the field.</para>
 /// </remarks>
 public static class MpiiAnnotationReader
 {
+    /// <summary>Largest annotation file read: 256 MiB (MPII's 25,000 people take about 12 MB).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    /// <summary>Deepest JSON nesting accepted: 16 (a record's <c>joint_self</c> points are at depth 4).</summary>
+    public const int MaxDepth = 16;
+
     /// <summary>Reads an annotation file.</summary>
-    /// <exception cref="AnnotationFormatException">The file is not valid JSON or a record is malformed (the message says where).</exception>
+    /// <exception cref="AnnotationFormatException">
+    /// The file is not valid JSON, a record is malformed (the message says where), the path is not a regular file, or the
+    /// file is over <see cref="MaxFileBytes"/>.
+    /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static IReadOnlyList<MpiiAnnotation> ReadFile(string path, bool centersAreAdjusted = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = File.OpenRead(path);
-        return Read(stream, Path.GetFileName(path), centersAreAdjusted);
+        string name = Path.GetFileName(path);
+        try
+        {
+            return Parse(BoundedFile.ReadAllBytes(path, MaxFileBytes), name, centersAreAdjusted);
+        }
+        catch (NotRegularFileException e)
+        {
+            throw new AnnotationFormatException($"'{path}' is {FileKinds.Describe(e.Kind)}, not an annotation file.", e);
+        }
+        catch (FileTooLargeException e)
+        {
+            throw new AnnotationFormatException($"{name}: more than {MaxFileBytes} bytes, the most an annotation file may have (MaxFileBytes).", e);
+        }
     }
 
     /// <summary>Reads annotations from a UTF-8 JSON stream.</summary>
     /// <param name="stream">The JSON.</param>
     /// <param name="sourceName">Label used in error messages (e.g. the file name).</param>
     /// <param name="centersAreAdjusted">True when objpos/scale already carry the MPII adjustment (then the box uses them as they are).</param>
-    /// <exception cref="AnnotationFormatException">The JSON is invalid or a record is malformed.</exception>
+    /// <exception cref="AnnotationFormatException">The JSON is invalid, over <see cref="MaxFileBytes"/>, or a record is malformed.</exception>
     public static IReadOnlyList<MpiiAnnotation> Read(Stream stream, string sourceName = "annotations", bool centersAreAdjusted = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            return Parse(BoundedFile.ReadAllBytes(stream, sourceName, MaxFileBytes), sourceName, centersAreAdjusted);
+        }
+        catch (FileTooLargeException e)
+        {
+            throw new AnnotationFormatException($"{sourceName}: more than {MaxFileBytes} bytes, the most an annotation file may have (MaxFileBytes).", e);
+        }
+    }
+
+    private static List<MpiiAnnotation> Parse(byte[] json, string sourceName, bool centersAreAdjusted)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {
@@ -66,8 +103,7 @@ public static class MpiiAnnotationReader
     public static IReadOnlyList<MpiiAnnotation> Parse(string json, string sourceName = "annotations", bool centersAreAdjusted = false)
     {
         ArgumentNullException.ThrowIfNull(json);
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
-        return Read(stream, sourceName, centersAreAdjusted);
+        return Parse(System.Text.Encoding.UTF8.GetBytes(json), sourceName, centersAreAdjusted);
     }
 
     private static List<MpiiAnnotation> ReadRoot(JsonElement root, string source, bool adjusted)
@@ -92,6 +128,10 @@ public static class MpiiAnnotationReader
         var imagePath = Required(record, "img_paths", source, index);
         if (imagePath.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(imagePath.GetString()))
             throw new AnnotationFormatException(source, index, "img_paths", "expected a non-empty string.");
+        string image = imagePath.GetString()!;
+        if (Path.IsPathRooted(image) || image.Split('/', '\\').Contains(".."))
+            throw new AnnotationFormatException(source, index, "img_paths",
+                $"'{image}' leaves the image folder (an absolute path or a '..' segment); give a path relative to the image folder.");
 
         var jointsElement = Required(record, "joint_self", source, index);
         if (jointsElement.ValueKind != JsonValueKind.Array || jointsElement.GetArrayLength() == 0)
@@ -119,7 +159,7 @@ public static class MpiiAnnotationReader
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                JsonValueKind.Number => validation.GetDouble() != 0,
+                JsonValueKind.Number => Number(validation, source, index, "isValidation") != 0,
                 _ => throw new AnnotationFormatException(source, index, "isValidation", $"expected a number or boolean, found {validation.ValueKind}."),
             };
         }
@@ -142,15 +182,27 @@ public static class MpiiAnnotationReader
         }
 
         float cx = (float)center[0], cy = (float)center[1], s = (float)scale;
+        PersonBox box;
+        try
+        {
+            box = adjusted ? new PersonBox(cx, cy, s) : PersonBox.FromMpiiAnnotation(cx, cy, s);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // A scale near float.MaxValue overflows 1.25·s or cy + 15·s; a scale below float's range rounds to 0.
+            bool scaleAtFault = e.ParamName == "scale" || !float.IsFinite(15f * s);
+            throw new AnnotationFormatException(source, index, scaleAtFault ? "scale_provided" : "objpos",
+                $"objpos ({center[0]}, {center[1]}) with scale_provided {scale} does not give a finite person box ({e.Message.Split('\n')[0].Split(" (Parameter")[0]})", e);
+        }
         return new MpiiAnnotation
         {
             Index = index,
-            ImagePath = imagePath.GetString()!,
+            ImagePath = image,
             Joints = joints,
             ObjectPositionX = cx,
             ObjectPositionY = cy,
             ScaleProvided = s,
-            Box = adjusted ? new PersonBox(cx, cy, s) : PersonBox.FromMpiiAnnotation(cx, cy, s),
+            Box = box,
             IsValidation = isValidation,
             HeadSize = headSize,
         };
@@ -165,9 +217,8 @@ public static class MpiiAnnotationReader
     {
         if (element.ValueKind != JsonValueKind.Number)
             throw new AnnotationFormatException(source, index, field, $"expected a number, found {element.ValueKind}.");
-        double value = element.GetDouble();
-        if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
-            throw new AnnotationFormatException(source, index, field, $"{value} is out of range.");
+        if (!element.TryGetDouble(out double value) || !double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+            throw new AnnotationFormatException(source, index, field, $"{element.GetRawText()} is out of range.");
         return value;
     }
 

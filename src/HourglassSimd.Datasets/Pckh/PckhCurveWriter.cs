@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd.Datasets;
@@ -11,7 +12,11 @@ namespace HourglassSimd.Datasets;
 /// </summary>
 public static class PckhCurveWriter
 {
-    /// <summary>Writes the curve (one row per threshold, one column per joint group and the mean) as CSV to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes the curve (one row per threshold, one column per joint group and the mean) as CSV to <paramref name="path"/>,
+    /// whole or not at all (<see cref="AtomicFile"/>).
+    /// </summary>
+    /// <exception cref="NotRegularFileException">The path names a device, a FIFO, a socket or a directory.</exception>
     public static void Write(string path, IReadOnlyList<PckhResult> curve, JointLayout layout)
     {
         var text = new StringBuilder();
@@ -26,6 +31,6 @@ public static class PckhCurveWriter
                 text.Append(',').Append(double.IsNaN(column.Value) ? "" : column.Value.ToString("0.0000", CultureInfo.InvariantCulture));
             text.Append('\n');
         }
-        File.WriteAllText(path, text.ToString());
+        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ToString()));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HourglassSimd.IO;
 
 namespace HourglassSimd.Datasets;
 
@@ -12,25 +13,50 @@ namespace HourglassSimd.Datasets;
 /// <c>category_id</c> other than 1 (person) are ignored; <c>score</c> and other fields are ignored. <c>infer</c>'s own
 /// results file has this form, so it can be fed back.</item>
 /// </list>
-/// Names are matched against the image's file name (no folder), case-sensitively.
+/// Names are matched against the image's file name (no folder), case-sensitively. At most <see cref="MaxFileBytes"/>
+/// bytes of JSON nested at most <see cref="MaxDepth"/> deep are read; a path that is not a regular file (a device, a
+/// FIFO) is refused before it is opened.
 /// </summary>
 public static class BoxesFile
 {
+    /// <summary>Largest boxes file read: 64 MiB (about a million boxes).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>Deepest JSON nesting accepted: 16 (the numbers of a box are at depth 3 in either form).</summary>
+    public const int MaxDepth = 16;
+
     /// <summary>The most people (boxes) one image may have: past it a file is refused rather than run for hours.</summary>
     public const int MaxPeoplePerImage = 10_000;
 
     /// <summary>Reads the file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The JSON is invalid or not in one of the two forms (the message says where).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The JSON is invalid or not in one of the two forms (the message says where), the path is not a regular file, or
+    /// the file is over <see cref="MaxFileBytes"/>.
+    /// </exception>
     public static IReadOnlyDictionary<string, IReadOnlyList<BoxRectangle>> Read(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
             throw new FileNotFoundException($"boxes file '{path}' does not exist.", path);
         string source = Path.GetFileName(path);
+        byte[] bytes;
+        try
+        {
+            bytes = BoundedFile.ReadAllBytes(path, MaxFileBytes);
+        }
+        catch (NotRegularFileException e)
+        {
+            throw new InvalidDataException($"boxes file '{path}' is {FileKinds.Describe(e.Kind)}, not a JSON file.", e);
+        }
+        catch (FileTooLargeException e)
+        {
+            throw new InvalidDataException($"{source}: more than {MaxFileBytes} bytes, the most a boxes file may have (MaxFileBytes).", e);
+        }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(bytes,
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HourglassSimd.IO;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
 
@@ -57,7 +58,7 @@ public static class StickFigureDataset
         }
         json.Append("]\n");
         string annotations = Path.Combine(folder, "annotations.json");
-        File.WriteAllText(annotations, json.ToString());
+        AtomicFile.WriteAllBytes(annotations, Encoding.UTF8.GetBytes(json.ToString()));
         return annotations;
     }
 

@@ -24,8 +24,45 @@ public static partial class CheckpointConverter
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new ConversionOptions();
-        return Convert(CheckpointReader.Read(path), options.Source is null ? options with { Source = Path.GetFileName(path) } : options);
+        var checkpoint = CheckpointReader.Read(path, tensors => CheckSizes(tensors, options));
+        return Convert(checkpoint, options.Source is null ? options with { Source = Path.GetFileName(path) } : options);
     }
+
+    /// <summary>
+    /// The check to run before a checkpoint's data is read (the <c>beforeData</c> argument of
+    /// <see cref="CheckpointReader.Read(string, Action{IReadOnlyList{CheckpointTensorInfo}}?)"/>): infers the architecture
+    /// from the tensors' names and shapes as <see cref="Convert"/> does, and refuses a checkpoint whose floating-point
+    /// tensors hold more values than <see cref="MaxValuesPerParameter"/> times the architecture's parameter count. So a
+    /// file that states more data than the network it describes could use (a decompression bomb) fails before anything
+    /// is inflated, and one that cannot be converted at all fails before its data is read.
+    /// </summary>
+    /// <exception cref="CheckpointConversionException">The architecture cannot be inferred, disagrees with the options, or the tensors hold too much.</exception>
+    public static void CheckSizes(IReadOnlyList<CheckpointTensorInfo> tensors, ConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(options);
+        string prefix = FindPrefix(tensors.Select(t => t.Name).ToList());
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var tensor in tensors)
+            if (tensor.Name.StartsWith(prefix, StringComparison.Ordinal) && tensor.Name.Length > prefix.Length)
+                shapes[tensor.Name[prefix.Length..]] = tensor.Shape;
+        foreach (string name in shapes.Keys.Where(n => IgnoreReason(n, shapes) is not null).ToList())
+            shapes.Remove(name);
+        var architecture = InferArchitecture(shapes, options);
+        long values = tensors.Where(t => t.ElementType.IsFloatingPoint())
+            .Aggregate(0L, (sum, t) => sum > long.MaxValue - t.ElementCount ? long.MaxValue : sum + t.ElementCount);
+        long budget = MaxValuesPerParameter * architecture.ParameterCount;
+        if (values > budget)
+            throw new CheckpointConversionException(
+                $"the checkpoint's floating-point tensors hold {values:N0} values, more than {MaxValuesPerParameter} times the {architecture.ParameterCount:N0} " +
+                $"parameters of the network they describe ({architecture}); nothing was inflated.");
+    }
+
+    /// <summary>
+    /// How many stored values per parameter <see cref="CheckSizes"/> allows: the running statistics and princeton-vl's
+    /// unused identity shortcuts (hourglass-spec §1.7) together stay below twice the parameter count.
+    /// </summary>
+    public const int MaxValuesPerParameter = 3;
 
     /// <summary>Converts <paramref name="checkpoint"/>.</summary>
     /// <exception cref="CheckpointConversionException">The tensors do not make a network of the inferred (or given) architecture.</exception>
@@ -34,7 +71,7 @@ public static partial class CheckpointConverter
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(options);
-        string prefix = FindPrefix(checkpoint);
+        string prefix = FindPrefix(checkpoint.Tensors.Select(t => t.Name).ToList());
         var problems = new List<string>();
         var stripped = new Dictionary<string, CheckpointTensor>(StringComparer.Ordinal);
         foreach (var tensor in checkpoint.Tensors)
@@ -46,16 +83,17 @@ public static partial class CheckpointConverter
         }
 
         var ignored = new List<IgnoredTensor>();
+        var shapes = stripped.ToDictionary(t => t.Key, t => t.Value.Shape, StringComparer.Ordinal);
         foreach (string name in stripped.Keys.ToList())
         {
-            if (IgnoreReason(name, stripped) is { } reason)
+            if (IgnoreReason(name, shapes) is { } reason)
             {
                 ignored.Add(new IgnoredTensor(prefix + name, reason));
                 stripped.Remove(name);
             }
         }
 
-        var architecture = InferArchitecture(stripped, options);
+        var architecture = InferArchitecture(stripped.ToDictionary(t => t.Key, t => t.Value.Shape, StringComparer.Ordinal), options);
         var weights = new List<WeightTensor>();
         foreach (var (name, tensor) in stripped)
         {
@@ -87,11 +125,11 @@ public static partial class CheckpointConverter
     /// The prefix in front of the network's keys: whatever precedes <see cref="AnchorKey"/> (empty, <c>module.</c>,
     /// <c>model.module.</c>, ...).
     /// </summary>
-    private static string FindPrefix(Checkpoint checkpoint)
+    private static string FindPrefix(IReadOnlyList<string> names)
     {
-        var prefixes = checkpoint.Tensors
-            .Where(t => t.Name.EndsWith(AnchorKey, StringComparison.Ordinal))
-            .Select(t => t.Name[..^AnchorKey.Length])
+        var prefixes = names
+            .Where(n => n.EndsWith(AnchorKey, StringComparison.Ordinal))
+            .Select(n => n[..^AnchorKey.Length])
             .Where(p => p.Length == 0 || p.EndsWith('.'))
             .ToList();
         if (prefixes.Count == 1)
@@ -99,16 +137,16 @@ public static partial class CheckpointConverter
         if (prefixes.Count > 1)
             throw new CheckpointConversionException(
                 $"the checkpoint holds {prefixes.Count} networks (key prefixes {string.Join(", ", prefixes.Select(p => $"'{p}'"))}); convert a state dict with one.");
-        if (checkpoint.Tensors.Any(t => BearpawKey().IsMatch(t.Name)))
+        if (names.Any(n => BearpawKey().IsMatch(n)))
             throw new CheckpointConversionException(
                 "this looks like a bearpaw/pytorch-pose checkpoint (keys 'hg.N.hg...', 'score.N', 'layer1.0...'); its 'bp' stem is not supported. " +
                 "Supported: the princeton-vl / HourglassSimd key layout of hourglass-spec §1.7-1.8 ('pre.0.conv.weight', 'hgs.0.0.up1...').");
-        if (checkpoint.Tensors.Count == 0)
+        if (names.Count == 0)
             throw new CheckpointConversionException("the checkpoint holds no tensors.");
         return "";
     }
 
-    private static IgnoredTensorReason? IgnoreReason(string name, Dictionary<string, CheckpointTensor> tensors)
+    private static IgnoredTensorReason? IgnoreReason(string name, Dictionary<string, int[]> shapes)
     {
         if (name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
             return IgnoredTensorReason.BatchNormStepCounter;
@@ -118,9 +156,9 @@ public static partial class CheckpointConverter
         // An identity residual (in = out) never uses its shortcut. The widths come from the residual's own convolutions:
         // conv1 is [mid, in, 1, 1] and conv3 is [out, mid, 1, 1].
         string residual = match.Groups[1].Value;
-        return tensors.TryGetValue(residual + ".conv1.conv.weight", out var conv1) && conv1.Shape.Length == 4
-            && tensors.TryGetValue(residual + ".conv3.conv.weight", out var conv3) && conv3.Shape.Length == 4
-            && conv1.Shape[1] == conv3.Shape[0]
+        return shapes.TryGetValue(residual + ".conv1.conv.weight", out var conv1) && conv1.Length == 4
+            && shapes.TryGetValue(residual + ".conv3.conv.weight", out var conv3) && conv3.Length == 4
+            && conv1[1] == conv3[0]
             ? IgnoredTensorReason.UnusedIdentityShortcut
             : null;
     }
@@ -129,26 +167,26 @@ public static partial class CheckpointConverter
     /// Stacks = the number of heatmap heads <c>outs.i</c>; joints and features from the head's shape [J, F, 1, 1].
     /// Options must agree with what the tensors show; they fill in only what cannot be inferred.
     /// </summary>
-    private static HourglassArchitecture InferArchitecture(Dictionary<string, CheckpointTensor> tensors, ConversionOptions options)
+    private static HourglassArchitecture InferArchitecture(Dictionary<string, int[]> shapes, ConversionOptions options)
     {
-        var heads = tensors.Keys.Select(k => HeadKey().Match(k)).Where(m => m.Success)
+        var heads = shapes.Keys.Select(k => HeadKey().Match(k)).Where(m => m.Success)
             .Select(m => int.TryParse(m.Groups[1].Value, out int i) ? i : -1).Where(i => i >= 0).Distinct().Order().ToList();
         int? stacks = heads.Count > 0 ? heads[^1] + 1 : null;
         int? joints = null, features = null;
-        var head = heads.Count > 0 ? tensors[$"outs.{heads[0]}.conv.weight"] : null;
-        if (head is { Shape: [var j, var f, 1, 1] })
+        var head = heads.Count > 0 ? shapes[$"outs.{heads[0]}.conv.weight"] : null;
+        if (head is [var j, var f, 1, 1])
         {
             joints = j;
             features = f;
         }
-        else if (tensors.TryGetValue("pre.4.conv3.conv.weight", out var stemOut) && stemOut.Shape.Length == 4)
+        else if (shapes.TryGetValue("pre.4.conv3.conv.weight", out var stemOut) && stemOut.Length == 4)
         {
-            features = stemOut.Shape[0];
+            features = stemOut[0];
         }
 
         string headsText = heads.Count == 1 ? $"(outs.{heads[0]})" : $"(outs.{heads.FirstOrDefault()} ... outs.{heads.LastOrDefault()})";
-        string headShape = head is null ? "" : $"(outs.{heads[0]}.conv.weight is {CheckpointTensor.FormatShape(head.Shape)})";
-        string noHead = heads.Count == 0 ? "it has no 'outs.<i>.conv.weight' heatmap head" : $"outs.{heads[0]}.conv.weight is {CheckpointTensor.FormatShape(head!.Shape)}, not [joints, features, 1, 1]";
+        string headShape = head is null ? "" : $"(outs.{heads[0]}.conv.weight is {CheckpointTensor.FormatShape(head)})";
+        string noHead = heads.Count == 0 ? "it has no 'outs.<i>.conv.weight' heatmap head" : $"outs.{heads[0]}.conv.weight is {CheckpointTensor.FormatShape(head!)}, not [joints, features, 1, 1]";
         int s = Agree("--stacks", "stacks", options.Stacks, stacks, headsText, noHead);
         int fw = Agree("--features", "features", options.Features, features, head is null ? "(pre.4.conv3.conv.weight)" : headShape, noHead);
         int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);

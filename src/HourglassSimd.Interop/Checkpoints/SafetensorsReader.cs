@@ -17,16 +17,20 @@ public static class SafetensorsReader
     private const long SaturatedCount = 1L << 40;
 
     /// <summary>Reads the file at <paramref name="path"/>.</summary>
-    /// <exception cref="CheckpointFormatException">Not a safetensors file, truncated or corrupt.</exception>
-    public static Checkpoint Read(string path)
+    /// <param name="path">The file; a device, FIFO or socket is refused.</param>
+    /// <param name="beforeData">Called with every tensor's name, shape and type once the header is read, before any data is
+    /// read; it may throw to stop (see <see cref="CheckpointConverter.CheckSizes"/>).</param>
+    /// <exception cref="CheckpointFormatException">Not a safetensors file, truncated, corrupt or over a <see cref="CheckpointLimits"/> cap.</exception>
+    public static Checkpoint Read(string path, Action<IReadOnlyList<CheckpointTensorInfo>>? beforeData = null)
     {
+        CheckpointReader.RefuseNonRegular(path);
         using var stream = File.OpenRead(path);
-        return Read(stream, path);
+        return Read(stream, path, beforeData);
     }
 
     /// <summary>Reads from a seekable <paramref name="stream"/>; <paramref name="path"/> names it in messages.</summary>
-    /// <exception cref="CheckpointFormatException">Not a safetensors file, truncated or corrupt.</exception>
-    public static Checkpoint Read(Stream stream, string path)
+    /// <exception cref="CheckpointFormatException">Not a safetensors file, truncated, corrupt or over a <see cref="CheckpointLimits"/> cap.</exception>
+    public static Checkpoint Read(Stream stream, string path, Action<IReadOnlyList<CheckpointTensorInfo>>? beforeData = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         long fileLength = stream.Length;
@@ -56,20 +60,44 @@ public static class SafetensorsReader
         if (root.ValueKind != JsonValueKind.Object)
             throw new CheckpointFormatException(path, "the safetensors header is not a JSON object.");
 
-        var tensors = new List<CheckpointTensor>();
+        // The whole header is checked first, then the data is read.
+        var entries = new List<Entry>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
         foreach (var property in root.EnumerateObject())
         {
             if (property.Name == "__metadata__")
                 continue;
             if (!names.Add(property.Name))
                 throw new CheckpointFormatException(path, $"tensor '{property.Name}' appears twice in the safetensors header.");
-            tensors.Add(ReadTensor(stream, path, property, dataStart, dataLength));
+            var entry = ReadEntry(path, property, dataLength);
+            if (entry.Info.ElementType.IsFloatingPoint() && (total += entry.End - entry.Begin) > CheckpointLimits.MaxDataBytes)
+                throw new CheckpointFormatException(path,
+                    $"the floating-point tensors take more than the {CheckpointLimits.MaxDataBytes} bytes a checkpoint may hold (CheckpointLimits.MaxDataBytes).");
+            entries.Add(entry);
         }
+        beforeData?.Invoke(entries.Select(e => e.Info).ToList());
+        var tensors = entries.Select(e => ReadTensor(stream, e, dataStart)).ToList();
         return new Checkpoint(CheckpointFormat.Safetensors, tensors);
     }
 
-    private static CheckpointTensor ReadTensor(Stream stream, string path, JsonProperty property, long dataStart, long dataLength)
+    /// <summary>A header entry, checked: its data is bytes [Begin, End) of the data block.</summary>
+    private sealed record Entry(CheckpointTensorInfo Info, long Begin, long End);
+
+    private static CheckpointTensor ReadTensor(Stream stream, Entry entry, long dataStart)
+    {
+        var (name, shape, type) = entry.Info;
+        if (!type.IsFloatingPoint())
+            return new CheckpointTensor(name, shape, type, null);
+        var raw = new byte[entry.End - entry.Begin];
+        stream.Position = dataStart + entry.Begin;
+        stream.ReadExactly(raw);
+        var data = new float[entry.Info.ElementCount];
+        type.ToFloat32(raw, data);
+        return new CheckpointTensor(name, shape, type, data);
+    }
+
+    private static Entry ReadEntry(string path, JsonProperty property, long dataLength)
     {
         string name = property.Name;
         var info = property.Value;
@@ -98,16 +126,9 @@ public static class SafetensorsReader
             throw Bad($"truncated: its data ends at {end} but the data block has {dataLength} bytes.");
         if (end - begin != count * type.Size())
             throw Bad($"data_offsets [{begin}, {end}] hold {end - begin} bytes; shape {CheckpointTensor.FormatShape(shape)} of {type.TorchName()} needs {count * type.Size()}.");
-        if (!type.IsFloatingPoint())
-            return new CheckpointTensor(name, shape, type, null);
-        if (count > Array.MaxLength)
-            throw Bad($"{count} elements is more than one array can hold.");
-        var raw = new byte[end - begin];
-        stream.Position = dataStart + begin;
-        stream.ReadExactly(raw);
-        var data = new float[count];
-        type.ToFloat32(raw, data);
-        return new CheckpointTensor(name, shape, type, data);
+        if (type.IsFloatingPoint() && count > CheckpointLimits.MaxTensorElements)
+            throw Bad($"{count} elements, more than the largest tensor of any supported network ({CheckpointLimits.MaxTensorElements}, CheckpointLimits.MaxTensorElements).");
+        return new Entry(new CheckpointTensorInfo(name, shape, type), begin, end);
     }
 
     private static TensorElementType? ElementTypeOf(string dtype) => dtype switch

@@ -26,16 +26,20 @@ public static class TorchSharpCheckpointReader
     private const long SaturatedCount = 1L << 40;
 
     /// <summary>Reads the checkpoint at <paramref name="path"/>.</summary>
-    /// <exception cref="CheckpointFormatException">Not a TorchSharp checkpoint, truncated or corrupt.</exception>
-    public static Checkpoint Read(string path)
+    /// <param name="path">The file; a device, FIFO or socket is refused.</param>
+    /// <param name="beforeData">Called with every tensor's name, shape and type once all entry headers are read (the data
+    /// is skipped over), before any data is read; it may throw to stop (see <see cref="CheckpointConverter.CheckSizes"/>).</param>
+    /// <exception cref="CheckpointFormatException">Not a TorchSharp checkpoint, truncated, corrupt or over a <see cref="CheckpointLimits"/> cap.</exception>
+    public static Checkpoint Read(string path, Action<IReadOnlyList<CheckpointTensorInfo>>? beforeData = null)
     {
+        CheckpointReader.RefuseNonRegular(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Read(stream, path);
+        return Read(stream, path, beforeData);
     }
 
     /// <summary>Reads a checkpoint from <paramref name="stream"/>; <paramref name="path"/> names it in messages.</summary>
-    /// <exception cref="CheckpointFormatException">Not a TorchSharp checkpoint, truncated or corrupt.</exception>
-    public static Checkpoint Read(Stream stream, string path)
+    /// <exception cref="CheckpointFormatException">Not a TorchSharp checkpoint, truncated, corrupt or over a <see cref="CheckpointLimits"/> cap.</exception>
+    public static Checkpoint Read(Stream stream, string path, Action<IReadOnlyList<CheckpointTensorInfo>>? beforeData = null)
     {
         stream = SeekableStream.Ensure(stream);
         var input = new Cursor(stream, path);
@@ -46,16 +50,20 @@ public static class TorchSharpCheckpointReader
         if (count > (ulong)(input.Remaining / MinEntryBytes) && !(count == 0 && input.Remaining == 0))
             throw input.Error($"not a TorchSharp checkpoint (Module.save): its first bytes give {count} entries, more than a file of {input.Length} bytes can hold.");
 
-        var tensors = new List<CheckpointTensor>();
+        // First pass: every entry's header, the data skipped over; the data is read once every size has been checked.
+        var entries = new List<Entry>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
         for (int index = 0; index < (int)count; index++)
         {
             long entryOffset = input.Position;
             string where = $"entry {index + 1} of {count} (offset {entryOffset})";
             try
             {
-                var tensor = ReadEntry(input, where, keys);
-                tensors.Add(tensor);
+                var entry = ReadEntryHeader(input, where, keys);
+                if (entry.Info.ElementType.IsFloatingPoint() && (total += entry.Info.ElementCount * entry.Info.ElementType.Size()) > CheckpointLimits.MaxDataBytes)
+                    throw input.Error($"the floating-point tensors take more than the {CheckpointLimits.MaxDataBytes} bytes a checkpoint may hold (CheckpointLimits.MaxDataBytes).");
+                entries.Add(entry);
             }
             catch (CheckpointFormatException e) when (index == 0 && !e.Reason.StartsWith(TruncatedData, StringComparison.Ordinal))
             {
@@ -66,10 +74,35 @@ public static class TorchSharpCheckpointReader
         }
         if (input.Remaining != 0)
             throw input.Error($"{input.Remaining} byte(s) follow the last of the {count} entries (offset {input.Position}): not a TorchSharp checkpoint, or corrupt.");
+        beforeData?.Invoke(entries.Select(e => e.Info).ToList());
+        var tensors = entries.Select(e => ReadData(input, e)).ToList();
         return new Checkpoint(CheckpointFormat.TorchSharp, tensors);
     }
 
-    private static CheckpointTensor ReadEntry(Cursor input, string where, HashSet<string> keys)
+    /// <summary>An entry's checked header; its data starts at <see cref="DataOffset"/>.</summary>
+    private sealed record Entry(CheckpointTensorInfo Info, long DataOffset);
+
+    private static CheckpointTensor ReadData(Cursor input, Entry entry)
+    {
+        var (key, shape, type) = entry.Info;
+        if (!type.IsFloatingPoint())
+            return new CheckpointTensor(key, shape, type, null);
+        input.Seek(entry.DataOffset);
+        var data = new float[entry.Info.ElementCount];
+        if (type == TensorElementType.Float32 && BitConverter.IsLittleEndian)
+        {
+            input.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+        }
+        else
+        {
+            var raw = new byte[data.Length * type.Size()];
+            input.ReadExactly(raw);
+            type.ToFloat32(raw, data);
+        }
+        return new CheckpointTensor(key, shape, type, data);
+    }
+
+    private static Entry ReadEntryHeader(Cursor input, string where, HashSet<string> keys)
     {
         ulong keyLength = input.ReadLeb128($"the key length of {where}");
         if (keyLength == 0 || keyLength > MaxKeyBytes)
@@ -116,26 +149,11 @@ public static class TorchSharpCheckpointReader
         long maxCount = input.Remaining / type.Size();
         if (count > maxCount)
             throw input.Error($"{TruncatedData}{where}: shape {CheckpointTensor.FormatShape(shape)} of {type.TorchName()} needs {FormatBytes(count, type)} but only {input.Remaining} byte(s) remain.");
-        if (count > Array.MaxLength)
-            throw input.Error($"{where}: {count} elements is more than one array can hold.");
-
-        if (!type.IsFloatingPoint())
-        {
-            input.Skip(count * type.Size());
-            return new CheckpointTensor(key, shape, type, null);
-        }
-        var data = new float[count];
-        if (type == TensorElementType.Float32 && BitConverter.IsLittleEndian)
-        {
-            input.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
-        }
-        else
-        {
-            var raw = new byte[count * type.Size()];
-            input.ReadExactly(raw);
-            type.ToFloat32(raw, data);
-        }
-        return new CheckpointTensor(key, shape, type, data);
+        if (type.IsFloatingPoint() && count > CheckpointLimits.MaxTensorElements)
+            throw input.Error($"{where}: {count} elements, more than the largest tensor of any supported network ({CheckpointLimits.MaxTensorElements}, CheckpointLimits.MaxTensorElements).");
+        long dataOffset = input.Position;
+        input.Skip(count * type.Size());
+        return new Entry(new CheckpointTensorInfo(key, shape, type), dataOffset);
     }
 
     private static string FormatBytes(long count, TensorElementType type) =>
@@ -195,6 +213,12 @@ public static class TorchSharpCheckpointReader
                 throw Error($"truncated: {buffer.Length} bytes needed at offset {Position}, {Remaining} remain.");
             stream.ReadExactly(buffer);
             Position += buffer.Length;
+        }
+
+        public void Seek(long position)
+        {
+            stream.Position = position;
+            Position = position;
         }
 
         public void Skip(long bytes)

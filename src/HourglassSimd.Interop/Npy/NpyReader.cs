@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using HourglassSimd.IO;
 
 namespace HourglassSimd.Interop.Npy;
 
@@ -19,12 +20,15 @@ public static class NpyReader
 
     /// <summary>Reads the array at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="NpyFormatException">Not a float32 C-order .npy file, or truncated.</exception>
+    /// <exception cref="NpyFormatException">Not a float32 C-order .npy file, truncated, or a device, FIFO or socket rather than a file.</exception>
     public static NpyArray Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"'{path}' does not exist.", path);
+        // Opening a FIFO waits for a writer and a device may never end: only regular files are read.
+        if (FileKinds.Of(path) is var kind && kind != FileKind.Regular)
+            throw new NpyFormatException(path, $"'{path}' is {FileKinds.Describe(kind)}, not a .npy file.");
         using var stream = File.OpenRead(path);
         return Read(stream, path);
     }

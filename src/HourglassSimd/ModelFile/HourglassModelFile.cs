@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd;
@@ -23,6 +24,9 @@ public sealed class HourglassModelFile
 
     /// <summary>The oldest format version this build reads.</summary>
     public const int MinimumFormatVersion = 1;
+
+    /// <summary>Largest JSON header accepted, in bytes (the header of a 64-stack model is under 1 MiB).</summary>
+    public const int MaxHeaderBytes = 16 << 20;
 
     private const int Alignment = 64;
     private const int ChecksumLength = 32;
@@ -114,6 +118,9 @@ public sealed class HourglassModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
             throw new ModelFileException($"{path}: a folder, not a model file.");
+        // Opening a FIFO waits for a writer, and /dev/zero never ends: only a regular file is read.
+        if (FileKinds.Of(path) is var kind && kind is not (FileKind.Regular or FileKind.Missing))
+            throw new ModelFileException($"{path}: {FileKinds.Describe(kind)}, not a model file.");
         FileStream stream;
         try
         {
@@ -135,49 +142,17 @@ public sealed class HourglassModelFile
     }
 
     /// <inheritdoc cref="Load(string)"/>
+    /// <remarks>
+    /// The fixed header, then the JSON header, are read and checked before anything else: the data block must have the
+    /// size the stated architecture's tensors take, so a damaged or endless stream is refused after at most
+    /// <see cref="MaxHeaderBytes"/> bytes, and nothing past what the header promises (plus one byte) is read.
+    /// </remarks>
     public static HourglassModelFile Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] bytes;
-        using (var memory = new MemoryStream())
-        {
-            stream.CopyTo(memory);
-            bytes = memory.ToArray();
-        }
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new ModelFileException("not an HourglassSimd model file (.hgw): the file does not start with 'HGWEIGHT'.");
-        if (bytes.Length < FixedHeaderLength + ChecksumLength)
-            throw new ModelFileException($"truncated: {bytes.Length} bytes is shorter than the smallest model file.");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
-        if (version < MinimumFormatVersion || version > FormatVersion)
-            throw new ModelFileException($"format version {version} is not supported (this build reads versions {MinimumFormatVersion} to {FormatVersion}).");
-        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        if (headerLength <= 0 || FixedHeaderLength + (long)headerLength + ChecksumLength > bytes.Length)
-            throw new ModelFileException($"truncated: the header says {headerLength} bytes of metadata but the file has {bytes.Length} bytes in all.");
-
-        JsonElement header;
         try
         {
-            header = JsonDocument.Parse(bytes.AsMemory(FixedHeaderLength, headerLength)).RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFileException($"corrupt: the metadata is not valid JSON ({e.Message}).");
-        }
-        long dataStart = Align(FixedHeaderLength + headerLength);
-        long dataLength = ReadLong(header, "dataLength");
-        long expectedLength = dataStart + dataLength + ChecksumLength;
-        if (bytes.Length != expectedLength)
-            throw new ModelFileException(bytes.Length < expectedLength
-                ? $"truncated: the file has {bytes.Length} bytes, its header promises {expectedLength}."
-                : $"corrupt: the file has {bytes.Length} bytes, its header promises {expectedLength}.");
-        byte[] checksum = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength));
-        if (!checksum.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
-            throw new ModelFileException("corrupt: the SHA-256 checksum does not match the content.");
-
-        try
-        {
-            return ReadModel(bytes, version, header, dataStart, dataLength);
+            return LoadChecked(stream);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
         {
@@ -186,9 +161,65 @@ public sealed class HourglassModelFile
         }
     }
 
-    private static HourglassModelFile ReadModel(byte[] bytes, int version, JsonElement header, long dataStart, long dataLength)
+    private static HourglassModelFile LoadChecked(Stream stream)
     {
+        Span<byte> fixedHeader = stackalloc byte[FixedHeaderLength];
+        int read = stream.ReadAtLeast(fixedHeader, FixedHeaderLength, throwOnEndOfStream: false);
+        if (read < Magic.Length || !fixedHeader[..Magic.Length].SequenceEqual(Magic))
+            throw new ModelFileException("not an HourglassSimd model file (.hgw): the file does not start with 'HGWEIGHT'.");
+        if (read < FixedHeaderLength)
+            throw new ModelFileException($"truncated: {read} bytes is shorter than the smallest model file.");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(fixedHeader[8..]);
+        if (version < MinimumFormatVersion || version > FormatVersion)
+            throw new ModelFileException($"format version {version} is not supported (this build reads versions {MinimumFormatVersion} to {FormatVersion}).");
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(fixedHeader[12..]);
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes)
+            throw new ModelFileException($"corrupt: the header says {headerLength} bytes of metadata (1 to {MaxHeaderBytes} bytes).");
+
+        var headerBytes = new byte[headerLength];
+        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength)
+            throw new ModelFileException($"truncated: the header says {headerLength} bytes of metadata but the file ends before them.");
+        JsonElement header;
+        try
+        {
+            header = JsonDocument.Parse(headerBytes).RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException($"corrupt: the metadata is not valid JSON ({e.Message}).");
+        }
+
+        // The data block must be exactly what the stated architecture's tensors take (checked before reading it).
         var architecture = ReadArchitecture(header);
+        long dataLength = ReadLong(header, "dataLength");
+        long expectedData = WeightLayout.EnumerateFolded(architecture).Sum(t => Align(t.ElementCount * sizeof(float)));
+        if (dataLength != expectedData)
+            throw new ModelFileException($"corrupt: 'dataLength' is {dataLength}, but the tensors of {architecture} take {expectedData} bytes.");
+        long dataStart = Align(FixedHeaderLength + headerLength);
+        long expectedLength = dataStart + dataLength + ChecksumLength;
+        if (expectedLength > Array.MaxLength)
+            throw new ModelFileException($"the model file would have {expectedLength} bytes, more than this reader supports ({Array.MaxLength}).");
+
+        var bytes = new byte[expectedLength];
+        fixedHeader.CopyTo(bytes);
+        headerBytes.CopyTo(bytes.AsSpan(FixedHeaderLength));
+        int restLength = (int)expectedLength - FixedHeaderLength - headerLength;
+        if (stream.CanSeek && stream.Length - stream.Position < restLength)
+            throw new ModelFileException($"truncated: the file has {stream.Length} bytes, its header promises {expectedLength}.");
+        int rest = stream.ReadAtLeast(bytes.AsSpan(FixedHeaderLength + headerLength), restLength, throwOnEndOfStream: false);
+        if (rest < restLength)
+            throw new ModelFileException($"truncated: the file has {FixedHeaderLength + headerLength + rest} bytes, its header promises {expectedLength}.");
+        if (stream.ReadByte() >= 0)
+            throw new ModelFileException($"corrupt: the file has more bytes than the {expectedLength} its header promises.");
+        byte[] checksum = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength));
+        if (!checksum.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
+            throw new ModelFileException("corrupt: the SHA-256 checksum does not match the content.");
+        return ReadModel(bytes, version, header, architecture, dataStart, dataLength);
+    }
+
+    private static HourglassModelFile ReadModel(byte[] bytes, int version, JsonElement header, HourglassArchitecture architecture, long dataStart,
+        long dataLength)
+    {
         var normalization = new InputNormalization(ReadFloats(header, "mean"), ReadFloats(header, "std"));
         string? source = header.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         var (layout, assumed) = version >= 2 ? ReadJointLayout(header, architecture.Joints) : (JointLayout.ForJointCount(architecture.Joints), true);
@@ -199,8 +230,11 @@ public sealed class HourglassModelFile
             string name = Property(entry, "name").GetString() ?? throw new ModelFileException("corrupt: a tensor has no name.");
             int[] shape = Property(entry, "shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
             long offset = ReadLong(entry, "offset");
-            long count = shape.Aggregate(1L, (a, d) => a * d);
-            if (shape.Any(d => d < 0) || offset < 0 || offset % sizeof(float) != 0 || offset + count * sizeof(float) > dataLength)
+            // Overflow-safe: the element count saturates past the data block, and the offset is compared with what remains
+            // (an offset near 2^63 once wrapped 'offset + bytes' negative and read the tensor from the header).
+            long maxCount = dataLength / sizeof(float);
+            long count = shape.Aggregate(1L, (a, d) => d < 0 ? -1 : a < 0 || (d != 0 && a > maxCount / d) ? maxCount + 1 : a * d);
+            if (count < 0 || count > maxCount || offset < 0 || offset % sizeof(float) != 0 || offset > dataLength - count * sizeof(float))
                 throw new ModelFileException($"corrupt: tensor '{name}' (shape {WeightTensor.FormatShape(shape)}, offset {offset}) lies outside the data block.");
             var data = new float[count];
             var raw = bytes.AsSpan((int)(dataStart + offset), (int)(count * sizeof(float)));
@@ -226,12 +260,15 @@ public sealed class HourglassModelFile
         }
     }
 
-    /// <summary>Writes the model file.</summary>
+    /// <summary>
+    /// Writes the model file through a temporary file renamed over <paramref name="path"/> (<see cref="AtomicFile"/>): a
+    /// failure leaves the old file or none.
+    /// </summary>
+    /// <exception cref="NotRegularFileException">The path names a device, a FIFO, a socket or a directory.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Save(stream);
+        AtomicFile.Write(path, Save);
     }
 
     /// <inheritdoc cref="Save(string)"/>

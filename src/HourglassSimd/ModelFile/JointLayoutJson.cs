@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd;
@@ -99,14 +100,18 @@ internal static class JointLayoutJson
         }
     }
 
+    /// <summary>Largest layout file read (1 MiB; a layout of 1024 joints takes a few tens of kilobytes).</summary>
+    public const int MaxFileBytes = 1 << 20;
+
     /// <summary>Reads a layout file (a layout object without <c>assumed</c>); its name defaults to the file name without extension.</summary>
     /// <exception cref="FormatException">The file is not valid JSON or not a valid layout.</exception>
+    /// <exception cref="IOException">The path is not a regular file, or the file has more than <see cref="MaxFileBytes"/> bytes.</exception>
     public static JointLayout ReadFile(string path)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(BoundedFile.ReadAllBytes(path, MaxFileBytes));
         }
         catch (JsonException e)
         {

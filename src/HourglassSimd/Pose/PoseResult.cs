@@ -34,6 +34,12 @@ public sealed class PoseResult
     /// <summary>Person score: the mean of the keypoint confidences.</summary>
     public float Score { get; }
 
+    /// <summary>
+    /// False when a coordinate, a confidence or the score is NaN or infinite: what heatmaps that overflowed (broken or
+    /// absurdly scaled weights) decode to. The network checks that its input is finite, not its output.
+    /// </summary>
+    public bool IsFinite => float.IsFinite(Score) && _keypoints.All(k => float.IsFinite(k.X) && float.IsFinite(k.Y) && float.IsFinite(k.Confidence));
+
     /// <summary>The keypoint of joint <paramref name="jointName"/>.</summary>
     /// <exception cref="KeyNotFoundException">The layout has no such joint.</exception>
     public Keypoint this[string jointName]

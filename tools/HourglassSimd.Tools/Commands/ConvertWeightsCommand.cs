@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 using HourglassSimd.Interop.Checkpoints;
 
@@ -60,24 +61,17 @@ internal static class ConvertWeightsCommand
         string? folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (folder is not null && !Directory.Exists(folder))
             throw new DirectoryNotFoundException($"the output folder '{folder}' does not exist.");
+        AtomicFile.RefuseNonRegular(outputPath);
 
         var clock = Stopwatch.StartNew();
-        var checkpoint = CheckpointReader.Read(checkpointPath);
+        // The architecture is checked against the tensors' stated sizes before any data is read or inflated.
+        var checkpoint = CheckpointReader.Read(checkpointPath, tensors => CheckpointConverter.CheckSizes(tensors, options));
         var readTime = clock.Elapsed;
         var converted = CheckpointConverter.Convert(checkpoint, options with { Source = Path.GetFileName(checkpointPath) });
         var convertTime = clock.Elapsed - readTime;
 
-        // Write next to the destination and rename, so a failed write never leaves a partial model file behind.
-        string temporary = outputPath + ".tmp";
-        try
-        {
-            converted.Model.Save(temporary);
-            File.Move(temporary, outputPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        // Written next to the destination and renamed, so a failed write never leaves a partial model file behind.
+        converted.Model.Save(outputPath);
         var total = clock.Elapsed;
 
         var arch = converted.Model.Architecture;

@@ -2,6 +2,7 @@ using HourglassSimd.Datasets;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using HourglassSimd.IO;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
 using HourglassSimd.Tools.Pose;
@@ -57,6 +58,9 @@ internal static class EvalCommand
         ThreadCount.Check(settings.Threads);
         if (!Directory.Exists(settings.Images))
             throw new DirectoryNotFoundException($"image folder '{settings.Images}' does not exist.");
+        foreach (string? output in new[] { settings.Json, settings.Csv })
+            if (output is not null)
+                AtomicFile.RefuseNonRegular(output);
         var validation = ReadValidationRecords(settings.Annotations);
         var modelFile = ModelLoading.Load(settings.Model);
         ModelLoading.NoteAssumedLayout(modelFile);
@@ -80,7 +84,7 @@ internal static class EvalCommand
         if (byImage.FirstOrDefault(g => g.Count() > BoxesFile.MaxPeoplePerImage) is { } crowded)
             throw new InvalidDataException(
                 $"{Path.GetFileName(settings.Annotations)}: {crowded.Count()} people in {crowded.Key}; at most {BoxesFile.MaxPeoplePerImage} people per image.");
-        int unreadableImages = 0, peopleInUnreadable = 0;
+        int unreadableImages = 0, peopleInUnreadable = 0, nonFinite = 0;
         // Pose estimation alone (crops, network, decoding), without image decoding, so that flip and scale settings compare.
         // One person on a blank image first builds the network's plan and compiles the code, which the time leaves out.
         var estimation = new Stopwatch();
@@ -106,6 +110,7 @@ internal static class EvalCommand
             estimation.Start();
             var poses = estimator.Estimate(image, [.. group.Select(a => a.Box)]);
             estimation.Stop();
+            nonFinite += poses.Count(p => !p.IsFinite);
             foreach (var (pose, annotation) in poses.Zip(group))
                 evaluator.Add(pose, annotation);
             progress.Advance();
@@ -143,11 +148,15 @@ internal static class EvalCommand
             Console.WriteLine($"wrote {settings.Csv}");
         }
         if (unreadableImages > 0)
-        {
             Console.Error.WriteLine($"{unreadableImages} of {Wording.Plural(byImage.Count, "image", "images")} could not be read");
-            return ExitCodes.SomeImagesFailed;
+        if (nonFinite > 0)
+        {
+            Console.Error.WriteLine(
+                $"warning: {nonFinite} of {Wording.Plural(summary.EvaluatedPeople + summary.PeopleWithoutHeadSize, "person", "people")} {(nonFinite == 1 ? "has" : "have")} a NaN or infinite " +
+                "keypoint or score: the model's outputs overflow (its weights are broken), so these PCKh values mean nothing.");
+            return ExitCodes.NonFiniteOutput;
         }
-        return ExitCodes.Success;
+        return unreadableImages > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
     }
 
     private static List<MpiiAnnotation> ReadValidationRecords(string path)

@@ -1,5 +1,6 @@
 using HourglassSimd.Datasets;
 using System.CommandLine;
+using HourglassSimd.IO;
 using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
 using HourglassSimd.Tools.Pose;
@@ -82,6 +83,7 @@ internal static class InferCommand
         string outFolder = Path.GetFullPath(settings.Out ?? inputs.DefaultOutputFolder());
         string jsonPath = Path.GetFullPath(settings.Json ?? Path.Combine(outFolder, "results.json"));
         RefuseOverwritingInputs(inputs, outFolder, jsonPath, settings.Model);
+        AtomicFile.RefuseNonRegular(jsonPath);
         Directory.CreateDirectory(outFolder);
         if (Path.GetDirectoryName(jsonPath) is { } jsonFolder)
             Directory.CreateDirectory(jsonFolder);
@@ -141,11 +143,16 @@ internal static class InferCommand
         WarnAboutUnusedBoxes(boxesPerImage, inputs);
         PrintSummary(inputs, people, failed, EstimatorSettingsText.Of(estimator.Options), settings.Threshold, outFolder, lastOverlay, jsonPath, progress.Elapsed);
         if (failed.Count > 0)
-        {
             Console.Error.WriteLine($"{failed.Count} of {Wording.Plural(inputs.Files.Count, "image", "images")} could not be read: {Wording.List(failed)}");
-            return ExitCodes.SomeImagesFailed;
+        int nonFinite = people.Count(p => !p.Pose.IsFinite);
+        if (nonFinite > 0)
+        {
+            Console.Error.WriteLine(
+                $"warning: {nonFinite} of {Wording.Plural(people.Count, "person", "people")} {(nonFinite == 1 ? "has" : "have")} a NaN or infinite keypoint or score: the model's outputs overflow " +
+                "(its weights are broken); the results file holds 0 for those values.");
+            return ExitCodes.NonFiniteOutput;
         }
-        return ExitCodes.Success;
+        return failed.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
     }
 
     /// <summary>Crops per network run: memory stays bounded however many people an image holds.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using HourglassSimd.IO;
+using HourglassSimd.Tools.Pose;
 using HourglassSimd.Interop.Npy;
 
 namespace HourglassSimd.Tools.Commands;
@@ -36,6 +38,7 @@ internal static class RunCommand
         string output = Path.GetFullPath(outputPath);
         if (output == Path.GetFullPath(modelPath) || output == Path.GetFullPath(inputPath))
             throw new ArgumentException($"--output {outputPath} is an input of this run (--model or --input); choose another file.");
+        AtomicFile.RefuseNonRegular(outputPath);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"model '{modelPath}' does not exist.", modelPath);
         var clock = Stopwatch.StartNew();
@@ -65,6 +68,14 @@ internal static class RunCommand
         Console.WriteLine($"output  {outputPath}: float32 {NpyArray.FormatShape(result.Shape)} (images, stacks, joints, height, width)");
         Console.WriteLine($"time    load {loadTime.TotalSeconds:F2} s; run {runTime.TotalMilliseconds:F0} ms for {batch} image(s) " +
                           $"({runTime.TotalMilliseconds / batch:F0} ms each; {network.ThreadCount} thread(s), {network.Isa})");
-        return 0;
+        // The network checks that its input is finite, not its output: weights that overflow give NaN or infinity.
+        long nonFinite = heatmaps.LongCount(v => !float.IsFinite(v));
+        if (nonFinite > 0)
+        {
+            Console.Error.WriteLine($"warning: {nonFinite} of {heatmaps.LongLength} heatmap values are NaN or infinite: the model's outputs overflow " +
+                                    "(its weights are broken); they are written as they are.");
+            return ExitCodes.NonFiniteOutput;
+        }
+        return ExitCodes.Success;
     }
 }

@@ -1,6 +1,6 @@
 namespace HourglassSimd.Tools.Pose;
 
-/// <summary>Process exit codes of <c>infer</c> and <c>eval</c> (documented in docs/cli.md).</summary>
+/// <summary>Process exit codes of <c>infer</c>, <c>eval</c> and (0, 1, 3) <c>run</c> (documented in docs/cli.md).</summary>
 internal static class ExitCodes
 {
     /// <summary>Every input was processed.</summary>
@@ -11,4 +11,10 @@ internal static class ExitCodes
 
     /// <summary>The run finished, but some images could not be read (each is reported on stderr).</summary>
     public const int SomeImagesFailed = 2;
+
+    /// <summary>
+    /// The run finished and wrote its outputs, but some of them are not finite (NaN or infinity): the model's weights
+    /// overflow. One warning line on stderr says how many. Takes precedence over <see cref="SomeImagesFailed"/>.
+    /// </summary>
+    public const int NonFiniteOutput = 3;
 }
