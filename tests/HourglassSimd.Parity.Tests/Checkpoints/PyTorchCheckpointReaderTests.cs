@@ -192,11 +192,11 @@ public sealed class PyTorchCheckpointReaderTests : IDisposable
         var small = PyStorage.Floats("0", new float[4]);
         string path = _temp.File("absurd.pt");
         TorchSaveWriter.Save(path, new PyDict(ordered: true).Add("x", PyTensor.Contiguous(small, [int.MaxValue, int.MaxValue, int.MaxValue])));
-        Assert.Contains("more than one array can hold", Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Read(path)).Message, StringComparison.Ordinal);
+        Assert.Contains("lies outside its storage", Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Read(path)).Message, StringComparison.Ordinal);
 
         var huge = new PyStorage("0", "FloatStorage", new byte[16], 1L << 62);
         TorchSaveWriter.Save(path, new PyDict(ordered: true).Add("x", PyTensor.Contiguous(huge, [4])));
-        Assert.Contains("more than this reader supports", Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Read(path)).Message, StringComparison.Ordinal);
+        Assert.Contains("bytes a checkpoint may hold", Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Read(path)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
