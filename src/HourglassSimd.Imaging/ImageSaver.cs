@@ -1,3 +1,4 @@
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
@@ -9,7 +10,10 @@ public static class ImageSaver
 {
     /// <summary>Saves to <paramref name="path"/>, choosing the format by extension: <c>.png</c>, or <c>.jpg</c>/<c>.jpeg</c> (case-insensitive).</summary>
     /// <param name="image">The image.</param>
-    /// <param name="path">Destination file; overwritten if it exists. Its folder must exist.</param>
+    /// <param name="path">
+    /// Destination file; replaced if it exists, atomically (<see cref="AtomicFile"/>: never left partial or empty). Its
+    /// folder must exist.
+    /// </param>
     /// <param name="jpegQuality">JPEG quality 1–100 (ignored for PNG).</param>
     /// <exception cref="ArgumentException">The extension is neither PNG nor JPEG, or the quality is out of range.</exception>
     public static void Save(RgbImage image, string path, int jpegQuality = 90)
@@ -21,11 +25,13 @@ public static class ImageSaver
         if (!png && extension is not (".jpg" or ".jpeg"))
             throw new ArgumentException($"cannot tell the format of '{path}': use a .png, .jpg or .jpeg extension.", nameof(path));
         CheckQuality(jpegQuality);
-        using var stream = File.Create(path);
-        if (png)
-            SavePng(image, stream);
-        else
-            SaveJpeg(image, stream, jpegQuality);
+        AtomicFile.Write(path, stream =>
+        {
+            if (png)
+                SavePng(image, stream);
+            else
+                SaveJpeg(image, stream, jpegQuality);
+        });
     }
 
     /// <summary>Writes PNG (RGB, 8 bits per channel) to a stream.</summary>

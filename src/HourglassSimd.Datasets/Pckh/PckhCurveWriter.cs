@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd.Datasets;
@@ -11,7 +12,10 @@ namespace HourglassSimd.Datasets;
 /// </summary>
 public static class PckhCurveWriter
 {
-    /// <summary>Writes the curve (one row per threshold, one column per joint group and the mean) as CSV to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes the curve (one row per threshold, one column per joint group and the mean) as CSV to <paramref name="path"/>,
+    /// atomically (<see cref="AtomicFile"/>).
+    /// </summary>
     public static void Write(string path, IReadOnlyList<PckhResult> curve, JointLayout layout)
     {
         var text = new StringBuilder();
@@ -26,6 +30,6 @@ public static class PckhCurveWriter
                 text.Append(',').Append(double.IsNaN(column.Value) ? "" : column.Value.ToString("0.0000", CultureInfo.InvariantCulture));
             text.Append('\n');
         }
-        File.WriteAllText(path, text.ToString());
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 }

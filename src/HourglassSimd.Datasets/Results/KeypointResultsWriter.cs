@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HourglassSimd.IO;
 
 namespace HourglassSimd.Datasets;
 
@@ -16,23 +17,13 @@ namespace HourglassSimd.Datasets;
 public static class KeypointResultsWriter
 {
     /// <summary>
-    /// Writes <paramref name="people"/> to <paramref name="path"/> (overwritten) through a temporary file beside it that
-    /// is renamed over the path once complete: a failure leaves no partial results file.
+    /// Writes <paramref name="people"/> to <paramref name="path"/> (replaced) through a temporary file beside it that
+    /// is renamed over the path once complete (<see cref="AtomicFile"/>): a failure leaves no partial results file.
     /// </summary>
     public static void Write(string path, IEnumerable<PersonPose> people)
     {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = File.Create(temporary))
-                Write(stream, people);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary); // gone already after a successful move
-        }
+        ArgumentNullException.ThrowIfNull(people);
+        AtomicFile.Write(path, stream => Write(stream, people));
     }
 
     /// <summary>Writes <paramref name="people"/> as UTF-8 JSON, one record per line.</summary>

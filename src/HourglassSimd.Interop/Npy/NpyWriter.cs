@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using HourglassSimd.IO;
 
 namespace HourglassSimd.Interop.Npy;
 
@@ -12,12 +13,12 @@ public static class NpyWriter
 {
     private const int Alignment = 64;
 
-    /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>.</summary>
+    /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>, atomically (<see cref="AtomicFile"/>).</summary>
     public static void Write(string path, NpyArray array)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Write(stream, array);
+        ArgumentNullException.ThrowIfNull(array);
+        AtomicFile.Write(path, stream => Write(stream, array));
     }
 
     /// <summary>Writes <paramref name="array"/> to <paramref name="stream"/>.</summary>

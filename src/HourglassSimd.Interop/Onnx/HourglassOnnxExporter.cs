@@ -1,3 +1,5 @@
+using HourglassSimd.IO;
+
 namespace HourglassSimd.Interop.Onnx;
 
 /// <summary>
@@ -52,14 +54,13 @@ public static class HourglassOnnxExporter
         return Summarize(graph, model.Size);
     }
 
-    /// <summary>Writes the model to a file (created or overwritten).</summary>
+    /// <summary>Writes the model to a file, created or replaced atomically (<see cref="AtomicFile"/>).</summary>
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
     public static OnnxExportSummary ExportToFile(HourglassArchitecture architecture, HourglassWeights weights, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (model, graph) = Build(architecture, weights, options);
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
-            model.WriteTo(file);
+        AtomicFile.Write(path, model.WriteTo);
         return Summarize(graph, model.Size);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd;
@@ -226,12 +227,11 @@ public sealed class HourglassModelFile
         }
     }
 
-    /// <summary>Writes the model file.</summary>
+    /// <summary>Writes the model file, created or replaced atomically (<see cref="AtomicFile"/>).</summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Save(stream);
+        AtomicFile.Write(path, Save);
     }
 
     /// <inheritdoc cref="Save(string)"/>
