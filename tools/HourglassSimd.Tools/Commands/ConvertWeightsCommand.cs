@@ -39,7 +39,7 @@ internal static class ConvertWeightsCommand
         {
             checkpoint, output, stacks, features, joints, inputSize, normalization, mean, std, jointsLayout,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(
             result.GetValue(checkpoint)!, result.GetValue(output)!,
             new ConversionOptions
             {
@@ -49,11 +49,11 @@ internal static class ConvertWeightsCommand
                 InputSize = result.GetValue(inputSize),
                 Normalization = ParseNormalization(result.GetValue(normalization), result.GetValue(mean), result.GetValue(std)),
                 JointLayout = ParseJointLayout(result.GetValue(jointsLayout)),
-            })));
+            }, cancellation)));
         return command;
     }
 
-    private static int Execute(string checkpointPath, string outputPath, ConversionOptions options)
+    private static int Execute(string checkpointPath, string outputPath, ConversionOptions options, CancellationToken cancellation)
     {
         if (Path.GetFullPath(checkpointPath) == Path.GetFullPath(outputPath))
             throw new ArgumentException("--out must differ from --checkpoint.");
@@ -64,20 +64,13 @@ internal static class ConvertWeightsCommand
         var clock = Stopwatch.StartNew();
         var checkpoint = CheckpointReader.Read(checkpointPath);
         var readTime = clock.Elapsed;
+        cancellation.ThrowIfCancellationRequested(); // an interrupt during a step: stop before the next one, write nothing
         var converted = CheckpointConverter.Convert(checkpoint, options with { Source = Path.GetFileName(checkpointPath) });
         var convertTime = clock.Elapsed - readTime;
 
-        // Write next to the destination and rename, so a failed write never leaves a partial model file behind.
-        string temporary = outputPath + ".tmp";
-        try
-        {
-            converted.Model.Save(temporary);
-            File.Move(temporary, outputPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        cancellation.ThrowIfCancellationRequested();
+        // Save writes a temporary file beside the destination and renames it: never a partial model file.
+        converted.Model.Save(outputPath);
         var total = clock.Elapsed;
 
         var arch = converted.Model.Architecture;

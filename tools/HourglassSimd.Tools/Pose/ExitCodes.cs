@@ -1,6 +1,6 @@
 namespace HourglassSimd.Tools.Pose;
 
-/// <summary>Process exit codes of <c>infer</c> and <c>eval</c> (documented in docs/cli.md).</summary>
+/// <summary>Process exit codes of the commands (documented in docs/cli.md).</summary>
 internal static class ExitCodes
 {
     /// <summary>Every input was processed.</summary>
@@ -11,4 +11,10 @@ internal static class ExitCodes
 
     /// <summary>The run finished, but some images could not be read (each is reported on stderr).</summary>
     public const int SomeImagesFailed = 2;
+
+    /// <summary>
+    /// Stopped by SIGINT (Ctrl+C) or SIGTERM: the command finished or discarded the item in progress and kept what it
+    /// had completed (128 + SIGINT, as a shell reports a process ended by Ctrl+C).
+    /// </summary>
+    public const int Interrupted = 130;
 }

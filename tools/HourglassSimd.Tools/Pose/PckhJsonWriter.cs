@@ -1,5 +1,6 @@
 using HourglassSimd.Datasets;
 using System.Text.Json;
+using HourglassSimd.IO;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd.Tools.Pose;
@@ -10,9 +11,12 @@ namespace HourglassSimd.Tools.Pose;
 /// </summary>
 internal static class PckhJsonWriter
 {
-    public static void Write(string path, EvalSummary summary, PckhResult result, IReadOnlyList<PckhResult> curve, JointLayout layout)
+    /// <summary>Writes the results to <paramref name="path"/>, atomically (<see cref="AtomicFile"/>).</summary>
+    public static void Write(string path, EvalSummary summary, PckhResult result, IReadOnlyList<PckhResult> curve, JointLayout layout) =>
+        AtomicFile.Write(path, stream => Write(stream, summary, result, curve, layout));
+
+    private static void Write(Stream stream, EvalSummary summary, PckhResult result, IReadOnlyList<PckhResult> curve, JointLayout layout)
     {
-        using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("model", summary.Model);
