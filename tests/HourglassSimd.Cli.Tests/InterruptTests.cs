@@ -16,7 +16,7 @@ public sealed partial class InterruptTests : IDisposable
 {
     private const int Images = 30;
     private const int PeoplePerImage = 24; // 48 crops with the flip test: two batches of 32, so an image takes a while
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3); // a limit for a hang, not the expected time (seconds)
 
     private readonly TempFolder _temp = new();
 
@@ -28,12 +28,7 @@ public sealed partial class InterruptTests : IDisposable
     public void Infer_keeps_the_images_done_writes_their_results_and_exits_130(int signal)
     {
         string model = TestModel.Write(_temp.Combine("model.hgw"));
-        string images = _temp.Folder("images");
-        // 640x480 PNGs: decoding, drawing and encoding each one takes a while, so the run is far from done when the
-        // first overlay appears. One file written, the others copied (writing each would take longer than the test).
-        string first = TestImages.WritePng(Path.Combine(images, "img00.png"), 640, 480);
-        for (int i = 1; i < Images; i++)
-            File.Copy(first, Path.Combine(images, $"img{i:D2}.png"));
+        string images = WriteImages();
         string outFolder = _temp.Combine("out");
         string[] boxes = [.. Enumerable.Range(0, PeoplePerImage).SelectMany(p => new[] { "--box", $"{10 * p},{5 * p},200,400" })];
 
@@ -69,6 +64,43 @@ public sealed partial class InterruptTests : IDisposable
     }
 
     [Fact]
+    public void Eval_stops_between_images_and_writes_nothing()
+    {
+        string model = TestModel.Write(_temp.Combine("model.hgw"));
+        string images = WriteImages();
+        // 24 people on each image, joints anywhere: the figures do not matter, only that each image takes a while.
+        var records = new List<string>();
+        for (int i = 0; i < Images; i++)
+        {
+            for (int p = 0; p < PeoplePerImage; p++)
+            {
+                string joints = string.Join(", ", Enumerable.Range(0, 16).Select(j => $"[{100 + 10 * p + j}, {200 + 5 * j}, 1]"));
+                records.Add($"{{\"img_paths\": \"img{i:D2}.png\", \"objpos\": [{100 + 10 * p}, 240], \"scale_provided\": 1.5, " +
+                            $"\"joint_self\": [{joints}], \"normalize\": 30, \"isValidation\": 1}}");
+            }
+        }
+        string annotations = _temp.Combine("annotations.json");
+        File.WriteAllText(annotations, "[\n" + string.Join(",\n", records) + "\n]\n");
+        string json = _temp.Combine("pckh.json"), csv = _temp.Combine("curve.csv");
+
+        using var process = HourglassCli.Start("eval", "--model", model, "--annotations", annotations, "--images", images,
+            "--json", json, "--csv", csv, "--threads", "1", "--progress", "Lines");
+        // Lines progress: one line at every further 10% of the images, the first at 3/30.
+        WaitUntil(() => process.ErrorSoFar.Contains("3/30 images", StringComparison.Ordinal), process, "the first progress line");
+        process.Signal(CliProcess.SigInt);
+        var run = process.WaitForExit(Patience);
+
+        Assert.True(run.ExitCode == 130, run.ToString());
+        var summary = InterruptedEval().Match(run.Error);
+        Assert.True(summary.Success, run.ToString());
+        Assert.InRange(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 3, Images - 1);
+        Assert.Equal("", run.Output); // no PCKh table over part of the set
+        Assert.False(File.Exists(json));
+        Assert.False(File.Exists(csv));
+        Assert.Equal(["annotations.json", "images", "model.hgw"], Directory.EnumerateFileSystemEntries(_temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Demo_data_keeps_the_images_written_and_writes_no_annotations()
     {
         const int requested = 5000; // minutes of work; the run is stopped after its first image
@@ -86,6 +118,17 @@ public sealed partial class InterruptTests : IDisposable
         var loader = new ImageLoader();
         Assert.All(written, file => Assert.Equal(96, loader.Load(file).Width));
         AssertNoLeftovers(_temp.Combine("demo"));
+    }
+
+    // 640x480 PNGs img00.png ... img29.png: decoding (and for infer drawing and encoding) each one takes a while, so a
+    // run is far from done when its first image is. One file written, the others copied (faster).
+    private string WriteImages()
+    {
+        string images = _temp.Folder("images");
+        string first = TestImages.WritePng(Path.Combine(images, "img00.png"), 640, 480);
+        for (int i = 1; i < Images; i++)
+            File.Copy(first, Path.Combine(images, $"img{i:D2}.png"));
+        return images;
     }
 
     // No temporary file (hidden .name.random.tmp from the atomic writes) and no empty file anywhere under the folder.
@@ -108,11 +151,15 @@ public sealed partial class InterruptTests : IDisposable
             // Exited before the signal: the run was too quick to interrupt, and the test would check nothing.
             if (process.HasExited)
                 Assert.Fail($"hourglass exited before {what} appeared:\n{process.WaitForExit(Patience)}");
-            Assert.True(clock.Elapsed < Patience, $"{what} did not appear within {Patience.TotalSeconds:F0} s");
+            if (clock.Elapsed > Patience)
+                Assert.Fail($"{what} did not appear within {Patience.TotalSeconds:F0} s; stderr so far:\n{process.ErrorSoFar}");
             Thread.Sleep(5);
         }
     }
 
     [GeneratedRegex(@"^interrupted: (\d+) of 30 images done, (.+) written$", RegexOptions.Multiline)]
     private static partial Regex InterruptedInfer();
+
+    [GeneratedRegex(@"^interrupted: (\d+) of 30 images done; no PCKh computed, nothing written$", RegexOptions.Multiline)]
+    private static partial Regex InterruptedEval();
 }

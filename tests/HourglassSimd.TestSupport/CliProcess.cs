@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace HourglassSimd.TestSupport;
 
@@ -14,14 +15,27 @@ public sealed class CliProcess : IDisposable
     public const int SigInt = 2, SigTerm = 15;
 
     private readonly Process _process;
-    private readonly Task<string> _output;
-    private readonly Task<string> _error;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
+    private readonly Thread[] _readers;
 
     internal CliProcess(Process process)
     {
         _process = process;
-        _output = process.StandardOutput.ReadToEndAsync();
-        _error = process.StandardError.ReadToEndAsync();
+        // A thread per stream, not the thread pool: many CLI tests run at once and each blocks on its streams.
+        _readers = [Reader(process.StandardOutput, _output), Reader(process.StandardError, _error)];
+        foreach (var reader in _readers)
+            reader.Start();
+    }
+
+    /// <summary>What the process has written to stderr so far.</summary>
+    public string ErrorSoFar
+    {
+        get
+        {
+            lock (_error)
+                return _error.ToString();
+        }
     }
 
     public int Id => _process.Id;
@@ -45,8 +59,11 @@ public sealed class CliProcess : IDisposable
             _process.Kill(entireProcessTree: true);
             throw new TimeoutException($"hourglass did not exit within {timeout.TotalSeconds:F0} s");
         }
-        _process.WaitForExit(); // the redirected streams are complete
-        return new CliRun(_process.ExitCode, _output.Result, _error.Result);
+        foreach (var reader in _readers)
+            reader.Join(); // the redirected streams are complete
+        lock (_output)
+            lock (_error)
+                return new CliRun(_process.ExitCode, _output.ToString(), _error.ToString());
     }
 
     /// <summary>
@@ -67,6 +84,18 @@ public sealed class CliProcess : IDisposable
                 SetSignalHandler(SigInt, SignalDefault);
         }
     }
+
+    // Reads a stream to its end as it comes, keeping its text exactly (progress bars use '\r').
+    private static Thread Reader(StreamReader stream, StringBuilder text) => new(() =>
+    {
+        var buffer = new char[4096];
+        int count;
+        while ((count = stream.Read(buffer)) > 0)
+        {
+            lock (text)
+                text.Append(buffer, 0, count);
+        }
+    }) { IsBackground = true };
 
     public void Dispose()
     {
