@@ -19,8 +19,11 @@ public static class AtomicFile
     /// <summary>Creates or replaces <paramref name="path"/> with what <paramref name="write"/> writes to the stream it is given.</summary>
     /// <param name="path">Destination file; its folder must exist.</param>
     /// <param name="write">Writes the whole content; the stream is closed after it returns.</param>
-    /// <exception cref="IOException">The temporary file cannot be created or renamed (its folder is missing, the disk is full, ...).</exception>
-    /// <exception cref="UnauthorizedAccessException">The folder is not writable, or the destination is a folder.</exception>
+    /// <exception cref="IOException">
+    /// The temporary file cannot be created, written or renamed over the destination: the folder is missing, the disk is
+    /// full, the destination is a folder, ... (<see cref="DirectoryNotFoundException"/> for a missing folder).
+    /// </exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

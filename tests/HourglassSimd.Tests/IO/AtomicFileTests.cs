@@ -69,6 +69,16 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_in_the_way_is_an_io_error_and_stays_as_it_was()
+    {
+        string folder = _temp.Folder("taken");
+        File.WriteAllText(Path.Combine(folder, "inside.txt"), "kept");
+        Assert.Throws<IOException>(() => AtomicFile.Write(folder, stream => stream.WriteByte(1)));
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(folder, "inside.txt")));
+        Assert.Empty(Directory.GetFiles(_temp.Path));
+    }
+
+    [Fact]
     public void A_missing_folder_is_an_io_error_and_creates_nothing()
     {
         string path = _temp.Combine("missing", "out.bin");

@@ -12,6 +12,8 @@ internal sealed class InterruptSignals : IDisposable
 {
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration? _terminate;
+    private readonly Lock _gate = new(); // signal handlers run on their own thread
+    private bool _disposed;
 
     public InterruptSignals()
     {
@@ -28,7 +30,11 @@ internal sealed class InterruptSignals : IDisposable
     {
         Console.CancelKeyPress -= OnCancelKeyPress;
         _terminate?.Dispose();
-        _source.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            _source.Dispose();
+        }
     }
 
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e) => e.Cancel = Interrupt();
@@ -36,12 +42,12 @@ internal sealed class InterruptSignals : IDisposable
     private void OnTerminate(PosixSignalContext context) => context.Cancel = Interrupt();
 
     // True (keep running, the command stops by itself) for the first signal; false (let the runtime end the process)
-    // for any later one.
+    // for any later one, or once the command is over.
     private bool Interrupt()
     {
-        lock (_source)
+        lock (_gate)
         {
-            if (_source.IsCancellationRequested)
+            if (_disposed || _source.IsCancellationRequested)
                 return false;
             _source.Cancel();
             return true;
