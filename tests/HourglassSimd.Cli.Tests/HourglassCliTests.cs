@@ -105,6 +105,26 @@ public sealed class HourglassCliTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(_temp.File("y.npy")));
     }
 
+    /// <summary>
+    /// A non-finite input value is named by its position in the whole batch, although run goes through the batch one
+    /// image at a time (so that Ctrl+C is noticed between images); nothing is written.
+    /// </summary>
+    [Fact]
+    public void Run_names_the_image_that_holds_a_non_finite_value()
+    {
+        string model = _temp.File("nan.hgw"), input = _temp.File("nan.npy"), output = _temp.File("nan-out.npy");
+        new HourglassModelFile(Small, HourglassWeights.CreateRandom(Small, 5)).Save(model);
+        var images = new float[3 * 3 * 64 * 64];
+        images[((2 * 3 + 1) * 64 + 5) * 64 + 7] = float.NaN; // image 2, channel 1, row 5, column 7
+        NpyWriter.Write(input, new NpyArray([3, 3, 64, 64], images));
+
+        var run = HourglassCli.Run("run", "--model", model, "--input", input, "--output", output, "--threads", "1");
+
+        string message = HourglassCli.AssertFails(run, "input holds NaN at image 2, channel 1, row 5, column 7; values must be finite.");
+        Assert.DoesNotContain("Parameter", message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     /// <summary>A 64x64 model runs a 128x192 batch: heatmaps of 32x48, equal to the engine's run at that size.</summary>
     [Fact]
     public void Run_AcceptsOtherInputSizes()

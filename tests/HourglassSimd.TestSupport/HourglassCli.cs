@@ -17,6 +17,21 @@ public static class HourglassCli
 {
     public static CliRun Run(params string[] arguments)
     {
+        using var process = Start(arguments);
+        try
+        {
+            return process.WaitForExit(TimeSpan.FromMinutes(5));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"hourglass {string.Join(' ', arguments)} did not finish in 5 minutes");
+        }
+    }
+
+    /// <summary>Starts the CLI without waiting for it (<see cref="CliProcess"/>: signal it, wait for its exit).</summary>
+    public static CliProcess Start(params string[] arguments)
+    {
+        CliProcess.AllowInterruptInChildren();
         string dll = Path.Combine(AppContext.BaseDirectory, "hourglass.dll");
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
         var start = new ProcessStartInfo(host)
@@ -28,15 +43,7 @@ public static class HourglassCli
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start hourglass");
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"hourglass {string.Join(' ', arguments)} did not finish in 5 minutes");
-        }
-        return new CliRun(process.ExitCode, output, error.Result);
+        return new CliProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start hourglass"));
     }
 
     /// <summary>

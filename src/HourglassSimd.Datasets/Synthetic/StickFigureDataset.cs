@@ -27,8 +27,19 @@ public static class StickFigureDataset
         (48, 24), (48, 12), (28, 50), (32, 40), (38, 28), (58, 28), (64, 40), (68, 50),
     ];
 
-    /// <summary>Writes <paramref name="train"/> + <paramref name="validation"/> images and annotations.json into <paramref name="folder"/>.</summary>
-    public static string Write(string folder, int train, int validation, int seed)
+    /// <summary>
+    /// Writes <paramref name="train"/> + <paramref name="validation"/> images and annotations.json into
+    /// <paramref name="folder"/>, each file atomically; returns the path of annotations.json.
+    /// </summary>
+    /// <param name="folder">Output folder (created).</param>
+    /// <param name="train">Training images.</param>
+    /// <param name="validation">Validation images.</param>
+    /// <param name="seed">Seed of the poses and the background noise.</param>
+    /// <param name="cancellationToken">
+    /// Checked before each image: a cancelled token throws <see cref="OperationCanceledException"/>, leaving the images
+    /// written so far (each complete) and no annotations.json.
+    /// </param>
+    public static string Write(string folder, int train, int validation, int seed, CancellationToken cancellationToken = default)
     {
         if (train < 0 || validation < 0 || train + validation == 0)
             throw new ArgumentException("--train and --validation must not be negative, and not both 0.");
@@ -44,6 +55,7 @@ public static class StickFigureDataset
         int count = train + validation;
         for (int n = 0; n < count; n++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             float dx = random.Next(-8, 9), dy = random.Next(-4, 5);
             var joints = Template
                 .Select(p => (X: p.X + dx + (float)(random.NextDouble() * 8 - 4), Y: p.Y + dy + (float)(random.NextDouble() * 6 - 3)))

@@ -38,6 +38,10 @@ public static class AtomicFile
         Write(path, stream => stream.Write(copy));
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte order mark) to <paramref name="path"/> as <see cref="Write(string, Action{Stream})"/> does.</summary>
+    /// <exception cref="NotRegularFileException">The path exists and is not a regular file; it is left untouched.</exception>
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
+
     /// <summary>Throws when <paramref name="path"/> exists and is not a regular file (for commands that check their outputs up front).</summary>
     /// <exception cref="NotRegularFileException">The path names a device, a FIFO, a socket or a directory.</exception>
     public static void RefuseNonRegular(string path)

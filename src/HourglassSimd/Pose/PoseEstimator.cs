@@ -16,6 +16,12 @@ namespace HourglassSimd.Pose;
 /// <see cref="PoseEstimatorOptions.MaxBatchSize"/> crops, or one person's), so an
 /// estimator is <b>not</b> thread-safe: use one per thread. Several estimators may share one network, which is
 /// thread-safe. The estimator does not own the network: dispose the network yourself.
+/// <para>
+/// Cancellation: a token passed to <c>Estimate</c> is checked before each chunk of people (at most
+/// <see cref="PoseEstimatorOptions.MaxBatchSize"/> crops), and a cancelled token throws
+/// <see cref="OperationCanceledException"/> with no partial result. A chunk in progress runs to its end: the network's
+/// <c>Run</c> allocates nothing and is not cancellable, so the delay is one chunk's work. The estimator stays usable.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -116,18 +122,23 @@ public sealed class PoseEstimator
     }
 
     /// <summary>Estimates one pose per box, in box order.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="boxes">Person boxes; none gives an empty list without running the network.</param>
+    /// <param name="cancellationToken">Checked before each chunk of people (see the remarks).</param>
     /// <exception cref="ArgumentException">A box is <c>default</c> (scale 0).</exception>
-    public IReadOnlyList<PoseResult> Estimate(RgbImage image, IReadOnlyList<PersonBox> boxes)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IReadOnlyList<PoseResult> Estimate(RgbImage image, IReadOnlyList<PersonBox> boxes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return Estimate(image.Pixels, image.Width, image.Height, image.Stride, boxes);
+        return Estimate(image.Pixels, image.Width, image.Height, image.Stride, boxes, cancellationToken);
     }
 
     /// <summary>Estimates one person in <paramref name="box"/>, or in the whole image (<see cref="PersonBox.WholeImage"/>) when null.</summary>
-    public PoseResult Estimate(RgbImage image, PersonBox? box = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public PoseResult Estimate(RgbImage image, PersonBox? box = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return Estimate(image, [box ?? PersonBox.WholeImage(image.Width, image.Height)])[0];
+        return Estimate(image, [box ?? PersonBox.WholeImage(image.Width, image.Height)], cancellationToken)[0];
     }
 
     /// <summary>Estimates one pose per box, in box order, from interleaved RGB24 bytes.</summary>
@@ -136,8 +147,11 @@ public sealed class PoseEstimator
     /// <param name="height">Image height.</param>
     /// <param name="stride">Bytes from one row to the next.</param>
     /// <param name="boxes">Person boxes; none gives an empty list without running the network.</param>
+    /// <param name="cancellationToken">Checked before each chunk of people (see the remarks).</param>
     /// <exception cref="ArgumentException">The image sizes do not fit the buffer, or a box is <c>default</c>.</exception>
-    public IReadOnlyList<PoseResult> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<PersonBox> boxes)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IReadOnlyList<PoseResult> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<PersonBox> boxes,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(boxes);
         RgbImage.Validate(rgb.Length, width, height, stride);
@@ -155,7 +169,10 @@ public sealed class PoseEstimator
         var poses = new PoseResult[boxes.Count];
         int peoplePerChunk = Math.Max(1, Options.MaxBatchSize / CropsPerPerson);
         for (int first = 0; first < boxes.Count; first += peoplePerChunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             EstimateChunk(rgb, width, height, stride, boxes, first, Math.Min(peoplePerChunk, boxes.Count - first), poses);
+        }
         return poses;
     }
 

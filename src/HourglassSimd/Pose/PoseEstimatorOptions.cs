@@ -56,7 +56,7 @@ public sealed record PoseEstimatorOptions
 
     /// <summary>
     /// Most crops per <see cref="HourglassNetwork.Run(ReadOnlySpan{float}, Span{float})"/> call (a person is one crop per
-    /// scale, two with the flip test: <see cref="PoseEstimator.CropsPerPerson"/>). Default unlimited: one call per <see cref="PoseEstimator.Estimate(RgbImage, IReadOnlyList{PersonBox})"/>.
+    /// scale, two with the flip test: <see cref="PoseEstimator.CropsPerPerson"/>). Default unlimited: one call per <see cref="PoseEstimator.Estimate(RgbImage, IReadOnlyList{PersonBox}, CancellationToken)"/>.
     /// People are processed in chunks of this many crops (at least one person each), so lowering it bounds the input and
     /// heatmap buffers whatever the number of people; the results do not change.
     /// </summary>

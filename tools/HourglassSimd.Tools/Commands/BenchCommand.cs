@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using HourglassSimd.Diagnostics;
 using HourglassSimd.Tools.Pose;
+using HourglassSimd.IO;
 
 namespace HourglassSimd.Tools.Commands;
 
@@ -41,10 +42,10 @@ internal static class BenchCommand
         {
             stacks, features, joints, size, batch, threads, runs, isa, convolution, model, json, profile,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), InputSize.ParseOptional(result.GetValue(size), "--size"), result.GetValue(batch),
             result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetResult(model) is null ? null : ShippedModel.Resolve(result.GetValue(model)),
-            result.GetValue(json), result.GetValue(profile)))));
+            result.GetValue(json), result.GetValue(profile)), cancellation)));
         return command;
     }
 
@@ -53,7 +54,7 @@ internal static class BenchCommand
 
     private sealed record Result(string Description, double MedianMs, double MinMs, double Gflops);
 
-    private static int Execute(Settings s)
+    private static int Execute(Settings s, CancellationToken cancellation)
     {
         if (s.Batch < 1 || s.Batch > MaxBatch) throw new ArgumentException($"--batch is {s.Batch}; it must be from 1 to {MaxBatch}.");
         if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
@@ -87,7 +88,12 @@ internal static class BenchCommand
             Console.WriteLine($"model: {s.Model}");
         Console.WriteLine($"network: {arch}, {network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");
 
-        var result = Time(() => network.Run(input, output), s.Runs, macs, description);
+        // An interrupt stops the timing between passes (CliErrors reports it; no figures are printed or written).
+        var result = Time(() =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            network.Run(input, output);
+        }, s.Runs, macs, description);
         double? peak = network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(network.Isa, s.Threads);
         long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 
@@ -112,7 +118,7 @@ internal static class BenchCommand
                 input = arch.InputHeight, input_width = arch.InputWidth, batch = s.Batch, threads = s.Threads, runs = s.Runs,
                 median_ms = result.MedianMs, min_ms = result.MinMs, gflops = result.Gflops, peak_gflops = peak,
             };
-            File.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(new[] { record }, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(s.Json.FullName, JsonSerializer.Serialize(new[] { record }, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {s.Json.FullName}");
         }
         return 0;

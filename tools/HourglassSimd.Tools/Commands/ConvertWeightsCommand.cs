@@ -40,7 +40,7 @@ internal static class ConvertWeightsCommand
         {
             checkpoint, output, stacks, features, joints, inputSize, normalization, mean, std, jointsLayout,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(
             result.GetValue(checkpoint)!, result.GetValue(output)!,
             new ConversionOptions
             {
@@ -50,11 +50,11 @@ internal static class ConvertWeightsCommand
                 InputSize = result.GetValue(inputSize),
                 Normalization = ParseNormalization(result.GetValue(normalization), result.GetValue(mean), result.GetValue(std)),
                 JointLayout = ParseJointLayout(result.GetValue(jointsLayout)),
-            })));
+            }, cancellation)));
         return command;
     }
 
-    private static int Execute(string checkpointPath, string outputPath, ConversionOptions options)
+    private static int Execute(string checkpointPath, string outputPath, ConversionOptions options, CancellationToken cancellation)
     {
         if (Path.GetFullPath(checkpointPath) == Path.GetFullPath(outputPath))
             throw new ArgumentException("--out must differ from --checkpoint.");
@@ -67,10 +67,12 @@ internal static class ConvertWeightsCommand
         // The architecture is checked against the tensors' stated sizes before any data is read or inflated.
         var checkpoint = CheckpointReader.Read(checkpointPath, tensors => CheckpointConverter.CheckSizes(tensors, options));
         var readTime = clock.Elapsed;
+        cancellation.ThrowIfCancellationRequested(); // an interrupt during a step: stop before the next one, write nothing
         var converted = CheckpointConverter.Convert(checkpoint, options with { Source = Path.GetFileName(checkpointPath) });
         var convertTime = clock.Elapsed - readTime;
 
-        // Written next to the destination and renamed, so a failed write never leaves a partial model file behind.
+        cancellation.ThrowIfCancellationRequested();
+        // Save writes a temporary file beside the destination and renames it: never a partial model file.
         converted.Model.Save(outputPath);
         var total = clock.Elapsed;
 

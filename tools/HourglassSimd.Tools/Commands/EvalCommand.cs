@@ -12,7 +12,8 @@ namespace HourglassSimd.Tools.Commands;
 /// <summary>
 /// <c>hourglass eval</c>: PCKh@0.5 of a model on the validation records of an MPII-style annotation file, per body
 /// part and in total, with the curve over thresholds 0..0.5. People who share an image are estimated in one batch.
-/// Missing or unreadable images are reported and counted (exit code 2), not fatal.
+/// Missing or unreadable images are reported and counted (exit code 2), not fatal. An interrupt stops it between
+/// images with exit code 130 and writes nothing (a PCKh over part of the set would pass for the whole).
 /// </summary>
 internal static class EvalCommand
 {
@@ -36,22 +37,23 @@ internal static class EvalCommand
             Evaluates a model with PCKh@0.5 (a joint is correct when it lies within half a head size of the truth) on the
             validation records of an MPII-style annotation file. Prints Head, Shoulder, Elbow, Wrist, Hip, Knee, Ankle and
             Mean (count-weighted over the 14 joints other than pelvis and thorax); boxes come from each record's objpos and
-            scale_provided. The first line gives the pose-estimation time per image. Missing images are reported and counted. Exit codes: 0 all images read, 2 some images could not
-            be read, 1 bad arguments, model or annotations.
+            scale_provided. The first line gives the pose-estimation time per image. Missing images are reported and counted. Ctrl+C (or SIGTERM) stops after the image in progress
+            and writes nothing. Exit codes: 0 all images read, 2 some images could not be read, 1 bad arguments, model or
+            annotations, 130 interrupted.
             Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --json pckh.json --csv curve.csv
             Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --scales 0.8,1,1.2
             """)
         {
             model, annotations, images, flip, noFlip, json, csv, threads, inputSize, scales, progress,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(
             ShippedModel.Resolve(result.GetValue(model)), result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
             result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress),
-            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"), ScaleList.ParseOptional(result.GetValue(scales), "--scales")))));
+            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"), ScaleList.ParseOptional(result.GetValue(scales), "--scales")), cancellation)));
         return command;
     }
 
-    private static int Execute(Settings settings)
+    private static int Execute(Settings settings, CancellationToken cancellation)
     {
         if (settings.Flip && settings.NoFlip)
             throw new ArgumentException("--flip and --no-flip contradict each other; give one.");
@@ -94,6 +96,8 @@ internal static class EvalCommand
         progress.Start();
         foreach (var group in byImage)
         {
+            if (cancellation.IsCancellationRequested)
+                return Interrupted(progress, byImage.Count);
             RgbImage image;
             try
             {
@@ -107,8 +111,16 @@ internal static class EvalCommand
                 progress.Advance();
                 continue;
             }
+            IReadOnlyList<PoseResult> poses;
             estimation.Start();
-            var poses = estimator.Estimate(image, [.. group.Select(a => a.Box)]);
+            try
+            {
+                poses = estimator.Estimate(image, [.. group.Select(a => a.Box)], cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return Interrupted(progress, byImage.Count);
+            }
             estimation.Stop();
             nonFinite += poses.Count(p => !p.IsFinite);
             foreach (var (pose, annotation) in poses.Zip(group))
@@ -157,6 +169,13 @@ internal static class EvalCommand
             return ExitCodes.NonFiniteOutput;
         }
         return unreadableImages > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+    }
+
+    private static int Interrupted(ProgressReporter progress, int images)
+    {
+        progress.Finish();
+        Console.Error.WriteLine($"interrupted: {progress.Done} of {Wording.Plural(images, "image", "images")} done; no PCKh computed, nothing written");
+        return ExitCodes.Interrupted;
     }
 
     private static List<MpiiAnnotation> ReadValidationRecords(string path)

@@ -28,7 +28,7 @@ internal static class ExportOnnxCommand
         {
             output, model, stacks, features, joints, size, dynamicSize, seed, batch,
         };
-        command.SetAction(result => CliErrors.Run(() =>
+        command.SetAction(result => CliErrors.Run(cancellation =>
         {
             Option[] shapeOptions = [stacks, features, joints, seed];
             var modelFile = result.GetValue(model);
@@ -43,15 +43,17 @@ internal static class ExportOnnxCommand
             if (inputSize is { } chosen)
                 architecture = architecture.WithInputSize(chosen.Height, chosen.Width);
             return Execute(architecture, weights, source, result.GetValue(output)!,
-                new OnnxExportOptions { Batch = result.GetValue(batch), DynamicSize = result.GetValue(dynamicSize) });
+                new OnnxExportOptions { Batch = result.GetValue(batch), DynamicSize = result.GetValue(dynamicSize) }, cancellation);
         }));
         return command;
     }
 
-    private static int Execute(HourglassArchitecture architecture, HourglassWeights weights, string source, FileInfo output, OnnxExportOptions options)
+    private static int Execute(HourglassArchitecture architecture, HourglassWeights weights, string source, FileInfo output, OnnxExportOptions options,
+        CancellationToken cancellation)
     {
         if (options.Batch is < 1)
             throw new ArgumentException("--batch must be at least 1.");
+        cancellation.ThrowIfCancellationRequested(); // interrupted while loading: write nothing
         var summary = HourglassOnnxExporter.ExportToFile(architecture, weights, output.FullName, options);
         string shape = options.DynamicSize
             ? $"{architecture.Stacks} stack(s), {architecture.Features} features, {architecture.Joints} joints, input N x 3 x H x W (dynamic)"

@@ -10,7 +10,8 @@ namespace HourglassSimd.Tools.Commands;
 /// <summary>
 /// <c>hourglass infer</c>: poses for one image or every image of a folder. Writes an overlay per image and one
 /// COCO keypoint-results JSON file; prints a keypoint table for a single image. Unreadable images are reported and
-/// skipped (exit code 2).
+/// skipped (exit code 2). An interrupt stops it between images (or between batches of one image's people, discarding
+/// that image); the results of the images done are written and the exit code is 130.
 /// </summary>
 internal static class InferCommand
 {
@@ -44,8 +45,9 @@ internal static class InferCommand
         var command = new Command("infer", """
             Estimates poses in an image or in every image of a folder, writes an overlay image per input, and a COCO
             keypoint-results JSON file with every person. For a single image it also prints a table of the keypoints.
-            Unreadable images are reported on stderr and skipped. Exit codes: 0 all images done, 2 some images could not
-            be read, 1 bad arguments or model.
+            Unreadable images are reported on stderr and skipped. Ctrl+C (or SIGTERM) stops after the image in progress
+            and writes the results of the images done. Exit codes: 0 all images done, 2 some images could not be read,
+            1 bad arguments or model, 130 interrupted.
             Example: hourglass infer models/samples --out poses/            (the shipped demo model)
             Example: hourglass infer --model hg2.hgw photos/ --out poses/ --threads 4
             Example: hourglass infer --model hg2.hgw group.jpg --box 40,20,120,300 --box 210,35,110,290 --no-flip
@@ -54,15 +56,15 @@ internal static class InferCommand
         {
             input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, scales, progress,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(new Settings(
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(
             result.GetValue(input)!, ShippedModel.Resolve(result.GetValue(model)), result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
             result.GetValue(noFlip), result.GetValue(output), result.GetValue(json), result.GetValue(threads), result.GetValue(threshold),
             result.GetValue(drawBoxes), result.GetValue(progress), InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"),
-            ScaleList.ParseOptional(result.GetValue(scales), "--scales")))));
+            ScaleList.ParseOptional(result.GetValue(scales), "--scales")), cancellation)));
         return command;
     }
 
-    private static int Execute(Settings settings)
+    private static int Execute(Settings settings, CancellationToken cancellation)
     {
         // Cheap checks first: argument syntax, then files, then the model (the slow part).
         if (settings.Flip && settings.NoFlip)
@@ -103,11 +105,18 @@ internal static class InferCommand
         var people = new List<PersonPose>();
         var failed = new List<string>();
         string? lastOverlay = null;
+        int done = 0;
+        bool interrupted = false;
 
         var progress = ProgressReporter.ForConsole(inputs.Files.Count, "images", settings.Progress);
         progress.Start();
         foreach (string file in inputs.Files)
         {
+            if (cancellation.IsCancellationRequested)
+            {
+                interrupted = true;
+                break;
+            }
             string imageId = Path.GetFileName(file);
             RgbImage image;
             try
@@ -127,19 +136,37 @@ internal static class InferCommand
             IReadOnlyList<PersonBox> personBoxes = rectangles is null
                 ? [PersonBox.WholeImage(image.Width, image.Height)]
                 : [.. rectangles.Select(r => r.ToPersonBox())];
-            var poses = estimator.Estimate(image, personBoxes);
-            var imageRectangles = rectangles ?? [BoxRectangle.WholeImage(image.Width, image.Height)];
-            for (int p = 0; p < poses.Count; p++)
-                people.Add(new PersonPose(imageId, imageRectangles[p], poses[p]));
+            IReadOnlyList<PoseResult> poses;
+            try
+            {
+                poses = estimator.Estimate(image, personBoxes, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Stopped between two batches of this image's people: the image is discarded, not half reported.
+                interrupted = true;
+                break;
+            }
 
+            // The overlay is written (atomically) before the image's people join the results, so that the results
+            // list exactly the images that have an overlay.
             PoseOverlay.Draw(image, poses, overlayOptions);
             lastOverlay = Path.Combine(outFolder, names.For(file));
             ImageSaver.Save(image, lastOverlay);
+            var imageRectangles = rectangles ?? [BoxRectangle.WholeImage(image.Width, image.Height)];
+            for (int p = 0; p < poses.Count; p++)
+                people.Add(new PersonPose(imageId, imageRectangles[p], poses[p]));
+            done++;
             progress.Advance();
         }
         progress.Finish();
 
         KeypointResultsWriter.Write(jsonPath, people);
+        if (interrupted)
+        {
+            Console.Error.WriteLine($"interrupted: {done} of {Wording.Plural(inputs.Files.Count, "image", "images")} done, {jsonPath} written");
+            return ExitCodes.Interrupted;
+        }
         WarnAboutUnusedBoxes(boxesPerImage, inputs);
         PrintSummary(inputs, people, failed, EstimatorSettingsText.Of(estimator.Options), settings.Threshold, outFolder, lastOverlay, jsonPath, progress.Elapsed);
         if (failed.Count > 0)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using HourglassSimd.IO;
 using HourglassSimd.Tools.Pose;
+using System.Numerics.Tensors;
 using HourglassSimd.Interop.Npy;
 
 namespace HourglassSimd.Tools.Commands;
@@ -9,7 +10,7 @@ namespace HourglassSimd.Tools.Commands;
 /// <summary>
 /// <c>hourglass run</c>: runs an <c>.hgw</c> model on a float32 NumPy array of images <c>[N, 3, H, W]</c> and writes every
 /// stack's heatmaps <c>[N, stacks, joints, H/4, W/4]</c> as <c>.npy</c>. H and W are any multiples of 64, whatever
-/// the model's default input size.
+/// the model's default input size. An interrupt stops it between images, with exit code 130 and no output file.
 /// </summary>
 internal static class RunCommand
 {
@@ -22,17 +23,18 @@ internal static class RunCommand
         var command = new Command("run", """
             Runs a model on network input read from a .npy file and writes all stacks' heatmaps to a .npy file. The input
             values are fed as they are: apply the model's normalization ((pixel/255 - mean) / std, RGB) beforehand.
+            Ctrl+C (or SIGTERM) stops after the image in progress and writes nothing (exit code 130).
             Example: hourglass run --model posenet.hgw --input images.npy --output heatmaps.npy --threads 2
             """)
         {
             model, input, output, threads,
         };
-        command.SetAction(result => CliErrors.Run(() => Execute(
-            result.GetValue(model)!, result.GetValue(input)!, result.GetValue(output)!, result.GetValue(threads))));
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(
+            result.GetValue(model)!, result.GetValue(input)!, result.GetValue(output)!, result.GetValue(threads), cancellation)));
         return command;
     }
 
-    private static int Execute(string modelPath, string inputPath, string outputPath, int threads)
+    private static int Execute(string modelPath, string inputPath, string outputPath, int threads, CancellationToken cancellation)
     {
         ThreadCount.Check(threads);
         string output = Path.GetFullPath(outputPath);
@@ -58,7 +60,20 @@ internal static class RunCommand
         using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = threads });
         int batch = images.Shape[0];
         var start = clock.Elapsed;
-        float[] heatmaps = network.Run(images.Data, height, width);
+        // One image per Run (the same arithmetic as one batched Run), so that an interrupt is noticed between images.
+        var heatmaps = new float[network.OutputLength(batch, height, width)];
+        if (!TensorPrimitives.IsFiniteAll(images.Data))
+            network.Run(images.Data, height, width, heatmaps); // throws before any work, naming the image, channel, row and column
+        int inSize = 3 * height * width, outSize = heatmaps.Length / batch;
+        for (int n = 0; n < batch; n++)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"interrupted: {n} of {batch} image(s) run; {outputPath} not written");
+                return ExitCodes.Interrupted;
+            }
+            network.Run(images.Data.AsSpan(n * inSize, inSize), height, width, heatmaps.AsSpan(n * outSize, outSize));
+        }
         var runTime = clock.Elapsed - start;
         var result = new NpyArray([batch, arch.Stacks, arch.Joints, height / HourglassArchitecture.OutputStride, width / HourglassArchitecture.OutputStride], heatmaps);
         NpyWriter.Write(outputPath, result);

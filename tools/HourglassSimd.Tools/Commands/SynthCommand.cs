@@ -32,7 +32,7 @@ internal static class SynthCommand
         {
             output, train, validation, size, maxPeople, seed, format, threads, sheet, progress,
         };
-        command.SetAction(result => CliErrors.Run(() =>
+        command.SetAction(result => CliErrors.Run(cancellation =>
         {
             var options = new SyntheticPeopleOptions
             {
@@ -52,14 +52,23 @@ internal static class SynthCommand
             var reporter = ProgressReporter.ForConsole(estimate, "images", result.GetValue(progress));
             var gate = new object();
             reporter.Start();
-            var summary = SyntheticPeopleDataset.Write(folder, options, new InlineProgress(done =>
+            SyntheticPeopleDataset.Summary summary;
+            try
             {
-                lock (gate)
+                summary = SyntheticPeopleDataset.Write(folder, options, new InlineProgress(done =>
                 {
-                    while (reporter.Done < done)
-                        reporter.Advance();
-                }
-            }));
+                    lock (gate)
+                    {
+                        while (reporter.Done < done)
+                            reporter.Advance();
+                    }
+                }), cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"interrupted: the images written to {Path.Combine(folder, "images")} are complete; annotations.json and boxes.json not written");
+                return ExitCodes.Interrupted;
+            }
             reporter.Finish();
             int images = summary.TrainImages + summary.ValidationImages;
             Console.WriteLine($"wrote {images} images ({summary.TrainImages} train, {summary.ValidationImages} validation) with {summary.People} people to {Path.Combine(folder, "images")} and {summary.AnnotationsPath} in {clock.Elapsed.TotalSeconds:F1} s ({images / clock.Elapsed.TotalSeconds:F0} images/s)");

@@ -1,6 +1,6 @@
 namespace HourglassSimd.Tools.Pose;
 
-/// <summary>Process exit codes of <c>infer</c>, <c>eval</c> and (0, 1, 3) <c>run</c> (documented in docs/cli.md).</summary>
+/// <summary>Process exit codes of the commands (documented in docs/cli.md).</summary>
 internal static class ExitCodes
 {
     /// <summary>Every input was processed.</summary>
@@ -17,4 +17,10 @@ internal static class ExitCodes
     /// overflow. One warning line on stderr says how many. Takes precedence over <see cref="SomeImagesFailed"/>.
     /// </summary>
     public const int NonFiniteOutput = 3;
+
+    /// <summary>
+    /// Stopped by SIGINT (Ctrl+C) or SIGTERM: the command finished or discarded the item in progress and kept what it
+    /// had completed (128 + SIGINT, as a shell reports a process ended by Ctrl+C).
+    /// </summary>
+    public const int Interrupted = 130;
 }
