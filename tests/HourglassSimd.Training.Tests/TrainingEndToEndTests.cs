@@ -93,6 +93,32 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     }
 
     [Fact]
+    public void Resume_WithAnotherLearningRate_UsesIt_AndSavesIt()
+    {
+        string folder = data.NewFolder("resume-lr");
+        string first;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1) with { LearningRate = 1e-3 }, TextWriter.Null))
+        {
+            first = trainer.Run().Single().CheckpointPath;
+        }
+
+        var log = new StringWriter();
+        using (var resumed = new Trainer(SmallRun(folder, epochs: 2) with { LearningRate = 1e-4, ResumePath = first }, log))
+        {
+            resumed.Run();
+        }
+
+        output.WriteLine(log.ToString());
+        Assert.Contains("learning rate 0.0001 (the checkpoint's optimizer had 0.001)", log.ToString(), StringComparison.Ordinal);
+
+        // The optimizer state saved after the resumed epoch carries the new rate, so it was the one in use.
+        using var model = new PoseNet(new PoseNetArchitecture(1, 16, 16));
+        var optimizer = optim.RMSProp(model.parameters(), lr: 0.5);
+        optimizer.load_state_dict(Path.Combine(folder, "posenet-epoch-002.optimizer.dat"));
+        Assert.All(optimizer.ParamGroups, g => Assert.Equal(1e-4, g.LearningRate, 12));
+    }
+
+    [Fact]
     public void Resume_WithOtherArchitecture_FailsWithOneLine()
     {
         string folder = data.NewFolder("mismatch");

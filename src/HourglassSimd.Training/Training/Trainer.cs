@@ -77,6 +77,20 @@ public sealed class Trainer : IDisposable
             }
 
             firstEpoch = (metadata?.Epoch ?? 0) + 1;
+
+            // The restored optimizer state carries the learning rate it was saved with; --lr wins, so that a resumed
+            // run can continue at a lower rate (a step decay done by hand).
+            double restoredRate = optimizer.ParamGroups.First().LearningRate;
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = options.LearningRate;
+            }
+
+            if (optimizerRestored && restoredRate != options.LearningRate)
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"learning rate {options.LearningRate:g} (the checkpoint's optimizer had {restoredRate:g})"));
+            }
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"resumed from {options.ResumePath} (epoch {metadata?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, " +
                 $"optimizer state {(optimizerRestored ? "restored" : "not available, starting fresh")})"));
