@@ -9,9 +9,6 @@ public enum ImageLoadFailure
     /// <summary>The file could not be read (I/O error, access denied).</summary>
     ReadError,
 
-    /// <summary>The path names a device, a FIFO or a socket, not a regular file; it is not opened (a FIFO would block).</summary>
-    NotRegularFile,
-
     /// <summary>The file is larger than <see cref="ImageLoadLimits.MaxFileBytes"/>.</summary>
     FileTooLarge,
 
@@ -29,4 +26,9 @@ public enum ImageLoadFailure
 
     /// <summary>Decoding needed more memory than <see cref="ImageLoadLimits.AllocationLimitMegabytes"/> allows.</summary>
     MemoryLimit,
+
+    // Added after the others so that their numeric values stay as released.
+
+    /// <summary>The path names a device, a FIFO or a socket, not a regular file; it is not opened (a FIFO would block).</summary>
+    NotRegularFile,
 }
