@@ -11,16 +11,5 @@ namespace HourglassSimd.Interop.Checkpoints;
 public sealed record CheckpointTensorInfo(string Name, int[] Shape, TensorElementType ElementType)
 {
     /// <summary>Number of elements; saturates at <see cref="long.MaxValue"/>.</summary>
-    public long ElementCount
-    {
-        get
-        {
-            if (Shape.Contains(0))
-                return 0;
-            long count = 1;
-            foreach (int d in Shape)
-                count = count > long.MaxValue / d ? long.MaxValue : count * d;
-            return count;
-        }
-    }
+    public long ElementCount => TensorShapes.SaturatingElementCount(Shape);
 }

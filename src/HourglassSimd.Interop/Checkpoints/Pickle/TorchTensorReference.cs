@@ -8,18 +8,7 @@ namespace HourglassSimd.Interop.Checkpoints.Pickle;
 public sealed record TorchTensorReference(TorchStorageReference Storage, long StorageOffset, int[] Shape, long[] Stride)
 {
     /// <summary>Number of elements; saturates at <see cref="long.MaxValue"/> for shapes no file could hold.</summary>
-    public long ElementCount
-    {
-        get
-        {
-            if (Shape.Contains(0))
-                return 0;
-            long count = 1;
-            foreach (int d in Shape)
-                count = count > long.MaxValue / d ? long.MaxValue : count * d;
-            return count;
-        }
-    }
+    public long ElementCount => TensorShapes.SaturatingElementCount(Shape);
 
     /// <summary>
     /// True when the view is C-contiguous (row-major, no gaps). Strides of dimensions of size 1 do not matter, as in
