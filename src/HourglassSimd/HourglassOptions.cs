@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace HourglassSimd;
@@ -65,16 +66,17 @@ public sealed record HourglassOptions
     }
 
     /// <summary>Resolves <see cref="Isa"/> to a concrete path, checking that a forced path can run here.</summary>
-    internal KernelIsa ResolveIsa()
+    internal KernelIsa ResolveIsa() => ResolveIsa(Isa, Environment.GetEnvironmentVariable(IsaEnvironmentVariable));
+
+    /// <summary><see cref="ResolveIsa()"/> with the environment variable's value given (tests).</summary>
+    internal static KernelIsa ResolveIsa(KernelIsa isa, string? forced)
     {
-        var isa = Isa;
         if (isa == KernelIsa.Auto)
         {
-            string? forced = Environment.GetEnvironmentVariable(IsaEnvironmentVariable);
             if (!string.IsNullOrWhiteSpace(forced))
             {
                 if (!Enum.TryParse(forced, ignoreCase: true, out isa) || !Enum.IsDefined(isa))
-                    throw new InvalidOperationException($"{IsaEnvironmentVariable}='{forced}' is not one of Auto, Scalar, Vector256, Vector512.");
+                    throw new InvalidOperationException($"{IsaEnvironmentVariable}='{forced}' is not one of Auto, Scalar, Vector128, Vector256, Vector512.");
             }
         }
         return isa == KernelIsa.Auto ? BestAvailable() : isa;
@@ -83,10 +85,25 @@ public sealed record HourglassOptions
     /// <summary>The widest kernel path that is hardware accelerated on this CPU.</summary>
     public static KernelIsa BestAvailable()
     {
-        if (Vector512.IsHardwareAccelerated)
+        if (IsAccelerated(KernelIsa.Vector512))
             return KernelIsa.Vector512;
-        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        if (IsAccelerated(KernelIsa.Vector256))
             return KernelIsa.Vector256;
+        if (IsAccelerated(KernelIsa.Vector128))
+            return KernelIsa.Vector128;
         return KernelIsa.Scalar;
     }
+
+    /// <summary>
+    /// Whether <paramref name="isa"/> runs in hardware here, fused multiply-add included: without it the vector APIs
+    /// compute a fused multiply-add in software, lane by lane, slower than the scalar path. (Any path runs anywhere.)
+    /// </summary>
+    public static bool IsAccelerated(KernelIsa isa) => isa switch
+    {
+        KernelIsa.Scalar => true,
+        KernelIsa.Vector512 => Vector512.IsHardwareAccelerated,
+        KernelIsa.Vector256 => Vector256.IsHardwareAccelerated && Fma.IsSupported,
+        KernelIsa.Vector128 => Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported),
+        _ => false,
+    };
 }

@@ -14,4 +14,10 @@ public enum KernelIsa
 
     /// <summary>Vector512 kernels (AVX-512F) on channel-blocked (NCHW16c) data.</summary>
     Vector512 = 3,
+
+    /// <summary>
+    /// Vector128 kernels on channel-blocked (NCHW16c) data: NEON on ARM64, SSE with FMA on x64 CPUs without AVX2.
+    /// (Numbered after the others so that their values stay as released.)
+    /// </summary>
+    Vector128 = 4,
 }

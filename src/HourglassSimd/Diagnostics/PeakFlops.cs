@@ -17,8 +17,8 @@ public static class PeakFlops
     {
         if (threads < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1.");
-        if (isa is not (KernelIsa.Vector256 or KernelIsa.Vector512))
-            throw new ArgumentException("Peak is measured for Vector256 or Vector512.", nameof(isa));
+        if (isa is not (KernelIsa.Vector128 or KernelIsa.Vector256 or KernelIsa.Vector512))
+            throw new ArgumentException("Peak is measured for Vector128, Vector256 or Vector512.", nameof(isa));
         long iterations = 2_000_000;
         var target = duration ?? TimeSpan.FromMilliseconds(200);
         double best = 0;
@@ -28,10 +28,11 @@ public static class PeakFlops
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
             {
                 if (isa == KernelIsa.Vector512) Loop<Vector512<float>>(iterations);
-                else Loop<Vector256<float>>(iterations);
+                else if (isa == KernelIsa.Vector256) Loop<Vector256<float>>(iterations);
+                else Loop<Vector128<float>>(iterations);
             });
             double seconds = watch.Elapsed.TotalSeconds;
-            int lanes = isa == KernelIsa.Vector512 ? 16 : 8;
+            int lanes = isa switch { KernelIsa.Vector512 => 16, KernelIsa.Vector256 => 8, _ => 4 };
             best = Math.Max(best, (double)iterations * Accumulators * lanes * 2 * threads / seconds / 1e9);
             // Grow the loop until one round lasts about the target duration.
             if (seconds < target.TotalSeconds / 2)

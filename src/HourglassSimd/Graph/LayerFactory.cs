@@ -12,13 +12,15 @@ internal abstract class LayerFactory
 {
     private static readonly LayerFactory s_vector512 = new Simd<Vector512<float>>(KernelIsa.Vector512);
     private static readonly LayerFactory s_vector256 = new Simd<Vector256<float>>(KernelIsa.Vector256);
+    private static readonly LayerFactory s_vector128 = new Simd<Vector128<float>>(KernelIsa.Vector128);
     private static readonly LayerFactory s_scalar = new Reference();
 
-    /// <summary>The factory of a resolved path (<see cref="HourglassOptions.ResolveIsa"/> decides which).</summary>
+    /// <summary>The factory of a resolved path (<see cref="HourglassOptions.ResolveIsa()"/> decides which).</summary>
     public static LayerFactory For(KernelIsa isa) => isa switch
     {
         KernelIsa.Vector512 => s_vector512,
         KernelIsa.Vector256 => s_vector256,
+        KernelIsa.Vector128 => s_vector128,
         KernelIsa.Scalar => s_scalar,
         _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "A plan is built for a resolved kernel path, not Auto."),
     };

@@ -11,13 +11,12 @@ internal abstract unsafe class SimdKernelSet
 {
     /// <summary>Every width. Each runs on any CPU (the cross-platform vector APIs fall back to software), so tests use all.</summary>
     public static IReadOnlyList<SimdKernelSet> All { get; } =
-        [new Width<Vector256<float>>(KernelIsa.Vector256), new Width<Vector512<float>>(KernelIsa.Vector512)];
+        [new Width<Vector128<float>>(KernelIsa.Vector128), new Width<Vector256<float>>(KernelIsa.Vector256), new Width<Vector512<float>>(KernelIsa.Vector512)];
 
     /// <summary>
-    /// The widths this CPU runs in hardware (what is worth timing): those up to <see cref="HourglassOptions.BestAvailable"/>,
-    /// the one place that decides.
+    /// The widths this CPU runs in hardware (what is worth timing), as <see cref="HourglassOptions.IsAccelerated"/> decides.
     /// </summary>
-    public static IReadOnlyList<SimdKernelSet> Accelerated => [.. All.Where(k => k.Isa <= HourglassOptions.BestAvailable())];
+    public static IReadOnlyList<SimdKernelSet> Accelerated => [.. All.Where(k => HourglassOptions.IsAccelerated(k.Isa))];
 
     public abstract KernelIsa Isa { get; }
 

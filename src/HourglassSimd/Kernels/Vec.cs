@@ -5,17 +5,18 @@ namespace HourglassSimd.Kernels;
 
 /// <summary>
 /// Width-generic vector helpers. Kernels are written once over <c>TV</c> and instantiated for
-/// <see cref="Vector256{T}"/> and <see cref="Vector512{T}"/> of float; the <c>typeof</c> tests fold away when the
+/// <see cref="Vector128{T}"/>, <see cref="Vector256{T}"/> and <see cref="Vector512{T}"/> of float; the <c>typeof</c> tests fold away when the
 /// JIT specializes each instantiation, so the generated code is the plain intrinsic.
 /// </summary>
 internal static unsafe class Vec
 {
-    /// <summary>Floats per vector: 8 or 16.</summary>
+    /// <summary>Floats per vector: 4, 8 or 16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Count<TV>() where TV : struct
     {
         if (typeof(TV) == typeof(Vector512<float>)) return Vector512<float>.Count;
         if (typeof(TV) == typeof(Vector256<float>)) return Vector256<float>.Count;
+        if (typeof(TV) == typeof(Vector128<float>)) return Vector128<float>.Count;
         return ThrowUnsupported<int>();
     }
 
@@ -24,6 +25,7 @@ internal static unsafe class Vec
     {
         if (typeof(TV) == typeof(Vector512<float>)) return Unsafe.BitCast<Vector512<float>, TV>(Vector512<float>.Zero);
         if (typeof(TV) == typeof(Vector256<float>)) return Unsafe.BitCast<Vector256<float>, TV>(Vector256<float>.Zero);
+        if (typeof(TV) == typeof(Vector128<float>)) return Unsafe.BitCast<Vector128<float>, TV>(Vector128<float>.Zero);
         return ThrowUnsupported<TV>();
     }
 
@@ -32,6 +34,7 @@ internal static unsafe class Vec
     {
         if (typeof(TV) == typeof(Vector512<float>)) return Unsafe.BitCast<Vector512<float>, TV>(Vector512.Load(p));
         if (typeof(TV) == typeof(Vector256<float>)) return Unsafe.BitCast<Vector256<float>, TV>(Vector256.Load(p));
+        if (typeof(TV) == typeof(Vector128<float>)) return Unsafe.BitCast<Vector128<float>, TV>(Vector128.Load(p));
         return ThrowUnsupported<TV>();
     }
 
@@ -40,6 +43,7 @@ internal static unsafe class Vec
     {
         if (typeof(TV) == typeof(Vector512<float>)) Vector512.Store(Unsafe.BitCast<TV, Vector512<float>>(v), p);
         else if (typeof(TV) == typeof(Vector256<float>)) Vector256.Store(Unsafe.BitCast<TV, Vector256<float>>(v), p);
+        else if (typeof(TV) == typeof(Vector128<float>)) Vector128.Store(Unsafe.BitCast<TV, Vector128<float>>(v), p);
         else ThrowUnsupported<TV>();
     }
 
@@ -49,6 +53,7 @@ internal static unsafe class Vec
     {
         if (typeof(TV) == typeof(Vector512<float>)) return Unsafe.BitCast<Vector512<float>, TV>(Vector512.Create(*p));
         if (typeof(TV) == typeof(Vector256<float>)) return Unsafe.BitCast<Vector256<float>, TV>(Vector256.Create(*p));
+        if (typeof(TV) == typeof(Vector128<float>)) return Unsafe.BitCast<Vector128<float>, TV>(Vector128.Create(*p));
         return ThrowUnsupported<TV>();
     }
 
@@ -62,6 +67,9 @@ internal static unsafe class Vec
         if (typeof(TV) == typeof(Vector256<float>))
             return Unsafe.BitCast<Vector256<float>, TV>(Vector256.FusedMultiplyAdd(
                 Unsafe.BitCast<TV, Vector256<float>>(a), Unsafe.BitCast<TV, Vector256<float>>(b), Unsafe.BitCast<TV, Vector256<float>>(c)));
+        if (typeof(TV) == typeof(Vector128<float>))
+            return Unsafe.BitCast<Vector128<float>, TV>(Vector128.FusedMultiplyAdd(
+                Unsafe.BitCast<TV, Vector128<float>>(a), Unsafe.BitCast<TV, Vector128<float>>(b), Unsafe.BitCast<TV, Vector128<float>>(c)));
         return ThrowUnsupported<TV>();
     }
 
@@ -72,6 +80,8 @@ internal static unsafe class Vec
             return Unsafe.BitCast<Vector512<float>, TV>(Unsafe.BitCast<TV, Vector512<float>>(a) + Unsafe.BitCast<TV, Vector512<float>>(b));
         if (typeof(TV) == typeof(Vector256<float>))
             return Unsafe.BitCast<Vector256<float>, TV>(Unsafe.BitCast<TV, Vector256<float>>(a) + Unsafe.BitCast<TV, Vector256<float>>(b));
+        if (typeof(TV) == typeof(Vector128<float>))
+            return Unsafe.BitCast<Vector128<float>, TV>(Unsafe.BitCast<TV, Vector128<float>>(a) + Unsafe.BitCast<TV, Vector128<float>>(b));
         return ThrowUnsupported<TV>();
     }
 
@@ -82,6 +92,8 @@ internal static unsafe class Vec
             return Unsafe.BitCast<Vector512<float>, TV>(Unsafe.BitCast<TV, Vector512<float>>(a) - Unsafe.BitCast<TV, Vector512<float>>(b));
         if (typeof(TV) == typeof(Vector256<float>))
             return Unsafe.BitCast<Vector256<float>, TV>(Unsafe.BitCast<TV, Vector256<float>>(a) - Unsafe.BitCast<TV, Vector256<float>>(b));
+        if (typeof(TV) == typeof(Vector128<float>))
+            return Unsafe.BitCast<Vector128<float>, TV>(Unsafe.BitCast<TV, Vector128<float>>(a) - Unsafe.BitCast<TV, Vector128<float>>(b));
         return ThrowUnsupported<TV>();
     }
 
@@ -92,6 +104,8 @@ internal static unsafe class Vec
             return Unsafe.BitCast<Vector512<float>, TV>(Unsafe.BitCast<TV, Vector512<float>>(a) * Unsafe.BitCast<TV, Vector512<float>>(b));
         if (typeof(TV) == typeof(Vector256<float>))
             return Unsafe.BitCast<Vector256<float>, TV>(Unsafe.BitCast<TV, Vector256<float>>(a) * Unsafe.BitCast<TV, Vector256<float>>(b));
+        if (typeof(TV) == typeof(Vector128<float>))
+            return Unsafe.BitCast<Vector128<float>, TV>(Unsafe.BitCast<TV, Vector128<float>>(a) * Unsafe.BitCast<TV, Vector128<float>>(b));
         return ThrowUnsupported<TV>();
     }
 
@@ -103,6 +117,8 @@ internal static unsafe class Vec
             return Unsafe.BitCast<Vector512<float>, TV>(Vector512.MaxNative(Unsafe.BitCast<TV, Vector512<float>>(a), Unsafe.BitCast<TV, Vector512<float>>(b)));
         if (typeof(TV) == typeof(Vector256<float>))
             return Unsafe.BitCast<Vector256<float>, TV>(Vector256.MaxNative(Unsafe.BitCast<TV, Vector256<float>>(a), Unsafe.BitCast<TV, Vector256<float>>(b)));
+        if (typeof(TV) == typeof(Vector128<float>))
+            return Unsafe.BitCast<Vector128<float>, TV>(Vector128.MaxNative(Unsafe.BitCast<TV, Vector128<float>>(a), Unsafe.BitCast<TV, Vector128<float>>(b)));
         return ThrowUnsupported<TV>();
     }
 
@@ -113,7 +129,7 @@ internal static unsafe class Vec
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static T ThrowUnsupported<T>() =>
-        throw new NotSupportedException("Kernels are instantiated only for Vector256<float> and Vector512<float>.");
+        throw new NotSupportedException("Kernels are instantiated only for Vector128<float>, Vector256<float> and Vector512<float>.");
 }
 
 /// <summary>A compile-time count (pixels or vectors) of a micro-kernel tile; the JIT folds <see cref="N"/>.</summary>

@@ -8,6 +8,7 @@ public sealed class AllocationTests
     [InlineData(KernelIsa.Vector512, ConvolutionMode.Fastest, 1)]
     [InlineData(KernelIsa.Vector512, ConvolutionMode.Fastest, 2)]
     [InlineData(KernelIsa.Vector256, ConvolutionMode.DirectOnly, 2)]
+    [InlineData(KernelIsa.Vector128, ConvolutionMode.Fastest, 2)]
     [InlineData(KernelIsa.Scalar, ConvolutionMode.DirectOnly, 1)]
     public void Run_allocates_nothing_once_warm(KernelIsa isa, ConvolutionMode mode, int threads)
     {

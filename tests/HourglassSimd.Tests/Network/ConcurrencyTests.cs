@@ -7,6 +7,7 @@ public sealed class ConcurrencyTests
     [Theory]
     [InlineData(KernelIsa.Vector512)]
     [InlineData(KernelIsa.Vector256)]
+    [InlineData(KernelIsa.Vector128)]
     [InlineData(KernelIsa.Scalar)]
     public void Concurrent_runs_equal_sequential_runs(KernelIsa isa)
     {

@@ -10,7 +10,7 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
     public static TheoryData<int, int, int, int, int, KernelIsa> Configurations()
     {
         var data = new TheoryData<int, int, int, int, int, KernelIsa>();
-        foreach (var isa in new[] { KernelIsa.Scalar, KernelIsa.Vector256, KernelIsa.Vector512 })
+        foreach (var isa in new[] { KernelIsa.Scalar, KernelIsa.Vector128, KernelIsa.Vector256, KernelIsa.Vector512 })
         {
             data.Add(1, 6, 16, 64, 64, isa);      // tiny width: bottleneck of 3 channels
             data.Add(2, 32, 17, 64, 128, isa);    // non-square input, 17 joints
@@ -31,6 +31,7 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(2, 32, 17, 64, 128, KernelIsa.Vector512)]
     [InlineData(1, 256, 16, 64, 64, KernelIsa.Vector256)]
+    [InlineData(2, 32, 17, 64, 128, KernelIsa.Vector128)]
     public void Direct_only_mode_matches_reference_composition(int stacks, int features, int joints, int height, int width, KernelIsa isa) =>
         CheckParity(new HourglassArchitecture(stacks, features, joints, height, width), isa, batch: 1, output,
             new HourglassOptions { Isa = isa, Convolution = ConvolutionMode.DirectOnly });
@@ -39,6 +40,7 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(2, 32, 17, 64, 128, KernelIsa.Vector512)]
     [InlineData(8, 20, 5, 64, 64, KernelIsa.Vector256)]
+    [InlineData(2, 32, 17, 64, 128, KernelIsa.Vector128)]
     public void Winograd_everywhere_matches_reference_composition(int stacks, int features, int joints, int height, int width, KernelIsa isa) =>
         CheckParity(new HourglassArchitecture(stacks, features, joints, height, width), isa, batch: 1, output,
             new HourglassOptions { Isa = isa, WinogradMinimumSize = 4 });

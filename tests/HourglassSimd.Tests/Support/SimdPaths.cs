@@ -9,7 +9,7 @@ namespace HourglassSimd.Tests.Support;
 internal static class SimdPaths
 {
     /// <summary>The SIMD paths.</summary>
-    public static TheoryData<KernelIsa> Both => new(SimdKernelSet.All.Select(k => k.Isa));
+    public static TheoryData<KernelIsa> Simd => new(SimdKernelSet.All.Select(k => k.Isa));
 
     /// <summary>The scalar reference path and the SIMD paths.</summary>
     public static TheoryData<KernelIsa> All => new(SimdKernelSet.All.Select(k => k.Isa).Prepend(KernelIsa.Scalar));
