@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Running;
 using HourglassSimd.Benchmarks.Comparison;
+using HourglassSimd.Benchmarks.Peak;
 using HourglassSimd.Benchmarks.Reporting;
 
 namespace HourglassSimd.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/HourglassSimd.Benchmarks -- compare [options]</c>: HourglassSimd against
-/// ONNX Runtime and TorchSharp, interleaved in one run (see <see cref="CompareCommand"/>). Anything else goes to
+/// ONNX Runtime and TorchSharp, interleaved in one run (see <see cref="CompareCommand"/>); <c>-- peak</c>: the float and
+/// integer multiply-accumulate peaks of this CPU (<see cref="PeakCommand"/>). Anything else goes to
 /// BenchmarkDotNet: <c>-- --filter '*EndToEnd*'</c>; <c>--filter '*Conv3x3*'</c>, <c>'*Conv1x1*'</c> or
 /// <c>'*StemConv*'</c> for the kernels, <c>--job short</c> for a quicker run, <c>--list flat</c> to list them.
 /// </summary>
@@ -16,6 +18,8 @@ public static class BenchmarkProgram
     {
         if (args.Length > 0 && args[0] == "compare")
             return CompareCommand.Create().Parse(args[1..]).Invoke();
+        if (args.Length > 0 && args[0] == "peak")
+            return PeakCommand.Create().Parse(args[1..]).Invoke();
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args, BenchmarkConfig.Create());
         return 0;
     }
