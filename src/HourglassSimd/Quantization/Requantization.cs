@@ -1,0 +1,40 @@
+namespace HourglassSimd.Quantization;
+
+/// <summary>
+/// The one statement of how a quantized layer turns its int32 accumulator into a uint8 activation. It follows ONNX
+/// <c>QLinearConv</c> and <c>QuantizeLinear</c> as ONNX Runtime computes them:
+/// <code>
+/// acc  = bias_q[o] + Σ (x_q − x_zp) · w_q[o]        (exact in int32; wraps, as in every runtime, only past 2^31)
+/// v    = (float)acc × multiplier[o]                 (float32, two roundings: the conversion and the product)
+/// y_q  = clamp(round_half_to_even(v) + y_zp, lo, 255),  lo = y_zp with a fused ReLU, else 0
+/// </code>
+/// with <c>multiplier[o] = x_scale · w_scale[o] / y_scale</c> computed once in float32 and
+/// <c>bias_q[o] = round_half_to_even(bias[o] / (x_scale · w_scale[o]))</c>. Weights are symmetric (zero point 0),
+/// per output channel. Clamping before or after the rounding gives the same result because the bounds are integers,
+/// so SIMD kernels may clamp in float and then convert by truncation; every kernel must equal
+/// <see cref="ToUInt8"/> bit for bit.
+/// </summary>
+internal static class Requantization
+{
+    /// <summary>The requantized activation of one accumulator (see the class summary).</summary>
+    public static byte ToUInt8(int accumulator, float multiplier, int outputZeroPoint, bool relu)
+    {
+        float v = (float)accumulator * multiplier;
+        float rounded = MathF.Round(v, MidpointRounding.ToEven) + outputZeroPoint;
+        float low = relu ? outputZeroPoint : 0;
+        return (byte)Math.Clamp(rounded, low, 255f);
+    }
+
+    /// <summary>
+    /// The accumulator's start for one output channel o: <c>bias_q[o] − x_zp · Σ_i w_q[o, i]</c>, so that a
+    /// kernel can sum raw <c>x_q · w_q</c> products (what <c>vpdpbusd</c> computes) and still implement
+    /// <c>Σ (x_q − x_zp) · w_q</c>.
+    /// </summary>
+    public static int StartValue(int biasQ, ReadOnlySpan<sbyte> weightsOfChannel, byte inputZeroPoint)
+    {
+        int sum = 0;
+        foreach (sbyte w in weightsOfChannel)
+            sum += w;
+        return unchecked(biasQ - inputZeroPoint * sum);
+    }
+}
