@@ -29,6 +29,9 @@ internal abstract unsafe class SimdKernelSet
     /// <inheritdoc cref="DirectConv.Run{TV}"/>
     public abstract void DirectConv(in ConvArgs args);
 
+    /// <inheritdoc cref="DepthwiseConv3x3.Run{TV}"/>
+    public abstract void DepthwiseConv3x3(in DepthwiseConvArgs args);
+
     /// <inheritdoc cref="PackedWinogradConv.Run{TV}"/>
     public abstract void Winograd(PackedWinogradConv conv, in PackedWinogradConv.Binding binding);
 
@@ -50,6 +53,8 @@ internal abstract unsafe class SimdKernelSet
         public override void DirectConvItem(in ConvArgs args, int item) => Kernels.DirectConv.RunItem<TV>(args, item);
 
         public override void DirectConv(in ConvArgs args) => Kernels.DirectConv.Run<TV>(args);
+
+        public override void DepthwiseConv3x3(in DepthwiseConvArgs args) => Kernels.DepthwiseConv3x3.Run<TV>(args);
 
         public override void Winograd(PackedWinogradConv conv, in PackedWinogradConv.Binding binding) => conv.Run<TV>(binding);
 

@@ -51,6 +51,33 @@ internal static class ReferenceKernels
         }
     }
 
+    /// <summary>
+    /// 3x3 stride-1 pad-1 depthwise convolution: <c>out[c,y,x] = act(bias[c] + Σ_ky Σ_kx w[c,ky,kx] · in[c, y+ky−1, x+kx−1] + residual[c,y,x])</c>
+    /// over plain CHW, weights [c][3][3]; padding contributes 0.
+    /// </summary>
+    public static void DepthwiseConv3x3(ReadOnlySpan<float> input, int channels, int height, int width,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output, ReadOnlySpan<float> residual = default, bool relu = false)
+    {
+        for (int c = 0; c < channels; c++)
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            double sum = bias[c];
+            for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++)
+            {
+                int iy = y + ky - 1, ix = x + kx - 1;
+                if (iy >= 0 && iy < height && ix >= 0 && ix < width)
+                    sum += (double)weights[c * 9 + ky * 3 + kx] * input[(c * height + iy) * width + ix];
+            }
+            int at = (c * height + y) * width + x;
+            if (!residual.IsEmpty)
+                sum += residual[at];
+            float result = (float)sum;
+            output[at] = relu ? Relu(result) : result;
+        }
+    }
+
     /// <summary><c>out[c, i] = x[c, i] · scale[c] + shift[c]</c> (an inference batch norm), then ReLU if asked.</summary>
     public static void ScaleShift(ReadOnlySpan<float> x, int channels, int planeSize, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output, bool relu)
     {
