@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace HourglassSimd.Kernels.Int8;
 
@@ -99,6 +100,69 @@ internal static unsafe class PointwiseInt8Conv
         if (TP.N > 3) requantize.Store(o + 3 * a.OutPixelStride, a30, a31);
         if (TP.N > 4) requantize.Store(o + 4 * a.OutPixelStride, a40, a41);
         if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a50, a51);
+    }
+
+    /// <summary>
+    /// The AVX512BW path: <c>vpmaddubsw</c>, <c>vpmaddwd</c> by ones, <c>vpaddd</c> at 512 bits, one vector of 16 output
+    /// channels per group and 6 accumulators per item. Exact for weights in [<see cref="MinPairWeight"/>,
+    /// <see cref="MaxPairWeight"/>], as <see cref="PairDotProduct256"/>. Needs <see cref="Avx512BW"/>.
+    /// </summary>
+    public static void Run512(in PointwiseInt8Args a)
+    {
+        int n = ItemCount(a);
+        for (int i = 0; i < n; i++)
+            RunItem512(a, i);
+    }
+
+    public static void RunItem512(in PointwiseInt8Args a, int item)
+    {
+        int groups = a.OutChannelsPadded / GroupChannels;
+        int tile = item / groups;
+        int group = item - tile * groups;
+        int x = tile * TilePixels;
+        switch (Math.Min(TilePixels, a.Pixels - x))
+        {
+            case 6: Tile512<Six>(a, group, x); break;
+            case 5: Tile512<Five>(a, group, x); break;
+            case 4: Tile512<Four>(a, group, x); break;
+            case 3: Tile512<Three>(a, group, x); break;
+            case 2: Tile512<Two>(a, group, x); break;
+            default: Tile512<One>(a, group, x); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile512<TP>(in PointwiseInt8Args a, int group, int x) where TP : struct, IVectorCount
+    {
+        int oc = group * GroupChannels;
+        Vector512<int> start = Vector512.Load(a.StartValues + oc);
+        Vector512<int> a0 = start, a1 = start, a2 = start, a3 = start, a4 = start, a5 = start;
+        Vector512<short> ones = Vector512<short>.One;
+
+        byte* p0 = a.Input + x * a.InPixelStride;
+        nint stride = a.InPixelStride;
+        sbyte* w = a.Weights + oc * 4;
+        nint weightStep = (nint)a.OutChannelsPadded * 4;
+        for (int c = 0; c < a.InChannelsPadded; c += 4, w += weightStep)
+        {
+            Vector512<sbyte> weights = Vector512.Load(w);
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + c)).AsByte(), weights), ones);
+            if (TP.N > 1) a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + stride + c)).AsByte(), weights), ones);
+            if (TP.N > 2) a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 2 * stride + c)).AsByte(), weights), ones);
+            if (TP.N > 3) a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 3 * stride + c)).AsByte(), weights), ones);
+            if (TP.N > 4) a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 4 * stride + c)).AsByte(), weights), ones);
+            if (TP.N > 5) a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 5 * stride + c)).AsByte(), weights), ones);
+        }
+
+        // The 16 lanes of one accumulator are the group's 16 channels: store them through the 256-bit requantizer.
+        var requantize = new Requantizer(a, oc);
+        byte* o = a.Output + x * a.OutPixelStride + oc;
+        requantize.Store(o, a0.GetLower(), a0.GetUpper());
+        if (TP.N > 1) requantize.Store(o + a.OutPixelStride, a1.GetLower(), a1.GetUpper());
+        if (TP.N > 2) requantize.Store(o + 2 * a.OutPixelStride, a2.GetLower(), a2.GetUpper());
+        if (TP.N > 3) requantize.Store(o + 3 * a.OutPixelStride, a3.GetLower(), a3.GetUpper());
+        if (TP.N > 4) requantize.Store(o + 4 * a.OutPixelStride, a4.GetLower(), a4.GetUpper());
+        if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a5.GetLower(), a5.GetUpper());
     }
 
     /// <summary><see cref="Quantization.Requantization.ToUInt8"/> for 16 channels at once.</summary>

@@ -35,6 +35,13 @@ public sealed unsafe class PointwiseInt8ConvTests
             Check<PairDotProduct256>(MakeCase(pixels, ic, oc, xzp, yzp, flags, seed), PointwiseInt8Conv.MinPairWeight, PointwiseInt8Conv.MaxPairWeight);
     }
 
+    [Property(MaxTest = 150)]
+    public void Avx512_pair_path_equals_the_reference_for_7_bit_weights(byte pixels, byte ic, byte oc, byte xzp, byte yzp, byte flags, int seed)
+    {
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+            Check<PairDotProduct256>(MakeCase(pixels, ic, oc, xzp, yzp, flags, seed), PointwiseInt8Conv.MinPairWeight, PointwiseInt8Conv.MaxPairWeight, wide: true);
+    }
+
     [Fact]
     public void Paths_exist_on_this_cpu_or_the_properties_say_nothing()
     {
@@ -56,6 +63,8 @@ public sealed unsafe class PointwiseInt8ConvTests
             Check<VnniDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue);
         if (PairDotProduct256.IsSupported)
             Check<PairDotProduct256>(c, PointwiseInt8Conv.MinPairWeight, PointwiseInt8Conv.MaxPairWeight);
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+            Check<PairDotProduct256>(c, PointwiseInt8Conv.MinPairWeight, PointwiseInt8Conv.MaxPairWeight, wide: true);
     }
 
     [Fact]
@@ -86,7 +95,7 @@ public sealed unsafe class PointwiseInt8ConvTests
     public void Requantization_rounds_half_to_even_then_adds_the_zero_point_then_clamps(int accumulator, float multiplier, int zeroPoint, bool relu, byte expected) =>
         Assert.Equal(expected, Requantization.ToUInt8(accumulator, multiplier, zeroPoint, relu));
 
-    private static void Check<TDot>(Case c, int minWeight, int maxWeight) where TDot : struct, IInt8DotProduct256
+    private static void Check<TDot>(Case c, int minWeight, int maxWeight, bool wide = false) where TDot : struct, IInt8DotProduct256
     {
         var random = new Random(c.Seed);
         int inPadded = PointwiseInt8Conv.PaddedInChannels(c.InChannels);
@@ -117,20 +126,20 @@ public sealed unsafe class PointwiseInt8ConvTests
         var starts = new int[c.OutChannels];
         for (int o = 0; o < c.OutChannels; o++)
             starts[o] = Requantization.StartValue(biasQ[o], weights.AsSpan(o * c.InChannels, c.InChannels), c.InputZeroPoint);
-        RunKernel<TDot>(c, strided, weights, starts, multipliers, actual, inStride, outStride);
+        RunKernel<TDot>(c, strided, weights, starts, multipliers, actual, inStride, outStride, wide);
 
         for (int p = 0; p < c.Pixels; p++)
         {
             for (int o = 0; o < c.OutChannels; o++)
                 Assert.True(expected[p * c.OutChannels + o] == actual[p * outStride + o],
-                    $"{typeof(TDot).Name} {c}: pixel {p} channel {o}: expected {expected[p * c.OutChannels + o]}, got {actual[p * outStride + o]}");
+                    $"{(wide ? "Avx512BW pair" : typeof(TDot).Name)} {c}: pixel {p} channel {o}: expected {expected[p * c.OutChannels + o]}, got {actual[p * outStride + o]}");
             for (int o = outPadded; o < outStride; o++)
                 Assert.True(actual[p * outStride + o] == Sentinel, $"{typeof(TDot).Name} {c}: pixel {p} byte {o} past the padded channels was written");
         }
     }
 
     private static void RunKernel<TDot>(Case c, byte[] input, sbyte[] weights, int[] starts, float[] multipliers, byte[] output,
-        int inStride, int outStride) where TDot : struct, IInt8DotProduct256
+        int inStride, int outStride, bool wide = false) where TDot : struct, IInt8DotProduct256
     {
         int outPadded = PointwiseInt8Conv.PaddedOutChannels(c.OutChannels);
         sbyte[] packed = PointwiseInt8Conv.PackWeights(weights, c.OutChannels, c.InChannels);
@@ -150,7 +159,10 @@ public sealed unsafe class PointwiseInt8ConvTests
                 Weights = w, OutChannelsPadded = outPadded, StartValues = s, Multipliers = m,
                 OutputZeroPoint = c.OutputZeroPoint, Relu = c.Relu, Output = y, OutPixelStride = outStride,
             };
-            PointwiseInt8Conv.Run<TDot>(args);
+            if (wide)
+                PointwiseInt8Conv.Run512(args);
+            else
+                PointwiseInt8Conv.Run<TDot>(args);
         }
     }
 }
