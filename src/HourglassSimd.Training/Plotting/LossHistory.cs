@@ -3,7 +3,7 @@ namespace HourglassSimd.Training;
 /// <summary>
 /// The losses of a training run in the order they were logged: block means of <c>--log-every</c> steps and the
 /// per-epoch training and validation losses (<see cref="LossRecord"/>). The trainer fills one as it runs;
-/// <see cref="TrainingLogParser"/> rebuilds one from a log; <see cref="LossCsv"/> writes it.
+/// <see cref="TrainingLogParser"/> rebuilds one from a log; <see cref="LossCsv"/> and <see cref="LossPlot"/> write it.
 /// </summary>
 /// <remarks>
 /// Records are kept in x order (<see cref="LossRecord.Position"/>). A record that does not come after the last one
