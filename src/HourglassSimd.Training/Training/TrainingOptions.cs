@@ -94,7 +94,7 @@ public sealed record TrainingOptions
           --seed N             seed for weights, shuffling and augmentation (default 1)
           --no-augment         no rotation/scale/flip augmentation
           --box-adjust M       mpii (default: cy += 15s, s *= 1.25 as for raw MPII) | none
-          --log-every N        also print the running loss every N steps (default 0: per epoch only)
+          --log-every N        also print the mean loss of every N steps (default 0: per epoch only)
           --threads N          libtorch CPU threads (default 0: libtorch's choice)
           --evaluate FILE      no training: PCKh@0.5 of this checkpoint on the validation records of --annotations,
                                through TorchSharp's forward pass with the engine's crops, flip test and decoder
