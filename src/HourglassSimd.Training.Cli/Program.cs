@@ -14,6 +14,13 @@ try
         return 0;
     }
 
+    if (options.PlotLogPath is not null)
+    {
+        // No libtorch needed: read the log, draw, exit.
+        LossPlotCommand.Run(options, Console.Out);
+        return 0;
+    }
+
     isaCap.ThrowIfInvalid();
     if (options.SelfCheck)
     {

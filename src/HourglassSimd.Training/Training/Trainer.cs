@@ -10,6 +10,12 @@ namespace HourglassSimd.Training;
 /// <summary>Trains a <see cref="PoseNet"/> as in the paper: Gaussian targets, MSE on every stack, RMSprop, augmentation.</summary>
 public sealed class Trainer : IDisposable
 {
+    /// <summary>The run's losses as CSV (<see cref="LossCsv"/>), rewritten in the output folder after each epoch.</summary>
+    public const string LossCsvFileName = "loss.csv";
+
+    /// <summary>The run's loss curve (<see cref="LossPlot"/>), redrawn in the output folder after each epoch.</summary>
+    public const string LossPlotFileName = "loss.png";
+
     private readonly TrainingOptions options;
     private readonly TextWriter log;
     private readonly Device device;
@@ -102,6 +108,10 @@ public sealed class Trainer : IDisposable
 
     public Device Device => device;
 
+    /// <summary>The losses this run has logged so far: the block means (with --log-every) and the epoch losses. A
+    /// resumed run's history starts at its first epoch.</summary>
+    public LossHistory History { get; } = new();
+
     /// <summary>Runs the remaining epochs (up to --epochs), saving a checkpoint and printing a line after each.</summary>
     public IReadOnlyList<EpochSummary> Run(CancellationToken cancellationToken = default)
     {
@@ -140,6 +150,8 @@ public sealed class Trainer : IDisposable
             var summary = new EpochSummary(epoch, options.Epochs, trainLoss, validationLoss, images, seconds, checkpoint);
             summaries.Add(summary);
             log.WriteLine(summary.ToString());
+            History.AddEpoch(epoch, steps, trainLoss, validationLoss);
+            WriteLossCurve();
         }
 
         return summaries;
@@ -214,12 +226,29 @@ public sealed class Trainer : IDisposable
             {
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  epoch {epoch} step {step + 1}/{batches.Count}  loss {runningSum / runningImages:0.000000}"));
+                History.Add(new LossRecord(LossKind.Block, epoch, step + 1, batches.Count, runningSum / runningImages));
                 runningSum = 0;
                 runningImages = 0;
             }
         }
 
         return (sum / images, images);
+    }
+
+    /// <summary>Rewrites loss.csv and loss.png in the output folder, each whole or not at all (temporary file and
+    /// rename). A plot that cannot be written costs a warning line, not the run.</summary>
+    private void WriteLossCurve()
+    {
+        try
+        {
+            LossCsv.Write(Path.Combine(options.OutputFolder, LossCsvFileName), History);
+            string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.OutputFolder)));
+            new LossPlot(History, $"Training loss: {name}").Save(Path.Combine(options.OutputFolder, LossPlotFileName));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"warning: the loss curve was not written: {e.Message.Split('\n')[0].Trim()}");
+        }
     }
 
     private TrainingBatch Build(MpiiAnnotation[] samples)

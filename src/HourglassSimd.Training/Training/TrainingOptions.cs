@@ -58,14 +58,25 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="EvaluatePath"/>: no flip test.</summary>
     public bool NoFlip { get; init; }
 
+    /// <summary>Draw the loss curve of this training log (<see cref="LossPlotCommand"/>) instead of training.</summary>
+    public string? PlotLogPath { get; init; }
+
+    /// <summary>With <see cref="PlotLogPath"/>: the PNG to write (required).</summary>
+    public string? PlotOutPath { get; init; }
+
+    /// <summary>With <see cref="PlotLogPath"/>: also write the losses as CSV (<see cref="LossCsv"/>) here.</summary>
+    public string? PlotCsvPath { get; init; }
+
     public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
 
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
                HourglassSimd.Training --self-check [--threads N]
                HourglassSimd.Training --evaluate CHECKPOINT --annotations FILE --images DIR [--no-flip]
+               HourglassSimd.Training --plot-log LOG --plot-out PNG [--plot-csv CSV]
 
-        Trains the stacked hourglass PoseNet with TorchSharp and writes a checkpoint after each epoch.
+        Trains the stacked hourglass PoseNet with TorchSharp and writes a checkpoint after each epoch, and the loss
+        curve so far (loss.csv, loss.png) next to it.
 
           --annotations FILE   MPII-style JSON array (img_paths, joint_self, objpos, scale_provided, isValidation)
           --images DIR         folder the img_paths are relative to
@@ -83,11 +94,14 @@ public sealed record TrainingOptions
           --seed N             seed for weights, shuffling and augmentation (default 1)
           --no-augment         no rotation/scale/flip augmentation
           --box-adjust M       mpii (default: cy += 15s, s *= 1.25 as for raw MPII) | none
-          --log-every N        also print the running loss every N steps (default 0: per epoch only)
+          --log-every N        also print the mean loss of every N steps (default 0: per epoch only)
           --threads N          libtorch CPU threads (default 0: libtorch's choice)
           --evaluate FILE      no training: PCKh@0.5 of this checkpoint on the validation records of --annotations,
                                through TorchSharp's forward pass with the engine's crops, flip test and decoder
                                (compare with `hourglass eval` on the converted model); --no-flip turns the flip test off
+          --plot-log LOG       no training: draw the loss curve of a training log (this program's output; logs of
+                               resumed runs may be concatenated) into --plot-out PNG, and with --plot-csv also
+                               write its losses as CSV
           --self-check         compare every float32 CPU operation of a tiny PoseNet, forward and backward, with
                                float64 and print a table; exit code 1 if one is off (docs/training.md)
           --help               this text
@@ -156,6 +170,9 @@ public sealed record TrainingOptions
                 "--out" => options with { OutputFolder = NonEmpty(name, value) },
                 "--resume" => options with { ResumePath = NonEmpty(name, value) },
                 "--evaluate" => options with { EvaluatePath = NonEmpty(name, value) },
+                "--plot-log" => options with { PlotLogPath = NonEmpty(name, value) },
+                "--plot-out" => options with { PlotOutPath = NonEmpty(name, value) },
+                "--plot-csv" => options with { PlotCsvPath = NonEmpty(name, value) },
                 "--input-size" => options with { InputSize = Int(name, value, min: PoseNetArchitecture.InputSizeMultiple) },
                 "--sigma" => options with { Sigma = (float)Positive(name, value) },
                 "--seed" => options with { Seed = Int(name, value, min: 0) },
@@ -166,7 +183,36 @@ public sealed record TrainingOptions
             };
         }
 
+        CheckPlotOptions(options);
         return options;
+    }
+
+    private static void CheckPlotOptions(TrainingOptions options)
+    {
+        if (options.PlotLogPath is null)
+        {
+            if (options.PlotOutPath is not null || options.PlotCsvPath is not null)
+            {
+                throw UsageError($"{(options.PlotOutPath is not null ? "--plot-out" : "--plot-csv")} needs --plot-log");
+            }
+
+            return;
+        }
+
+        if (options.SelfCheck || options.EvaluatePath is not null)
+        {
+            throw UsageError($"--plot-log cannot be combined with {(options.SelfCheck ? "--self-check" : "--evaluate")}");
+        }
+
+        if (options.PlotOutPath is null)
+        {
+            throw UsageError("--plot-log needs --plot-out PNG");
+        }
+
+        if (!options.PlotOutPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw UsageError($"--plot-out must name a .png file, got '{options.PlotOutPath}'");
+        }
     }
 
     /// <summary>Checks values that depend on each other and the files; throws a one-line <see cref="TrainingException"/>.</summary>
