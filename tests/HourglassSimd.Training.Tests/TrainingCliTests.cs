@@ -39,7 +39,9 @@ public sealed partial class TrainingCliTests(TinyPoseDataset data, ITestOutputHe
 
         TrainerRun native = TrainerProcess.Run(
             new Dictionary<string, string> { ["ONEDNN_VERBOSE"] = "1", [OneDnnIsaCap.OptionVariable] = "native" }, TinyRun("native", epochs: 1));
-        Assert.True(native.ExitCode == 0, native.ToString());
+        // Uncapped AVX-512 oneDNN is what the cap exists for: on an affected CPU the run may die of a NaN loss (the
+        // trainer's own one-line error), and does so only some of the time. Either way it has printed the ISA it used.
+        Assert.True(native.ExitCode == 0 || (native.Output + native.Error).Contains("the loss became NaN", StringComparison.Ordinal), native.ToString());
         string nativeIsa = IsaLine(native);
         output.WriteLine($"default: {cappedIsa}\nnative:  {nativeIsa}");
 
