@@ -48,230 +48,97 @@ public static class PeakIntegerOps
 
     private static int Run(IntegerDotProduct path, long iterations) => path switch
     {
-        IntegerDotProduct.Int8AvxVnni256 => Int8Vnni256(iterations),
-        IntegerDotProduct.Int8Avx512BwPair => Int8Pair512(iterations),
-        IntegerDotProduct.Int8Avx2Pair => Int8Pair256(iterations),
-        IntegerDotProduct.Int16AvxVnni256 => Int16Vnni256(iterations),
-        IntegerDotProduct.Int16Avx512Bw => Int16Madd512(iterations),
+        IntegerDotProduct.Int8AvxVnni256 => Loop<Int8Vnni256, Vector256<int>>(iterations),
+        IntegerDotProduct.Int8Avx512BwPair => Loop<Int8Pair512, Vector512<int>>(iterations),
+        IntegerDotProduct.Int8Avx2Pair => Loop<Int8Pair256, Vector256<int>>(iterations),
+        IntegerDotProduct.Int16AvxVnni256 => Loop<Int16Vnni256, Vector256<int>>(iterations),
+        IntegerDotProduct.Int16Avx512Bw => Loop<Int16Madd512, Vector512<int>>(iterations),
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown integer dot-product sequence."),
     };
 
-    /// <summary>vpdpbusd chains: the accumulator is the only dependency.</summary>
+    /// <summary>16 independent chains of <typeparamref name="TStep"/>; the result combines them so none is dead code.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int Int8Vnni256(long iterations)
+    private static int Loop<TStep, TAcc>(long iterations) where TStep : struct, IStep<TAcc> where TAcc : struct
     {
-        Vector256<byte> a8 = Vector256.Create((byte)3);
-        Vector256<sbyte> b8 = Vector256.Create((sbyte)-2);
-        Vector256<int> c0 = Vector256.Create(1);
-        Vector256<int> c1 = Vector256.Create(1);
-        Vector256<int> c2 = Vector256.Create(1);
-        Vector256<int> c3 = Vector256.Create(1);
-        Vector256<int> c4 = Vector256.Create(1);
-        Vector256<int> c5 = Vector256.Create(1);
-        Vector256<int> c6 = Vector256.Create(1);
-        Vector256<int> c7 = Vector256.Create(1);
-        Vector256<int> c8 = Vector256.Create(1);
-        Vector256<int> c9 = Vector256.Create(1);
-        Vector256<int> c10 = Vector256.Create(1);
-        Vector256<int> c11 = Vector256.Create(1);
-        Vector256<int> c12 = Vector256.Create(1);
-        Vector256<int> c13 = Vector256.Create(1);
-        Vector256<int> c14 = Vector256.Create(1);
-        Vector256<int> c15 = Vector256.Create(1);
+        TAcc start = TStep.Start;
+        TAcc c0 = start, c1 = start, c2 = start, c3 = start;
+        TAcc c4 = start, c5 = start, c6 = start, c7 = start;
+        TAcc c8 = start, c9 = start, c10 = start, c11 = start;
+        TAcc c12 = start, c13 = start, c14 = start, c15 = start;
         for (long i = 0; i < iterations; i++)
         {
-            c0 = AvxVnni.MultiplyWideningAndAdd(c0, a8, b8);
-            c1 = AvxVnni.MultiplyWideningAndAdd(c1, a8, b8);
-            c2 = AvxVnni.MultiplyWideningAndAdd(c2, a8, b8);
-            c3 = AvxVnni.MultiplyWideningAndAdd(c3, a8, b8);
-            c4 = AvxVnni.MultiplyWideningAndAdd(c4, a8, b8);
-            c5 = AvxVnni.MultiplyWideningAndAdd(c5, a8, b8);
-            c6 = AvxVnni.MultiplyWideningAndAdd(c6, a8, b8);
-            c7 = AvxVnni.MultiplyWideningAndAdd(c7, a8, b8);
-            c8 = AvxVnni.MultiplyWideningAndAdd(c8, a8, b8);
-            c9 = AvxVnni.MultiplyWideningAndAdd(c9, a8, b8);
-            c10 = AvxVnni.MultiplyWideningAndAdd(c10, a8, b8);
-            c11 = AvxVnni.MultiplyWideningAndAdd(c11, a8, b8);
-            c12 = AvxVnni.MultiplyWideningAndAdd(c12, a8, b8);
-            c13 = AvxVnni.MultiplyWideningAndAdd(c13, a8, b8);
-            c14 = AvxVnni.MultiplyWideningAndAdd(c14, a8, b8);
-            c15 = AvxVnni.MultiplyWideningAndAdd(c15, a8, b8);
+            c0 = TStep.Step(c0); c1 = TStep.Step(c1); c2 = TStep.Step(c2); c3 = TStep.Step(c3);
+            c4 = TStep.Step(c4); c5 = TStep.Step(c5); c6 = TStep.Step(c6); c7 = TStep.Step(c7);
+            c8 = TStep.Step(c8); c9 = TStep.Step(c9); c10 = TStep.Step(c10); c11 = TStep.Step(c11);
+            c12 = TStep.Step(c12); c13 = TStep.Step(c13); c14 = TStep.Step(c14); c15 = TStep.Step(c15);
         }
-        return (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15).ToScalar();
+        TAcc s = TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(TStep.Add(c0, c1), c2), c3), c4), c5), c6), c7), c8), c9), c10), c11), c12), c13), c14), c15);
+        return TStep.First(s);
     }
 
-    /// <summary>vpmaddubsw, vpmaddwd, vpaddd chains; the accumulator feeds the u8 operand so nothing is loop-invariant.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int Int8Pair512(long iterations)
+    /// <summary>One accumulator update of a sequence; the operands other than the accumulator are constants.</summary>
+    private interface IStep<TAcc> where TAcc : struct
     {
-        Vector512<sbyte> b8x = Vector512.Create((sbyte)-2);
-        Vector512<short> ones16x = Vector512.Create((short)1);
-        Vector512<int> c0 = Vector512.Create(1);
-        Vector512<int> c1 = Vector512.Create(1);
-        Vector512<int> c2 = Vector512.Create(1);
-        Vector512<int> c3 = Vector512.Create(1);
-        Vector512<int> c4 = Vector512.Create(1);
-        Vector512<int> c5 = Vector512.Create(1);
-        Vector512<int> c6 = Vector512.Create(1);
-        Vector512<int> c7 = Vector512.Create(1);
-        Vector512<int> c8 = Vector512.Create(1);
-        Vector512<int> c9 = Vector512.Create(1);
-        Vector512<int> c10 = Vector512.Create(1);
-        Vector512<int> c11 = Vector512.Create(1);
-        Vector512<int> c12 = Vector512.Create(1);
-        Vector512<int> c13 = Vector512.Create(1);
-        Vector512<int> c14 = Vector512.Create(1);
-        Vector512<int> c15 = Vector512.Create(1);
-        for (long i = 0; i < iterations; i++)
-        {
-            c0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c0.AsByte(), b8x), ones16x);
-            c1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c1.AsByte(), b8x), ones16x);
-            c2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c2.AsByte(), b8x), ones16x);
-            c3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c3.AsByte(), b8x), ones16x);
-            c4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c4.AsByte(), b8x), ones16x);
-            c5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c5.AsByte(), b8x), ones16x);
-            c6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c6.AsByte(), b8x), ones16x);
-            c7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c7.AsByte(), b8x), ones16x);
-            c8 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c8.AsByte(), b8x), ones16x);
-            c9 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c9.AsByte(), b8x), ones16x);
-            c10 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c10.AsByte(), b8x), ones16x);
-            c11 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c11.AsByte(), b8x), ones16x);
-            c12 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c12.AsByte(), b8x), ones16x);
-            c13 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c13.AsByte(), b8x), ones16x);
-            c14 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c14.AsByte(), b8x), ones16x);
-            c15 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c15.AsByte(), b8x), ones16x);
-        }
-        return (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15).ToScalar();
+        static abstract TAcc Start { get; }
+        static abstract TAcc Step(TAcc accumulator);
+        static abstract TAcc Add(TAcc a, TAcc b);
+        static abstract int First(TAcc a);
+    }
+
+    /// <summary><c>vpdpbusd</c>: the accumulator is the only dependency.</summary>
+    private readonly struct Int8Vnni256 : IStep<Vector256<int>>
+    {
+        public static Vector256<int> Start => Vector256.Create(1);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Step(Vector256<int> c) => AvxVnni.MultiplyWideningAndAdd(c, Vector256.Create((byte)3), Vector256.Create((sbyte)-2));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;
+        public static int First(Vector256<int> a) => a.ToScalar();
+    }
+
+    /// <summary><c>vpmaddubsw</c>, <c>vpmaddwd</c>, <c>vpaddd</c>; the accumulator feeds the u8 operand so nothing is loop-invariant.</summary>
+    private readonly struct Int8Pair512 : IStep<Vector512<int>>
+    {
+        public static Vector512<int> Start => Vector512.Create(1);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Step(Vector512<int> c) =>
+            c + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c.AsByte(), Vector512.Create((sbyte)-2)), Vector512<short>.One);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Add(Vector512<int> a, Vector512<int> b) => a + b;
+        public static int First(Vector512<int> a) => a.ToScalar();
     }
 
     /// <summary>The same three instructions at 256 bits.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int Int8Pair256(long iterations)
+    private readonly struct Int8Pair256 : IStep<Vector256<int>>
     {
-        Vector256<sbyte> b8 = Vector256.Create((sbyte)-2);
-        Vector256<short> ones16 = Vector256.Create((short)1);
-        Vector256<int> c0 = Vector256.Create(1);
-        Vector256<int> c1 = Vector256.Create(1);
-        Vector256<int> c2 = Vector256.Create(1);
-        Vector256<int> c3 = Vector256.Create(1);
-        Vector256<int> c4 = Vector256.Create(1);
-        Vector256<int> c5 = Vector256.Create(1);
-        Vector256<int> c6 = Vector256.Create(1);
-        Vector256<int> c7 = Vector256.Create(1);
-        Vector256<int> c8 = Vector256.Create(1);
-        Vector256<int> c9 = Vector256.Create(1);
-        Vector256<int> c10 = Vector256.Create(1);
-        Vector256<int> c11 = Vector256.Create(1);
-        Vector256<int> c12 = Vector256.Create(1);
-        Vector256<int> c13 = Vector256.Create(1);
-        Vector256<int> c14 = Vector256.Create(1);
-        Vector256<int> c15 = Vector256.Create(1);
-        for (long i = 0; i < iterations; i++)
-        {
-            c0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c0.AsByte(), b8), ones16);
-            c1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c1.AsByte(), b8), ones16);
-            c2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c2.AsByte(), b8), ones16);
-            c3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c3.AsByte(), b8), ones16);
-            c4 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c4.AsByte(), b8), ones16);
-            c5 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c5.AsByte(), b8), ones16);
-            c6 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c6.AsByte(), b8), ones16);
-            c7 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c7.AsByte(), b8), ones16);
-            c8 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c8.AsByte(), b8), ones16);
-            c9 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c9.AsByte(), b8), ones16);
-            c10 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c10.AsByte(), b8), ones16);
-            c11 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c11.AsByte(), b8), ones16);
-            c12 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c12.AsByte(), b8), ones16);
-            c13 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c13.AsByte(), b8), ones16);
-            c14 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c14.AsByte(), b8), ones16);
-            c15 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c15.AsByte(), b8), ones16);
-        }
-        return (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15).ToScalar();
+        public static Vector256<int> Start => Vector256.Create(1);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Step(Vector256<int> c) =>
+            c + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(c.AsByte(), Vector256.Create((sbyte)-2)), Vector256<short>.One);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;
+        public static int First(Vector256<int> a) => a.ToScalar();
     }
 
-    /// <summary>vpdpwssd chains.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int Int16Vnni256(long iterations)
+    /// <summary><c>vpdpwssd</c>.</summary>
+    private readonly struct Int16Vnni256 : IStep<Vector256<int>>
     {
-        Vector256<short> a16 = Vector256.Create((short)3);
-        Vector256<short> b16 = Vector256.Create((short)-2);
-        Vector256<int> c0 = Vector256.Create(1);
-        Vector256<int> c1 = Vector256.Create(1);
-        Vector256<int> c2 = Vector256.Create(1);
-        Vector256<int> c3 = Vector256.Create(1);
-        Vector256<int> c4 = Vector256.Create(1);
-        Vector256<int> c5 = Vector256.Create(1);
-        Vector256<int> c6 = Vector256.Create(1);
-        Vector256<int> c7 = Vector256.Create(1);
-        Vector256<int> c8 = Vector256.Create(1);
-        Vector256<int> c9 = Vector256.Create(1);
-        Vector256<int> c10 = Vector256.Create(1);
-        Vector256<int> c11 = Vector256.Create(1);
-        Vector256<int> c12 = Vector256.Create(1);
-        Vector256<int> c13 = Vector256.Create(1);
-        Vector256<int> c14 = Vector256.Create(1);
-        Vector256<int> c15 = Vector256.Create(1);
-        for (long i = 0; i < iterations; i++)
-        {
-            c0 = AvxVnni.MultiplyWideningAndAdd(c0, a16, b16);
-            c1 = AvxVnni.MultiplyWideningAndAdd(c1, a16, b16);
-            c2 = AvxVnni.MultiplyWideningAndAdd(c2, a16, b16);
-            c3 = AvxVnni.MultiplyWideningAndAdd(c3, a16, b16);
-            c4 = AvxVnni.MultiplyWideningAndAdd(c4, a16, b16);
-            c5 = AvxVnni.MultiplyWideningAndAdd(c5, a16, b16);
-            c6 = AvxVnni.MultiplyWideningAndAdd(c6, a16, b16);
-            c7 = AvxVnni.MultiplyWideningAndAdd(c7, a16, b16);
-            c8 = AvxVnni.MultiplyWideningAndAdd(c8, a16, b16);
-            c9 = AvxVnni.MultiplyWideningAndAdd(c9, a16, b16);
-            c10 = AvxVnni.MultiplyWideningAndAdd(c10, a16, b16);
-            c11 = AvxVnni.MultiplyWideningAndAdd(c11, a16, b16);
-            c12 = AvxVnni.MultiplyWideningAndAdd(c12, a16, b16);
-            c13 = AvxVnni.MultiplyWideningAndAdd(c13, a16, b16);
-            c14 = AvxVnni.MultiplyWideningAndAdd(c14, a16, b16);
-            c15 = AvxVnni.MultiplyWideningAndAdd(c15, a16, b16);
-        }
-        return (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15).ToScalar();
+        public static Vector256<int> Start => Vector256.Create(1);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Step(Vector256<int> c) => AvxVnni.MultiplyWideningAndAdd(c, Vector256.Create((short)3), Vector256.Create((short)-2));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;
+        public static int First(Vector256<int> a) => a.ToScalar();
     }
 
-    /// <summary>vpmaddwd, vpaddd chains; the accumulator feeds one operand.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int Int16Madd512(long iterations)
+    /// <summary><c>vpmaddwd</c>, <c>vpaddd</c>; the accumulator feeds one operand.</summary>
+    private readonly struct Int16Madd512 : IStep<Vector512<int>>
     {
-        Vector512<short> b16x = Vector512.Create((short)-2);
-        Vector512<int> c0 = Vector512.Create(1);
-        Vector512<int> c1 = Vector512.Create(1);
-        Vector512<int> c2 = Vector512.Create(1);
-        Vector512<int> c3 = Vector512.Create(1);
-        Vector512<int> c4 = Vector512.Create(1);
-        Vector512<int> c5 = Vector512.Create(1);
-        Vector512<int> c6 = Vector512.Create(1);
-        Vector512<int> c7 = Vector512.Create(1);
-        Vector512<int> c8 = Vector512.Create(1);
-        Vector512<int> c9 = Vector512.Create(1);
-        Vector512<int> c10 = Vector512.Create(1);
-        Vector512<int> c11 = Vector512.Create(1);
-        Vector512<int> c12 = Vector512.Create(1);
-        Vector512<int> c13 = Vector512.Create(1);
-        Vector512<int> c14 = Vector512.Create(1);
-        Vector512<int> c15 = Vector512.Create(1);
-        for (long i = 0; i < iterations; i++)
-        {
-            c0 += Avx512BW.MultiplyAddAdjacent(c0.AsInt16(), b16x);
-            c1 += Avx512BW.MultiplyAddAdjacent(c1.AsInt16(), b16x);
-            c2 += Avx512BW.MultiplyAddAdjacent(c2.AsInt16(), b16x);
-            c3 += Avx512BW.MultiplyAddAdjacent(c3.AsInt16(), b16x);
-            c4 += Avx512BW.MultiplyAddAdjacent(c4.AsInt16(), b16x);
-            c5 += Avx512BW.MultiplyAddAdjacent(c5.AsInt16(), b16x);
-            c6 += Avx512BW.MultiplyAddAdjacent(c6.AsInt16(), b16x);
-            c7 += Avx512BW.MultiplyAddAdjacent(c7.AsInt16(), b16x);
-            c8 += Avx512BW.MultiplyAddAdjacent(c8.AsInt16(), b16x);
-            c9 += Avx512BW.MultiplyAddAdjacent(c9.AsInt16(), b16x);
-            c10 += Avx512BW.MultiplyAddAdjacent(c10.AsInt16(), b16x);
-            c11 += Avx512BW.MultiplyAddAdjacent(c11.AsInt16(), b16x);
-            c12 += Avx512BW.MultiplyAddAdjacent(c12.AsInt16(), b16x);
-            c13 += Avx512BW.MultiplyAddAdjacent(c13.AsInt16(), b16x);
-            c14 += Avx512BW.MultiplyAddAdjacent(c14.AsInt16(), b16x);
-            c15 += Avx512BW.MultiplyAddAdjacent(c15.AsInt16(), b16x);
-        }
-        return (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15).ToScalar();
+        public static Vector512<int> Start => Vector512.Create(1);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Step(Vector512<int> c) => c + Avx512BW.MultiplyAddAdjacent(c.AsInt16(), Vector512.Create((short)-2));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Add(Vector512<int> a, Vector512<int> b) => a + b;
+        public static int First(Vector512<int> a) => a.ToScalar();
     }
 }
