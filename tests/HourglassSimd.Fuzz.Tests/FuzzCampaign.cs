@@ -90,6 +90,13 @@ public static class FuzzCampaign
             bool finished = worker.Join(MutantTimeLimit);
             watch.Stop();
             string where = $"format {format}, seed {Seed}, mutant {index} ({mutant.Length} bytes)";
+            bool failed = !finished || allocated > MutantAllocationLimit || (error is not null && !isTyped(error));
+            if (failed && Environment.GetEnvironmentVariable("HOURGLASS_FUZZ_DUMP") is { Length: > 0 } dump)
+            {
+                // The failing mutant's bytes, to open with the CLI or a debugger.
+                Directory.CreateDirectory(dump);
+                File.WriteAllBytes(Path.Combine(dump, $"{format.TrimStart('.')}-{Seed}-{index}.bin"), mutant);
+            }
             if (!finished)
             {
                 tried++;
