@@ -2,9 +2,6 @@ using System.Buffers.Binary;
 
 namespace HourglassSimd.Fuzz.Tests;
 
-/// <summary>Where a format keeps an integer field, for the mutations that set it to an extreme.</summary>
-public readonly record struct IntField(int Offset, int Width, bool BigEndian = false);
-
 /// <summary>
 /// Format-blind byte mutations: bit flips, byte overwrites, truncation, insertion, deletion, duplication, and integer
 /// fields (at offsets the format names, or anywhere) set to extremes: 0, -1, 2^31-1, 2^32+k, 2^63-1 and so on.

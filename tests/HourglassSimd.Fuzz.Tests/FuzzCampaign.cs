@@ -1,32 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Xunit.Abstractions;
 
 namespace HourglassSimd.Fuzz.Tests;
-
-/// <summary>What one mutant did.</summary>
-public enum FuzzOutcome
-{
-    /// <summary>The reader accepted the bytes.</summary>
-    Succeeded,
-
-    /// <summary>The reader refused them with one of the format's typed exceptions.</summary>
-    TypedError,
-
-    /// <summary>Anything else: an untyped exception, a hang, or a bound exceeded.</summary>
-    Other,
-}
-
-/// <summary>A format's figures after its campaign (the per-format line of docs/reliability.md).</summary>
-public sealed record FuzzSummary(string Format, int Mutants, int Succeeded, int TypedErrors, int Other, TimeSpan WorstTime, long WorstAllocatedBytes,
-    long PeakWorkingSetBytes, TimeSpan Total)
-{
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"fuzz {Format,-12} mutants {Mutants,5}  succeeded {Succeeded,5}  typed error {TypedErrors,5}  other {Other,3}  " +
-        $"worst {WorstTime.TotalMilliseconds,7:F1} ms  worst alloc {WorstAllocatedBytes / 1048576.0,7:F1} MiB  " +
-        $"process peak {PeakWorkingSetBytes / 1048576.0,6:F0} MiB  total {Total.TotalSeconds,5:F1} s");
-}
 
 /// <summary>
 /// Runs seeded mutants through a reader, one at a time, each on its own thread under two bounds: a wall-clock limit
