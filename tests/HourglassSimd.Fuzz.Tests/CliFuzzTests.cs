@@ -78,7 +78,7 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
                 failures.Add($"format {format}, seed {FuzzCampaign.Seed}, CLI mutant {index} (hourglass {string.Join(' ', arguments)}):\n{run}");
         }
         FuzzCampaign.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"cli  {format,-12} mutants {MutantsPerFormat,5}  exit 0 {succeeded,5}  one-line error {refused,5}  other {failures.Count,3}  " +
+            $"cli  {format,-12} mutants {MutantsPerFormat,5}  exit 0 {succeeded,5}  refused {refused,5}  other {failures.Count,3}  " +
             $"worst {worst.TotalMilliseconds,7:F0} ms  total {total.Elapsed.TotalSeconds,5:F1} s"), output);
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
