@@ -135,6 +135,7 @@ public sealed class ImageLoader
         if (bytes.Length == 0)
             throw new ImageLoadException(name, ImageLoadFailure.UnknownFormat, "the file is empty.");
 
+        CheckBmpOffset(bytes, name);
         IImageInfo? info;
         IImageFormat? format;
         try
@@ -151,6 +152,8 @@ public sealed class ImageLoader
         CheckDimensions(name, info.Width, info.Height);
         if (Limits.RejectTruncated)
             CheckComplete(bytes, name, format);
+        if (format is PngFormat)
+            PngStructure.Check(bytes, name, Limits.RejectTruncated);
 
         try
         {
@@ -204,6 +207,21 @@ public sealed class ImageLoader
             if (bytes.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xD9]) < 0)
                 throw new ImageLoadException(name, ImageLoadFailure.InvalidContent, "truncated JPEG: no end-of-image marker (FF D9).");
         }
+    }
+
+    /// <summary>
+    /// ImageSharp 2.1.13 reads a BMP's colour table as everything between the headers and the pixel-data offset, allocated
+    /// at once, while identifying it: a 223-byte file stating an offset of 1.1 GB made it allocate 1.1 GB. The offset
+    /// must lie within the file, which is checked before ImageSharp sees the bytes.
+    /// </summary>
+    private static void CheckBmpOffset(byte[] bytes, string name)
+    {
+        if (bytes.Length < 14 || bytes[0] != 'B' || bytes[1] != 'M')
+            return;
+        uint offset = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(10));
+        if (offset > bytes.Length)
+            throw new ImageLoadException(name, ImageLoadFailure.InvalidContent,
+                $"truncated or corrupt BMP: its pixel data starts at byte {offset}, past the end of the {bytes.Length}-byte file.");
     }
 
     /// <summary>

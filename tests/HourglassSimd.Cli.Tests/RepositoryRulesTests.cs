@@ -49,8 +49,9 @@ public sealed partial class RepositoryRulesTests
     public void Every_test_project_mirrors_a_source_project_or_is_a_named_exception()
     {
         string[] sources = [.. Projects().Where(p => !p.Folder.StartsWith("tests/", StringComparison.Ordinal)).Select(p => Path.GetFileName(p.Folder))];
-        // Cli.Tests drive the hourglass tool (tools/HourglassSimd.Tools); Parity.Tests check against the native references.
-        string[] exceptions = ["HourglassSimd.Cli.Tests", "HourglassSimd.Parity.Tests", "HourglassSimd.TestSupport"];
+        // Cli.Tests drive the hourglass tool (tools/HourglassSimd.Tools); Parity.Tests check against the native references;
+        // Fuzz.Tests feed mutants to every reader (docs/reliability.md).
+        string[] exceptions = ["HourglassSimd.Cli.Tests", "HourglassSimd.Parity.Tests", "HourglassSimd.Fuzz.Tests", "HourglassSimd.TestSupport"];
         var orphans = Projects()
             .Where(p => p.Folder.StartsWith("tests/", StringComparison.Ordinal))
             .Select(p => Path.GetFileName(p.Folder))
@@ -103,4 +104,15 @@ public sealed partial class RepositoryRulesTests
     // A public type declared at the start of a line (top level; nested types are indented).
     [GeneratedRegex(@"^public (?:(?:sealed|static|abstract|readonly|partial|unsafe|ref) )*(?:class|struct|record|interface|enum|delegate)\b", RegexOptions.Multiline)]
     private static partial Regex PublicTopLevelType();
+
+    /// <summary>The README's test command and the default suite of .ci/run use the same filter (heavy and fuzz tests left out).</summary>
+    [Fact]
+    public void The_readme_test_command_and_ci_default_run_share_their_filter()
+    {
+        const string Filter = "--filter \"Category!=Heavy&Category!=Fuzz\"";
+        Assert.Contains("dotnet test -c Release " + Filter, File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")), StringComparison.Ordinal);
+        string ci = File.ReadAllText(Path.Combine(RepositoryPaths.Root, ".ci", "run"));
+        Assert.Contains("dotnet test HourglassSimd.sln -c Release --no-build " + Filter, ci, StringComparison.Ordinal);
+        Assert.Contains("--filter \"Category=Fuzz\"", ci, StringComparison.Ordinal);
+    }
 }

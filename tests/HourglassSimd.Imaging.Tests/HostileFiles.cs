@@ -40,6 +40,26 @@ internal static class HostileFiles
         throw new InvalidOperationException("no SOF0 marker in the JPEG.");
     }
 
+    /// <summary>
+    /// <paramref name="png"/> with its (single) IDAT chunk's data cut to <paramref name="keep"/> bytes and the chunk's CRC
+    /// recomputed, IEND kept: a well-formed file whose image data ends early.
+    /// </summary>
+    public static byte[] PngWithIdatCut(byte[] png, int keep)
+    {
+        var file = new MemoryStream();
+        file.Write(png.AsSpan(0, 8));
+        int at = 8;
+        while (at + 12 <= png.Length)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+            string type = Encoding.ASCII.GetString(png, at + 4, 4);
+            byte[] data = png.AsSpan(at + 8, length).ToArray();
+            WriteChunk(file, type, type == "IDAT" ? data[..Math.Min(keep, data.Length)] : data);
+            at += 12 + length;
+        }
+        return file.ToArray();
+    }
+
     private static void WriteChunk(Stream stream, string type, byte[] data)
     {
         Span<byte> length = stackalloc byte[4];

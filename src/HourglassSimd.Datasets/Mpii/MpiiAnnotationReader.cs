@@ -85,6 +85,9 @@ public static class MpiiAnnotationReader
 
     private static List<MpiiAnnotation> Parse(byte[] json, string sourceName, bool centersAreAdjusted)
     {
+        // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then): check it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new AnnotationFormatException($"{sourceName}: not valid UTF-8 text.");
         JsonDocument document;
         try
         {

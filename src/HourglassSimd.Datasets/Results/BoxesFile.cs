@@ -52,6 +52,9 @@ public static class BoxesFile
         {
             throw new InvalidDataException($"{source}: more than {MaxFileBytes} bytes, the most a boxes file may have (MaxFileBytes).", e);
         }
+        // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then): check it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new InvalidDataException($"{source}: not valid UTF-8 text.");
         JsonDocument document;
         try
         {
@@ -106,7 +109,8 @@ public static class BoxesFile
             string where = $"{source}: record {index++}";
             if (record.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"{where}: expected an object with \"image_id\" and \"bbox\", found {record.ValueKind}.");
-            if (record.TryGetProperty("category_id", out var category) && !(category.TryGetInt32(out int id) && id == 1))
+            if (record.TryGetProperty("category_id", out var category)
+                && !(category.ValueKind == JsonValueKind.Number && category.TryGetInt32(out int id) && id == 1))
                 continue; // not a person
             if (!record.TryGetProperty("image_id", out var image) || image.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(image.GetString()))
                 throw new InvalidDataException($"{where}: \"image_id\" must be the image's file name (a string).");

@@ -120,7 +120,9 @@ public static class SafetensorsReader
             count = count == 0 || shape[d] == 0 ? 0 : count > SaturatedCount / shape[d] ? SaturatedCount : count * shape[d]; // never overflows
             d++;
         }
-        if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        // TryGetInt64 throws InvalidOperationException on a string, an array or null: the kind is checked first.
+        if (offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
+            || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw Bad("data_offsets are not a valid [begin, end] pair.");
         if (end > dataLength)
             throw Bad($"truncated: its data ends at {end} but the data block has {dataLength} bytes.");

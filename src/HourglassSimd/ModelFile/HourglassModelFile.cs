@@ -159,6 +159,11 @@ public sealed class HourglassModelFile
             // Valid JSON holding a value of the wrong kind (a string where a number belongs, ...).
             throw new ModelFileException($"corrupt: the metadata holds a value of the wrong type ({e.Message})");
         }
+        catch (ArgumentException e) when (e is not WeightsMismatchException)
+        {
+            // A value of the right kind that a constructor refuses: a non-finite mean, a zero std, an empty tensor name.
+            throw new ModelFileException($"corrupt: the metadata holds an invalid value ({e.Message.Split('\n')[0]})");
+        }
     }
 
     private static HourglassModelFile LoadChecked(Stream stream)

@@ -108,4 +108,25 @@ public sealed class ModelFileHostileInputTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    /// <summary>
+    /// Found by the fuzz campaign (docs/reliability.md): re-signed headers whose values have the right JSON kind but that a
+    /// constructor refuses (a zero std, an infinite mean, an empty tensor name) threw ArgumentException, not ModelFileException.
+    /// </summary>
+    [Theory]
+    [InlineData("std")]
+    [InlineData("mean")]
+    [InlineData("name")]
+    public void Metadata_values_a_constructor_refuses_are_a_ModelFileException(string field)
+    {
+        byte[] edited = ModelFileBytes.Rewrite(SavedModel(), header =>
+        {
+            if (field == "name")
+                header["tensors"]![0]!["name"] = "";
+            else
+                header[field] = new System.Text.Json.Nodes.JsonArray(field == "std" ? 0 : 1e39, 1, 1);
+        });
+        var e = Assert.Throws<ModelFileException>(() => HourglassModelFile.Load(new MemoryStream(edited)));
+        Assert.StartsWith("corrupt: ", e.Message, StringComparison.Ordinal);
+    }
 }
