@@ -2,12 +2,15 @@ namespace HourglassSimd;
 
 /// <summary>
 /// The shape of a Stacked Hourglass network (hourglass-spec §1): number of stacks, feature width,
-/// number of output heatmaps and input size. The hourglass depth is 4 and each box holds one residual module.
+/// number of output heatmaps, input size and hourglass depth (4 in the paper). Each box holds one residual module.
 /// </summary>
 public sealed record HourglassArchitecture
 {
-    /// <summary>Max-pool levels in each hourglass (64 → 4 at a 256 input).</summary>
-    public const int HourglassDepth = 4;
+    /// <summary>The paper's max-pool levels in each hourglass (64 → 4 at a 256 input).</summary>
+    public const int DefaultDepth = 4;
+
+    /// <summary>The most max-pool levels in an hourglass.</summary>
+    public const int MaxDepth = 5;
 
     /// <summary>Output stride of the heatmaps relative to the input.</summary>
     public const int OutputStride = 4;
@@ -50,22 +53,56 @@ public sealed record HourglassArchitecture
     /// <summary>Number of stacked hourglasses (each produces a set of heatmaps).</summary>
     public int Stacks { get; }
 
+    /// <summary>
+    /// Max-pool levels in each hourglass, 1 to <see cref="MaxDepth"/>; default <see cref="DefaultDepth"/>, the paper's.
+    /// A shallower hourglass has fewer residual modules and sees less context; depth 5 needs input sides that are
+    /// multiples of 128.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Out of range, or the input size is not a multiple of <see cref="InputSideMultiple"/> at this depth.</exception>
+    public int Depth
+    {
+        get => _depth;
+        init
+        {
+            if (value < 1 || value > MaxDepth)
+                throw new ArgumentOutOfRangeException(nameof(Depth), value, $"depth must be from 1 to {MaxDepth}.");
+            int multiple = SideMultiple(value);
+            if (InputHeight % multiple != 0 || InputWidth % multiple != 0)
+                throw new ArgumentOutOfRangeException(nameof(Depth), value,
+                    $"an hourglass of depth {value} needs input sides that are multiples of {multiple}; the input is {InputHeight}x{InputWidth}.");
+            _depth = value;
+        }
+    }
+
+    private readonly int _depth = DefaultDepth;
+
+    /// <summary>
+    /// Input sides must be multiples of this: the stem's stride 4 times 2^<see cref="Depth"/>, and at least 64 (the
+    /// engine's smallest supported side).
+    /// </summary>
+    public int InputSideMultiple => SideMultiple(Depth);
+
+    private static int SideMultiple(int depth) => Math.Max(64, OutputStride << depth);
+
+    /// <summary>Whether this network can run at <paramref name="side"/> pixels: a positive multiple of <see cref="InputSideMultiple"/>, at most <see cref="MaxInputSide"/>.</summary>
+    public bool AcceptsInputSide(int side) => IsValidInputSide(side) && side % InputSideMultiple == 0;
+
     /// <summary>Channels of the hourglass and residual outputs (256 in the paper).</summary>
     public int Features { get; }
 
     /// <summary>Number of output heatmaps (16 for MPII, 17 for COCO, 68 for face landmarks...).</summary>
     public int Joints { get; }
 
-    /// <summary>Whether <paramref name="side"/> pixels can be an input side: a positive multiple of 64, at most <see cref="MaxInputSide"/>.</summary>
+    /// <summary>Whether <paramref name="side"/> pixels can be an input side of some network: a positive multiple of 64, at most <see cref="MaxInputSide"/> (depth 5 also needs multiples of 128: <see cref="AcceptsInputSide"/>).</summary>
     public static bool IsValidInputSide(int side) => side >= 64 && side % 64 == 0 && side <= MaxInputSide;
 
     /// <summary>
     /// The same network at another input size. The network is fully convolutional, so one set of weights runs at
     /// any size whose sides are multiples of 64.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of 64 up to <see cref="MaxInputSide"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of <see cref="InputSideMultiple"/> up to <see cref="MaxInputSide"/>.</exception>
     public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
-        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth);
+        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth };
 
     /// <summary>Input image height in pixels (multiple of 64): the model's default input size.</summary>
     public int InputHeight { get; }
@@ -110,5 +147,6 @@ public sealed record HourglassArchitecture
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}";
+        $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}" +
+        (Depth == DefaultDepth ? "" : $", depth {Depth}");
 }

@@ -219,7 +219,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
         ReadOnlySpan<nint> lengths = input.Lengths;
         if (input.Rank != 4 || lengths[0] < 1 || lengths[1] != 3 || !IsSupportedSide(lengths[2]) || !IsSupportedSide(lengths[3]))
             throw new ArgumentException(
-                $"input has shape {ShapeText(lengths)}; expected [N, 3, H, W] with N ≥ 1 and H, W positive multiples of 64 up to {HourglassArchitecture.MaxInputSide}.", nameof(input));
+                $"input has shape {ShapeText(lengths)}; expected [N, 3, H, W] with N ≥ 1 and H, W positive multiples of {Architecture.InputSideMultiple} up to {HourglassArchitecture.MaxInputSide}.", nameof(input));
         int batch = checked((int)lengths[0]), height = (int)lengths[2], width = (int)lengths[3];
         ReadOnlySpan<nint> origin = [0, 0, 0, 0, 0];
         if (!input.IsDense || !input.TryGetSpan(origin[..4], checked((int)input.FlattenedLength), out var inputSpan))
@@ -275,16 +275,16 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
         new(sized, HourglassGraphBuilder.Build(sized, _weights, _options));
 
-    private static bool IsSupportedSide(nint side) => side >= 64 && side % 64 == 0 && side <= HourglassArchitecture.MaxInputSide;
+    private bool IsSupportedSide(nint side) => side <= HourglassArchitecture.MaxInputSide && Architecture.AcceptsInputSide((int)side);
 
     private static string ShapeText(ReadOnlySpan<nint> lengths) => "[" + string.Join(", ", lengths.ToArray()) + "]";
 
-    private static void CheckInputSize(int height, int width)
+    private void CheckInputSize(int height, int width)
     {
         if (!IsSupportedSide(height) || !IsSupportedSide(width))
             throw new ArgumentException(
-                $"input size {height}x{width} (height x width) is not supported: both sides must be positive multiples of 64 " +
-                $"(the hourglass pools 4 times below the stem's stride 4), at most {HourglassArchitecture.MaxInputSide}.", nameof(height));
+                $"input size {height}x{width} (height x width) is not supported: both sides must be positive multiples of {Architecture.InputSideMultiple} " +
+                $"(the hourglass pools {Architecture.Depth} times below the stem's stride 4), at most {HourglassArchitecture.MaxInputSide}.", nameof(height));
     }
 
     private static int BatchOf(ReadOnlySpan<float> input, int height, int width)

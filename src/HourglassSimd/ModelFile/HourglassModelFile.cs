@@ -319,6 +319,8 @@ public sealed class HourglassModelFile
             json.WriteNumber("joints", Architecture.Joints);
             json.WriteNumber("inputHeight", Architecture.InputHeight);
             json.WriteNumber("inputWidth", Architecture.InputWidth);
+            if (Architecture.Depth != HourglassArchitecture.DefaultDepth)
+                json.WriteNumber("depth", Architecture.Depth); // absent means the paper's 4, so older files read as before
             json.WriteBoolean("folded", true);
             WriteFloats(json, "mean", Normalization.Mean);
             WriteFloats(json, "std", Normalization.Std);
@@ -359,7 +361,10 @@ public sealed class HourglassModelFile
         try
         {
             return new HourglassArchitecture(ReadInt(header, "stacks"), ReadInt(header, "features"), ReadInt(header, "joints"),
-                ReadInt(header, "inputHeight"), ReadInt(header, "inputWidth"));
+                ReadInt(header, "inputHeight"), ReadInt(header, "inputWidth"))
+            {
+                Depth = header.TryGetProperty("depth", out _) ? ReadInt(header, "depth") : HourglassArchitecture.DefaultDepth,
+            };
         }
         catch (ArgumentOutOfRangeException e)
         {

@@ -52,9 +52,9 @@ public sealed class PoseEstimator
         var arch = network.Architecture;
         if (options.InputSize is { } size)
         {
-            if (!HourglassArchitecture.IsValidInputSide(size.Height) || !HourglassArchitecture.IsValidInputSide(size.Width))
+            if (!arch.AcceptsInputSide(size.Height) || !arch.AcceptsInputSide(size.Width))
                 throw new ArgumentException(
-                    $"InputSize {size.Height}x{size.Width} is not supported: both sides must be positive multiples of 64, at most {HourglassArchitecture.MaxInputSide}.", nameof(options));
+                    $"InputSize {size.Height}x{size.Width} is not supported: both sides must be positive multiples of {arch.InputSideMultiple}, at most {HourglassArchitecture.MaxInputSide}.", nameof(options));
             arch = arch.WithInputSize(size.Height, size.Width);
         }
         var layout = options.Layout ?? network.JointLayout;

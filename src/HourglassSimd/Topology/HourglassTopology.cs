@@ -1,7 +1,7 @@
 namespace HourglassSimd.Topology;
 
 /// <summary>
-/// The Stacked Hourglass network of hourglass-spec §1, written once: the "lua" stem, depth-4 hourglasses of
+/// The Stacked Hourglass network of hourglass-spec §1, written once: the "lua" stem, hourglasses (depth 4 in the paper) of
 /// pre-activation bottleneck residuals, and per stack a residual, a linear layer, the heatmap convolution and the two
 /// merge convolutions. Tensor names follow the reference PyTorch checkpoints (§1.8). The engine's plan, the weight
 /// layout, the ONNX export and the MAC count are all built by walking it.
@@ -39,7 +39,7 @@ public static class HourglassTopology
             int f = arch.Features, j = arch.Joints;
             for (int s = 0; s < arch.Stacks; s++)
             {
-                var h = Hourglass($"hgs.{s}.0", HourglassArchitecture.HourglassDepth, x);
+                var h = Hourglass($"hgs.{s}.0", arch.Depth, x);
                 var features = Residual($"features.{s}.0", h, f, f);
                 features = v.Convolution(new ConvStep($"features.{s}.1.conv", f, f, 1, BatchNorm: $"features.{s}.1.bn", Relu: true), features, null);
                 var heatmaps = v.Convolution(new ConvStep($"outs.{s}.conv", f, j, 1), features, null);

@@ -23,7 +23,7 @@ internal sealed class ReferenceHourglass(HourglassArchitecture arch, HourglassWe
         var outputs = new List<float>();
         for (int s = 0; s < arch.Stacks; s++)
         {
-            var h = Hourglass(x, $"hgs.{s}.0", HourglassArchitecture.HourglassDepth);
+            var h = Hourglass(x, $"hgs.{s}.0", arch.Depth);
             var f = Residual(h, $"features.{s}.0");
             f = Relu(BatchNorm(Conv(f, $"features.{s}.1.conv", 1, 0), $"features.{s}.1.bn"));
             var heat = Conv(f, $"outs.{s}.conv", 1, 0);
