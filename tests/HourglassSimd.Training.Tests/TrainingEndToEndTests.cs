@@ -119,6 +119,33 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     }
 
     [Fact]
+    public void Training_AtDepth2_RecordsTheDepth_AndResumeChecksIt()
+    {
+        string folder = data.NewFolder("depth");
+        string checkpoint;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1) with { Depth = 2 }, TextWriter.Null))
+        {
+            Assert.Equal(2, trainer.Model.Architecture.Depth);
+            checkpoint = trainer.Run().Single().CheckpointPath;
+        }
+
+        Assert.Equal(new PoseNetArchitecture(1, 16, 16) { Depth = 2 }, CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(checkpoint))!.Architecture);
+        // The paper's depth has hgs.0.0.low2.low2.low2.low2.*; depth 2 stops two levels higher.
+        using (var model = new PoseNet(new PoseNetArchitecture(1, 16, 16) { Depth = 2 }))
+        {
+            var keys = model.state_dict().Keys.ToArray();
+            Assert.Contains("hgs.0.0.low2.low2.conv1.conv.weight", keys);
+            Assert.DoesNotContain(keys, k => k.StartsWith("hgs.0.0.low2.low2.low2.", StringComparison.Ordinal));
+        }
+
+        var e = Assert.Throws<TrainingException>(() =>
+            new Trainer(SmallRun(folder, epochs: 2) with { ResumePath = checkpoint }, TextWriter.Null));
+        Assert.Contains("--depth 2", e.Message, StringComparison.Ordinal);
+        using var resumed = new Trainer(SmallRun(folder, epochs: 2) with { Depth = 2, ResumePath = checkpoint }, TextWriter.Null);
+        Assert.Equal(2, resumed.Run().Single().Epoch);
+    }
+
+    [Fact]
     public void Resume_WithOtherArchitecture_FailsWithOneLine()
     {
         string folder = data.NewFolder("mismatch");

@@ -164,7 +164,8 @@ public static partial class CheckpointConverter
     }
 
     /// <summary>
-    /// Stacks = the number of heatmap heads <c>outs.i</c>; joints and features from the head's shape [J, F, 1, 1].
+    /// Stacks = the number of heatmap heads <c>outs.i</c>; joints and features from the head's shape [J, F, 1, 1];
+    /// the hourglass depth from the deepest key of the first hourglass (<see cref="InferDepth"/>).
     /// Options must agree with what the tensors show; they fill in only what cannot be inferred.
     /// </summary>
     private static HourglassArchitecture InferArchitecture(Dictionary<string, int[]> shapes, ConversionOptions options)
@@ -192,12 +193,30 @@ public static partial class CheckpointConverter
         int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);
         try
         {
-            return new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize);
+            return new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys) };
         }
         catch (ArgumentOutOfRangeException e)
         {
             throw new CheckpointConversionException($"invalid architecture: {e.Message.Split('\n')[0].Replace($" (Parameter '{e.ParamName}')", "")}");
         }
+    }
+
+    /// <summary>
+    /// An hourglass of depth d nests d − 1 hourglasses through <c>low2</c> and ends in a residual named <c>low2</c>, so
+    /// its deepest keys hold d <c>low2</c> segments (<c>hgs.0.0.low2.low2.low2.low2.conv1.conv.weight</c> at depth 4).
+    /// Without hourglass keys the paper's depth is assumed; the tensor check then reports what is missing.
+    /// </summary>
+    private static int InferDepth(IEnumerable<string> keys)
+    {
+        int depth = 0;
+        foreach (string key in keys)
+        {
+            if (!key.StartsWith("hgs.0.0.", StringComparison.Ordinal))
+                continue;
+            int levels = key.Split('.').Count(part => part == "low2");
+            depth = Math.Max(depth, levels);
+        }
+        return depth == 0 ? HourglassArchitecture.DefaultDepth : Math.Min(depth, HourglassArchitecture.MaxDepth + 1);
     }
 
     private static int Agree(string option, string what, int? given, int? inferred, string evidence, string whyUnknown)

@@ -120,10 +120,10 @@ public static class OneDnnSelfCheck
             Residual(StemResidualChannels, f, r / 4);
 
             // The hourglass: a residual at every level, max pool down, nearest upsample back.
-            for (int side = r / 4; side >= r / 4 >> PoseNetArchitecture.HourglassDepth; side /= 2)
+            for (int side = r / 4; side >= r / 4 >> PoseNetArchitecture.DefaultDepth; side /= 2)
             {
                 Residual(f, f, side);
-                if (side > r / 4 >> PoseNetArchitecture.HourglassDepth)
+                if (side > r / 4 >> PoseNetArchitecture.DefaultDepth)
                 {
                     Add(MaxPool(n, f, side));
                     Add(new ProbeCase($"upsample nearest 2x {f}", [[n, f, side / 2, side / 2]],

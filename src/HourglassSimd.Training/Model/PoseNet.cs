@@ -42,7 +42,7 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
             ("4", new Residual(StemResidualChannels, f)));
 
         hgs = nn.ModuleList(Enumerable.Range(0, s)
-            .Select(_ => nn.Sequential(("0", new Hourglass(PoseNetArchitecture.HourglassDepth, f))))
+            .Select(_ => nn.Sequential(("0", new Hourglass(architecture.Depth, f))))
             .ToArray());
         features = nn.ModuleList(Enumerable.Range(0, s)
             .Select(_ => nn.Sequential(

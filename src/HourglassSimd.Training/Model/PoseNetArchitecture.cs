@@ -1,14 +1,23 @@
 namespace HourglassSimd.Training;
 
-/// <summary>The configurable sizes of the PoseNet (spec §1.1): stacks S, features F (even), joints J.</summary>
-/// <remarks>The stem widths (64, 128) and the hourglass depth (4) are fixed by the spec.</remarks>
+/// <summary>
+/// The configurable sizes of the PoseNet (spec §1.1): stacks S, features F (even), joints J, and the hourglass depth
+/// (4 in the paper, 1 to 5 here).
+/// </summary>
+/// <remarks>The stem widths (64, 128) are fixed by the spec.</remarks>
 public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
 {
-    /// <summary>Max-pool levels inside each hourglass (64 → 32 → 16 → 8 → 4 at a 256 input).</summary>
-    public const int HourglassDepth = 4;
+    /// <summary>The paper's max-pool levels inside each hourglass (64 → 32 → 16 → 8 → 4 at a 256 input).</summary>
+    public const int DefaultDepth = HourglassArchitecture.DefaultDepth;
 
-    /// <summary>The network downsamples by 4 in the stem, then by 2^<see cref="HourglassDepth"/> inside an hourglass.</summary>
+    /// <summary>The network downsamples by 4 in the stem, then by 2^<see cref="DefaultDepth"/> inside an hourglass of the paper's depth.</summary>
     public const int InputSizeMultiple = 64;
+
+    /// <summary>Max-pool levels inside each hourglass, 1 to <see cref="HourglassArchitecture.MaxDepth"/>.</summary>
+    public int Depth { get; init; } = DefaultDepth;
+
+    /// <summary>Input sides must be multiples of this at <see cref="Depth"/> (as <see cref="HourglassArchitecture.InputSideMultiple"/>).</summary>
+    public int SideMultiple => Math.Max(InputSizeMultiple, 4 << Depth);
 
     /// <summary>Output heatmap side for a given input side (stride 4).</summary>
     public static int OutputSize(int inputSize) => inputSize / 4;
@@ -19,6 +28,8 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
         ArgumentOutOfRangeException.ThrowIfLessThan(Stacks, 1, nameof(Stacks));
         ArgumentOutOfRangeException.ThrowIfLessThan(Features, 2, nameof(Features));
         ArgumentOutOfRangeException.ThrowIfLessThan(Joints, 1, nameof(Joints));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Depth, 1, nameof(Depth));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Depth, HourglassArchitecture.MaxDepth, nameof(Depth));
         if (Features % 2 != 0)
         {
             // The residual bottleneck width is Features / 2.

@@ -16,6 +16,9 @@ public sealed record CheckpointMetadata
 
     public int Joints { get; init; }
 
+    /// <summary>Hourglass depth; files written before it existed have none and are the paper's 4.</summary>
+    public int Depth { get; init; } = PoseNetArchitecture.DefaultDepth;
+
     public int InputSize { get; init; }
 
     public float Sigma { get; init; }
@@ -30,7 +33,7 @@ public sealed record CheckpointMetadata
     public string? OptimizerState { get; init; }
 
     [JsonIgnore]
-    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -33,11 +33,11 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(log);
         options.Validate();
         OneDnnIsaCap.Current.ThrowIfInvalid();
-        if (MinimumBatch(options.InputSize) > options.BatchSize)
+        if (MinimumBatch(options.InputSize, options.Depth) > options.BatchSize)
         {
             // At a 64 input the hourglass bottom is 1x1, and BatchNorm cannot train on a single value per channel.
             throw new TrainingException(
-                $"--batch-size must be at least {MinimumBatch(options.InputSize)} at --input-size {options.InputSize}", isUsageError: true);
+                $"--batch-size must be at least {MinimumBatch(options.InputSize, options.Depth)} at --input-size {options.InputSize}", isUsageError: true);
         }
 
         this.options = options;
@@ -46,9 +46,9 @@ public sealed class Trainer : IDisposable
         IReadOnlyList<MpiiAnnotation> all = TrainingAnnotations.Load(options.AnnotationsPath, options.Joints, options.BoxAdjustment);
         trainSet = all.Where(a => !a.IsValidation).ToArray();
         validationSet = all.Where(a => a.IsValidation).ToArray();
-        if (trainSet.Count < MinimumBatch(options.InputSize))
+        if (trainSet.Count < MinimumBatch(options.InputSize, options.Depth))
         {
-            throw new TrainingException($"'{options.AnnotationsPath}' has {trainSet.Count} training records (isValidation false); need at least {MinimumBatch(options.InputSize)}");
+            throw new TrainingException($"'{options.AnnotationsPath}' has {trainSet.Count} training records (isValidation false); need at least {MinimumBatch(options.InputSize, options.Depth)}");
         }
 
         float sigma = options.Sigma ?? HeatmapTarget.DefaultSigma(PoseNetArchitecture.OutputSize(options.InputSize));
@@ -117,7 +117,7 @@ public sealed class Trainer : IDisposable
     {
         int steps = StepsPerEpoch(trainSet.Count);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
+            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints}{(options.Depth == PoseNetArchitecture.DefaultDepth ? "" : $" depth {options.Depth}")} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
             $"{trainSet.Count} training / {validationSet.Count} validation people, {steps} steps of {options.BatchSize} per epoch, " +
             $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}; " +
             $"{OneDnnIsaCap.Current.Description}"));
@@ -140,6 +140,7 @@ public sealed class Trainer : IDisposable
                 Stacks = options.Stacks,
                 Features = options.Features,
                 Joints = options.Joints,
+                Depth = options.Depth,
                 InputSize = options.InputSize,
                 Sigma = builder.Sigma,
                 LearningRate = options.LearningRate,
@@ -267,7 +268,7 @@ public sealed class Trainer : IDisposable
         var batches = order.Chunk(options.BatchSize).ToList();
 
         // Drop a last batch too small for BatchNorm in training mode (see MinimumBatch).
-        if (batches.Count > 1 && batches[^1].Length < MinimumBatch(options.InputSize))
+        if (batches.Count > 1 && batches[^1].Length < MinimumBatch(options.InputSize, options.Depth))
         {
             batches.RemoveAt(batches.Count - 1);
         }
@@ -279,7 +280,7 @@ public sealed class Trainer : IDisposable
     {
         int steps = (count + options.BatchSize - 1) / options.BatchSize;
         int last = count - (steps - 1) * options.BatchSize;
-        return steps > 1 && last < MinimumBatch(options.InputSize) ? steps - 1 : steps;
+        return steps > 1 && last < MinimumBatch(options.InputSize, options.Depth) ? steps - 1 : steps;
     }
 
     private (Tensor Input, Tensor Target) ToDevice(TrainingBatch batch)
@@ -300,10 +301,10 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>The hourglass bottom is (input/64)² pixels; BatchNorm needs at least two values per channel to train.</summary>
-    private static int MinimumBatch(int inputSize)
+    /// <summary>The hourglass bottom is (input / 4 / 2^depth)² pixels; BatchNorm needs at least two values per channel to train.</summary>
+    private static int MinimumBatch(int inputSize, int depth)
     {
-        int bottom = inputSize / PoseNetArchitecture.InputSizeMultiple;
+        int bottom = inputSize / (4 << depth);
         return bottom * bottom >= 2 ? 1 : 2;
     }
 }

@@ -17,6 +17,9 @@ public sealed record TrainingOptions
 
     public int Joints { get; init; } = JointLayout.Mpii16.Count;
 
+    /// <summary>Max-pool levels in each hourglass, 1 to 5 (default 4, the paper's).</summary>
+    public int Depth { get; init; } = PoseNetArchitecture.DefaultDepth;
+
     /// <summary>Total epochs; a resumed run continues up to this number.</summary>
     public int Epochs { get; init; } = 100;
 
@@ -67,7 +70,7 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="PlotLogPath"/>: also write the losses as CSV (<see cref="LossCsv"/>) here.</summary>
     public string? PlotCsvPath { get; init; }
 
-    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints);
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth };
 
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
@@ -83,6 +86,7 @@ public sealed record TrainingOptions
           --stacks N           hourglass stacks (default 8)
           --features N         feature channels, even (default 256)
           --joints N           joints per person (default 16, MPII)
+          --depth N            max-pool levels in each hourglass, 1 to 5 (default 4, the paper's)
           --epochs N           total epochs, including those of a resumed run (default 100)
           --batch-size N       images per step (default 16)
           --lr X               RMSprop learning rate (default 2.5e-4)
@@ -162,6 +166,7 @@ public sealed record TrainingOptions
                 "--images" => options with { ImagesFolder = NonEmpty(name, value) },
                 "--stacks" => options with { Stacks = Int(name, value, min: 1) },
                 "--features" => options with { Features = Int(name, value, min: 2) },
+                "--depth" => options with { Depth = Int(name, value, min: 1) },
                 "--joints" => options with { Joints = Int(name, value, min: 1) },
                 "--epochs" => options with { Epochs = Int(name, value, min: 1) },
                 "--batch-size" => options with { BatchSize = Int(name, value, min: 1) },
@@ -233,9 +238,14 @@ public sealed record TrainingOptions
             throw UsageError($"--features must be even (the residual bottleneck is features/2), got {Features}");
         }
 
-        if (InputSize % PoseNetArchitecture.InputSizeMultiple != 0)
+        if (Depth > HourglassArchitecture.MaxDepth)
         {
-            throw UsageError($"--input-size must be a multiple of {PoseNetArchitecture.InputSizeMultiple}, got {InputSize}");
+            throw UsageError($"--depth must be from 1 to {HourglassArchitecture.MaxDepth}, got {Depth}");
+        }
+
+        if (InputSize % Architecture.SideMultiple != 0)
+        {
+            throw UsageError($"--input-size must be a multiple of {Architecture.SideMultiple}{(Depth == PoseNetArchitecture.DefaultDepth ? "" : $" at --depth {Depth}")}, got {InputSize}");
         }
 
         if (!File.Exists(AnnotationsPath))

@@ -25,6 +25,15 @@ public sealed class OnnxRuntimeParityTests(ITestOutputHelper output)
     public void Exported_model_matches_engine(int stacks, int features, int joints, int height, int width, GraphOptimizationLevel level) =>
         Check(new HourglassArchitecture(stacks, features, joints, height, width), batch: 2, level, output);
 
+    /// <summary>Hourglass depths other than the paper's export and run in ONNX Runtime too.</summary>
+    [Theory]
+    [InlineData(1, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [InlineData(2, GraphOptimizationLevel.ORT_DISABLE_ALL)]
+    [InlineData(3, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [InlineData(5, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    public void Other_depths_match_engine(int depth, GraphOptimizationLevel level) =>
+        Check(new HourglassArchitecture(2, 16, 16, 128, 128) { Depth = depth }, batch: 1, level, output);
+
     internal static void Check(HourglassArchitecture arch, int batch, GraphOptimizationLevel level, ITestOutputHelper output)
     {
         var weights = HourglassWeights.CreateRandom(arch, seed: arch.Stacks * 1000 + arch.Features);

@@ -29,6 +29,15 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
     public void ModuleSaveCheckpoint_ConvertedModel_MatchesLibTorch(int stacks, int features, int joints, int size) =>
         CheckParity(stacks, features, joints, size, seed: 10 + stacks + features + joints);
 
+    /// <summary>Hourglasses shallower and deeper than the paper's: the converter infers the depth from the keys.</summary>
+    [Theory]
+    [InlineData(2, 32, 16, 64, 1)]
+    [InlineData(2, 32, 16, 64, 2)]
+    [InlineData(1, 32, 16, 128, 3)]
+    [InlineData(1, 16, 16, 128, 5)]
+    public void OtherDepths_ConvertedModel_MatchesLibTorch(int stacks, int features, int joints, int size, int depth) =>
+        CheckParity(stacks, features, joints, size, seed: 40 + depth, depth);
+
     /// <summary>
     /// One converted model (default size 256x256) run at non-square sizes it was not converted for: each size's
     /// heatmaps match libtorch's forward pass at that size.
@@ -103,9 +112,9 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
             ? new CheckpointTensor(prefix + p.Key, p.Value.shape.Select(d => (int)d).ToArray(), TensorElementType.Float32, p.Value.data<float>().ToArray())
             : new CheckpointTensor(prefix + p.Key, p.Value.shape.Select(d => (int)d).ToArray(), TensorElementType.Int64, null)).ToList();
 
-    private void CheckParity(int stacks, int features, int joints, int size, int seed)
+    private void CheckParity(int stacks, int features, int joints, int size, int seed, int depth = HourglassArchitecture.DefaultDepth)
     {
-        using var net = RandomPoseNets.Create(stacks, features, joints, seed);
+        using var net = RandomPoseNets.Create(stacks, features, joints, seed, depth);
         string checkpoint = _temp.File("posenet.dat"), model = _temp.File("posenet.hgw");
         net.save(checkpoint);
 
@@ -124,9 +133,9 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         var engineTime = clock.Elapsed;
 
         var arch = engine.Architecture;
-        Assert.Equal(new HourglassArchitecture(stacks, features, joints, size, size), arch);
+        Assert.Equal(new HourglassArchitecture(stacks, features, joints, size, size) { Depth = depth }, arch);
         Assert.Equal(expected.Length, actual.Length);
-        output.WriteLine($"S={stacks} F={features} J={joints} input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
+        output.WriteLine($"S={stacks} F={features} J={joints} depth {depth} input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
             $"convert {convertTime.TotalSeconds:F2} s, libtorch {torchTime.TotalSeconds:F2} s, engine ({engine.Isa}, 2 threads) {engineTime.TotalSeconds:F2} s");
         bool ok = CompareStacks(expected, actual, stacks, arch.Joints * arch.OutputHeight * arch.OutputWidth);
         Assert.True(ok, "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");

@@ -10,10 +10,10 @@ namespace HourglassSimd.Parity.Tests.Support;
 /// </summary>
 public static class RandomPoseNets
 {
-    public static PoseNet Create(int stacks, int features, int joints, long seed)
+    public static PoseNet Create(int stacks, int features, int joints, long seed, int depth = PoseNetArchitecture.DefaultDepth)
     {
         torch.manual_seed(seed);
-        var net = new PoseNet(new PoseNetArchitecture(stacks, features, joints));
+        var net = new PoseNet(new PoseNetArchitecture(stacks, features, joints) { Depth = depth });
         using (torch.no_grad())
         {
             foreach (var (name, parameter) in net.named_parameters())
