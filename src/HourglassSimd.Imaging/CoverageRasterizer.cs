@@ -39,11 +39,7 @@ internal static class CoverageRasterizer
             int row = y * image.Stride;
             for (int x = left; x < right; x++)
             {
-                double px = x + 0.5;
-                // Distance from the pixel centre to the closest point of the segment.
-                double t = lengthSquared > 0 ? Math.Clamp(((px - x0) * dx + (py - y0) * dy) / lengthSquared, 0, 1) : 0;
-                double ex = px - (x0 + t * dx), ey = py - (y0 + t * dy);
-                double d = Math.Sqrt(ex * ex + ey * ey);
+                double d = DistanceToSegment(x + 0.5, py, x0, y0, dx, dy, lengthSquared);
                 double coverage = antiAliasing ? Math.Clamp(radius + 0.5 - d, 0, 1) : (d <= radius ? 1 : 0);
                 if (coverage <= 0)
                     continue;
@@ -73,10 +69,7 @@ internal static class CoverageRasterizer
             double py = y + 0.5;
             for (int x = left; x < right; x++)
             {
-                double px = x + 0.5;
-                double t = lengthSquared > 0 ? Math.Clamp(((px - x0) * dx + (py - y0) * dy) / lengthSquared, 0, 1) : 0;
-                double ex = px - (x0 + t * dx), ey = py - (y0 + t * dy);
-                float coverage = (float)Math.Clamp(radius + 0.5 - Math.Sqrt(ex * ex + ey * ey), 0, 1);
+                float coverage = (float)Math.Clamp(radius + 0.5 - DistanceToSegment(x + 0.5, py, x0, y0, dx, dy, lengthSquared), 0, 1);
                 int at = y * width + x;
                 if (coverage > mask[at])
                     mask[at] = coverage;
@@ -108,6 +101,15 @@ internal static class CoverageRasterizer
     }
 
     private static int ClampToImage(float value, int size) => (int)Math.Clamp(value, 0, size);
+
+    /// <summary>Distance from (<paramref name="px"/>, <paramref name="py"/>) to the closest point of the segment from
+    /// (<paramref name="x0"/>, <paramref name="y0"/>) along (<paramref name="dx"/>, <paramref name="dy"/>).</summary>
+    private static double DistanceToSegment(double px, double py, double x0, double y0, double dx, double dy, double lengthSquared)
+    {
+        double t = lengthSquared > 0 ? Math.Clamp(((px - x0) * dx + (py - y0) * dy) / lengthSquared, 0, 1) : 0;
+        double ex = px - (x0 + t * dx), ey = py - (y0 + t * dy);
+        return Math.Sqrt(ex * ex + ey * ey);
+    }
 
     private static byte Blend(byte old, byte color, double coverage) =>
         (byte)Math.Round(old + (color - old) * coverage);

@@ -59,6 +59,22 @@ public sealed class TinyPoseDataset : IDisposable
 
     public string Root { get; }
 
+    /// <summary>A seconds-long training run on this data: 1 stack, 16 features, 64x64, batch 2, seed 7, CPU.</summary>
+    public TrainingOptions SmallRun(string outputFolder, int epochs) => new()
+    {
+        AnnotationsPath = AnnotationsPath,
+        ImagesFolder = ImagesFolder,
+        Stacks = 1,
+        Features = 16,
+        Joints = JointLayout.Mpii16.Count,
+        InputSize = 64,
+        BatchSize = 2,
+        Epochs = epochs,
+        Device = DeviceChoice.Cpu,
+        OutputFolder = outputFolder,
+        Seed = 7,
+    };
+
     public string ImagesFolder { get; }
 
     public string AnnotationsPath { get; }

@@ -1,4 +1,3 @@
-using HourglassSimd.Pose;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -6,20 +5,7 @@ namespace HourglassSimd.Training.Tests;
 
 public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelper output) : IClassFixture<TinyPoseDataset>
 {
-    private TrainingOptions SmallRun(string outputFolder, int epochs) => new()
-    {
-        AnnotationsPath = data.AnnotationsPath,
-        ImagesFolder = data.ImagesFolder,
-        Stacks = 1,
-        Features = 16,
-        Joints = JointLayout.Mpii16.Count,
-        InputSize = 64,
-        BatchSize = 2,
-        Epochs = epochs,
-        Device = DeviceChoice.Cpu,
-        OutputFolder = outputFolder,
-        Seed = 7,
-    };
+    private TrainingOptions SmallRun(string outputFolder, int epochs) => data.SmallRun(outputFolder, epochs);
 
     [Fact]
     public void Training_LossFalls_WritesCheckpoints_AndCheckpointReloadsIdentically()

@@ -1,4 +1,3 @@
-using HourglassSimd.Pose;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit.Abstractions;
@@ -8,22 +7,8 @@ namespace HourglassSimd.Training.Tests;
 /// <summary>The trainer's loss.csv and loss.png, written into --out after each epoch.</summary>
 public sealed class TrainerLossCurveTests(TinyPoseDataset data, ITestOutputHelper output) : IClassFixture<TinyPoseDataset>
 {
-    private TrainingOptions SmallRun(string outputFolder, int epochs) => new()
-    {
-        AnnotationsPath = data.AnnotationsPath,
-        ImagesFolder = data.ImagesFolder,
-        Stacks = 1,
-        Features = 16,
-        Joints = JointLayout.Mpii16.Count,
-        InputSize = 64,
-        BatchSize = 2,
-        Epochs = epochs,
-        Device = DeviceChoice.Cpu,
-        OutputFolder = outputFolder,
-        Seed = 7,
-        LogEvery = 1,
-        Augment = false,
-    };
+    private TrainingOptions SmallRun(string outputFolder, int epochs) =>
+        data.SmallRun(outputFolder, epochs) with { LogEvery = 1, Augment = false };
 
     [Fact]
     public void Training_WritesTheLossCurveAfterEachEpoch_FromWhatItLogged_AndAResumedRunFromItsFirstEpoch()
