@@ -10,23 +10,27 @@ public sealed class TrainingLogParserTests
         LossRecord[] blocks = history.OfKind(LossKind.Block).ToArray();
         LossRecord[] train = history.OfKind(LossKind.Train).ToArray();
         LossRecord[] validation = history.OfKind(LossKind.Validation).ToArray();
-        Assert.Equal(100, blocks.Length); // 4 epochs x 1250 steps / 50
-        Assert.Equal([1, 2, 3, 4], train.Select(r => r.Epoch));
-        Assert.Equal([1, 2, 3, 4], validation.Select(r => r.Epoch));
-        Assert.Equal(108, history.Count);
+        // 4 epochs at 5e-4, then a run resumed from the epoch-4 checkpoint at 1e-4 for epoch 5 (its "learning rate" and
+        // "resumed from" lines are skipped): 5 x 1250 steps / 50.
+        Assert.Equal(125, blocks.Length);
+        Assert.Equal([1, 2, 3, 4, 5], train.Select(r => r.Epoch));
+        Assert.Equal([1, 2, 3, 4, 5], validation.Select(r => r.Epoch));
+        Assert.Equal(135, history.Count);
 
         Assert.Equal(new LossRecord(LossKind.Block, 1, 50, 1250, 0.026489), blocks[0]);
-        Assert.Equal(new LossRecord(LossKind.Block, 4, 1250, 1250, 0.003453), blocks[^1]);
-        Assert.Equal([0.006505, 0.004380, 0.003903, 0.003601], train.Select(r => r.Value));
-        Assert.Equal([0.004608, 0.010009, 0.003574, 0.003869], validation.Select(r => r.Value));
+        Assert.Equal(new LossRecord(LossKind.Block, 4, 1250, 1250, 0.003453), blocks[99]);
+        Assert.Equal(new LossRecord(LossKind.Block, 5, 50, 1250, 0.003312), blocks[100]);
+        Assert.Equal(new LossRecord(LossKind.Block, 5, 1250, 1250, 0.003027), blocks[^1]);
+        Assert.Equal([0.006505, 0.004380, 0.003903, 0.003601, 0.003129], train.Select(r => r.Value));
+        Assert.Equal([0.004608, 0.010009, 0.003574, 0.003869, 0.002829], validation.Select(r => r.Value));
         Assert.All(history.Records, r => Assert.Equal(1250, r.StepsPerEpoch));
         Assert.Equal(0.04, blocks[0].Position);
-        Assert.Equal(4.0, blocks[^1].Position);
-        Assert.Equal(5000, LossHistory.GlobalStep(blocks[^1]));
+        Assert.Equal(5.0, blocks[^1].Position);
+        Assert.Equal(6250, LossHistory.GlobalStep(blocks[^1]));
         Assert.Equal(2500, LossHistory.GlobalStep(train[1]));
 
         // Every block is 50 steps after the previous one: none lost, none doubled.
-        Assert.Equal(Enumerable.Range(1, 100).Select(i => 50L * i), blocks.Select(b => LossHistory.GlobalStep(b)!.Value));
+        Assert.Equal(Enumerable.Range(1, 125).Select(i => 50L * i), blocks.Select(b => LossHistory.GlobalStep(b)!.Value));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace HourglassSimd.Training.Tests;
 /// <summary>Training logs for the loss-curve tests: the shipped one, and small ones written like the trainer writes them.</summary>
 internal static class TrainingLogs
 {
-    /// <summary>The log of the shipped demo model: 4 epochs of 1250 steps, a block line every 50 steps.</summary>
+    /// <summary>The log of the shipped demo model: 5 epochs of 1250 steps (the fifth by a resumed run), a block line every 50 steps.</summary>
     public static string Shipped => Path.Combine(RepositoryPaths.Root, "models", "training", "train.log");
 
     public const string Header =
