@@ -82,7 +82,8 @@ public sealed record HourglassArchitecture
     /// </summary>
     public int InputSideMultiple => SideMultiple(Depth);
 
-    private static int SideMultiple(int depth) => Math.Max(64, OutputStride << depth);
+    /// <summary>The <see cref="InputSideMultiple"/> of a network of hourglass depth <paramref name="depth"/>.</summary>
+    public static int SideMultiple(int depth) => Math.Max(64, OutputStride << depth);
 
     /// <summary>Whether this network can run at <paramref name="side"/> pixels: a positive multiple of <see cref="InputSideMultiple"/>, at most <see cref="MaxInputSide"/>.</summary>
     public bool AcceptsInputSide(int side) => IsValidInputSide(side) && side % InputSideMultiple == 0;

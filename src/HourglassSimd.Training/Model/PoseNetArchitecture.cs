@@ -17,7 +17,7 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
     public int Depth { get; init; } = DefaultDepth;
 
     /// <summary>Input sides must be multiples of this at <see cref="Depth"/> (as <see cref="HourglassArchitecture.InputSideMultiple"/>).</summary>
-    public int SideMultiple => Math.Max(InputSizeMultiple, 4 << Depth);
+    public int SideMultiple => HourglassArchitecture.SideMultiple(Depth);
 
     /// <summary>Output heatmap side for a given input side (stride 4).</summary>
     public static int OutputSize(int inputSize) => inputSize / 4;

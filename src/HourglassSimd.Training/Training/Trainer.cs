@@ -304,7 +304,7 @@ public sealed class Trainer : IDisposable
     /// <summary>The hourglass bottom is (input / 4 / 2^depth)² pixels; BatchNorm needs at least two values per channel to train.</summary>
     private static int MinimumBatch(int inputSize, int depth)
     {
-        int bottom = inputSize / (4 << depth);
+        int bottom = inputSize / (HourglassArchitecture.OutputStride << depth);
         return bottom * bottom >= 2 ? 1 : 2;
     }
 }
