@@ -76,6 +76,18 @@ public sealed record HourglassArchitecture
 
     private readonly int _depth = DefaultDepth;
 
+    /// <summary>The residual module of every box: the paper's <see cref="ResidualBlock.Bottleneck"/> (default) or <see cref="ResidualBlock.Depthwise"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="ResidualBlock"/>.</exception>
+    public ResidualBlock Block
+    {
+        get => _block;
+        init => _block = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Block), value, "block must be Bottleneck or Depthwise.");
+    }
+
+    private readonly ResidualBlock _block = ResidualBlock.Bottleneck;
+
     /// <summary>
     /// Input sides must be multiples of this: the stem's stride 4 times 2^<see cref="Depth"/>, and at least 64 (the
     /// engine's smallest supported side).
@@ -103,7 +115,7 @@ public sealed record HourglassArchitecture
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of <see cref="InputSideMultiple"/> up to <see cref="MaxInputSide"/>.</exception>
     public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
-        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth };
+        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block };
 
     /// <summary>Input image height in pixels (multiple of 64): the model's default input size.</summary>
     public int InputHeight { get; }
@@ -149,5 +161,5 @@ public sealed record HourglassArchitecture
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}" +
-        (Depth == DefaultDepth ? "" : $", depth {Depth}");
+        (Depth == DefaultDepth ? "" : $", depth {Depth}") + (Block == ResidualBlock.Bottleneck ? "" : ", depthwise blocks");
 }

@@ -82,7 +82,7 @@ internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
             OnnxAttribute.Ints("pads", step.Padding, step.Padding, step.Padding, step.Padding),
             OnnxAttribute.Ints("strides", step.Stride, step.Stride),
             OnnxAttribute.Ints("dilations", 1, 1),
-            OnnxAttribute.Int("group", 1));
+            OnnxAttribute.Int("group", step.Groups));
         if (residual is not null)
             x = _graph.AddNode("Add", step.SumName ?? step.Name + ".add", [x, residual]);
         // pre.0.conv → pre.0.relu, hgs.0.0.up1.conv1.conv → hgs.0.0.up1.conv1.relu

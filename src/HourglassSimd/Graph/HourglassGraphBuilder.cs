@@ -53,6 +53,8 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
     public Value Convolution(ConvStep step, Value input, Value? residual)
     {
         var conv = _weights.Conv(step.Name, step.Stride, step.Padding);
+        if (step.Groups != 1)
+            return Depthwise(step, conv, input, residual);
         if (conv.InChannels != step.InChannels || conv.OutChannels != step.OutChannels || conv.KernelSize != step.KernelSize)
             throw new InvalidOperationException($"The folded tensor '{step.Name}.weight' does not have the shape the topology gives.");
         RequireHalo(input, step.Padding);
@@ -66,6 +68,20 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
             ? (_weights.Folded.Get(p.Name + ".scale").Data, _weights.Folded.Get(p.Name + ".shift").Data)
             : null;
         Add(_factory.Convolution(input, output, residual, _weights, step.Name, conv, prologue, step.Relu));
+        return output;
+    }
+
+    /// <summary>The depthwise 3x3 stride-1 pad-1 convolution, the one grouped convolution the engine has a kernel for.</summary>
+    private Value Depthwise(ConvStep step, ConvParameters conv, Value input, Value? residual)
+    {
+        if (!step.IsDepthwise || step is not { KernelSize: 3, Stride: 1, Padding: 1, Prologue: null })
+            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups, {step.KernelSize}x{step.KernelSize}, stride {step.Stride}); " +
+                "the engine runs only depthwise 3x3 stride-1 pad-1 ones without a prologue.");
+        if (conv.OutChannels != step.OutChannels || conv.InChannels != 1 || conv.KernelSize != 3)
+            throw new InvalidOperationException($"The folded tensor '{step.Name}.weight' does not have the shape the topology gives.");
+        RequireHalo(input, step.Padding);
+        var output = new Value(step.OutChannels, input.Height, input.Width);
+        Add(_factory.Depthwise(input, output, residual, _weights, step.Name, conv, step.Relu));
         return output;
     }
 

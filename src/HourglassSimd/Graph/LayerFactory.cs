@@ -37,6 +37,9 @@ internal abstract class LayerFactory
     public abstract ConvLayer Convolution(Value input, Value output, Value? residual, PackedWeights weights, string name, ConvParameters conv,
         (float[] Scale, float[] Shift)? prologue, bool relu);
 
+    /// <summary>A 3x3 stride-1 pad-1 depthwise convolution (weights [channels, 1, 3, 3]) with bias, residual add and ReLU fused.</summary>
+    public abstract ConvLayer Depthwise(Value input, Value output, Value? residual, PackedWeights weights, string name, ConvParameters conv, bool relu);
+
     /// <summary>A 3x3 stride-1 convolution + bias + ReLU by Winograd (only where <see cref="HasWinograd"/>).</summary>
     public abstract Layer Winograd(Value input, Value output, PackedWeights weights, string name, ConvParameters conv);
 
@@ -55,6 +58,9 @@ internal abstract class LayerFactory
         public override ConvLayer Convolution(Value input, Value output, Value? residual, PackedWeights weights, string name, ConvParameters conv,
             (float[] Scale, float[] Shift)? prologue, bool relu) =>
             new DirectConvLayer<TV>(input, output, residual, weights.Direct(name, conv, prologue, relu));
+
+        public override ConvLayer Depthwise(Value input, Value output, Value? residual, PackedWeights weights, string name, ConvParameters conv, bool relu) =>
+            new DepthwiseConvLayer<TV>(input, output, residual, conv, weights.Depthwise(name, conv, relu));
 
         public override Layer Winograd(Value input, Value output, PackedWeights weights, string name, ConvParameters conv) =>
             new WinogradConvLayer<TV>(input, output, weights.Winograd(name, conv, relu: true));
@@ -75,6 +81,9 @@ internal abstract class LayerFactory
         public override ConvLayer Convolution(Value input, Value output, Value? residual, PackedWeights weights, string name, ConvParameters conv,
             (float[] Scale, float[] Shift)? prologue, bool relu) =>
             new ReferenceConvLayer(input, output, residual, conv, prologue, relu);
+
+        public override ConvLayer Depthwise(Value input, Value output, Value? residual, PackedWeights weights, string name, ConvParameters conv, bool relu) =>
+            new ReferenceDepthwiseConvLayer(input, output, residual, conv, relu);
 
         public override Layer Winograd(Value input, Value output, PackedWeights weights, string name, ConvParameters conv) =>
             throw new NotSupportedException("The scalar path runs every convolution directly.");

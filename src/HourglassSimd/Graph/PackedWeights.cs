@@ -11,6 +11,7 @@ internal sealed class PackedWeights(HourglassWeights folded, KernelIsa isa)
 {
     private readonly Dictionary<string, PackedConv> _direct = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PackedWinogradConv> _winograd = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PackedDepthwiseConv> _depthwise = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>The kernel path every plan of these weights runs on.</summary>
@@ -44,6 +45,17 @@ internal sealed class PackedWeights(HourglassWeights folded, KernelIsa isa)
         {
             if (!_winograd.TryGetValue(prefix, out var packed))
                 _winograd.Add(prefix, packed = new PackedWinogradConv(conv, relu));
+            return packed;
+        }
+    }
+
+    /// <summary>The depthwise 3x3 packing of <paramref name="prefix"/> (the SIMD paths only).</summary>
+    public PackedDepthwiseConv Depthwise(string prefix, ConvParameters conv, bool relu)
+    {
+        lock (_lock)
+        {
+            if (!_depthwise.TryGetValue(prefix, out var packed))
+                _depthwise.Add(prefix, packed = new PackedDepthwiseConv(conv.Weights, conv.Bias, conv.OutChannels, relu));
             return packed;
         }
     }

@@ -25,6 +25,29 @@ internal sealed unsafe class ReferenceConvLayer(Value input, Value output, Value
     }
 }
 
+/// <summary>A 3x3 stride-1 depthwise convolution on the scalar path: <see cref="ReferenceKernels.DepthwiseConv3x3"/>, one channel per item.</summary>
+internal sealed unsafe class ReferenceDepthwiseConvLayer(Value input, Value output, Value? residual, ConvParameters conv, bool relu)
+    : ConvLayer(input, output, residual, conv)
+{
+    public override string Describe() => DepthwiseDescription.Of(Shape, OutputValue);
+
+    public override void Run(RunContext context)
+    {
+        ZeroOutputHalo(context);
+        context.Parallel(this, Shape.OutChannels);
+    }
+
+    public override void RunItem(RunContext context, int channel)
+    {
+        int plane = OutputValue.Height * OutputValue.Width;
+        var input = new ReadOnlySpan<float>(context.Pointer(InputValue) + (nint)channel * plane, plane);
+        var output = new Span<float>(context.Pointer(OutputValue) + (nint)channel * plane, plane);
+        var residual = Residual is null ? default : new ReadOnlySpan<float>(context.Pointer(Residual) + (nint)channel * plane, plane);
+        ReferenceKernels.DepthwiseConv3x3(input, 1, OutputValue.Height, OutputValue.Width, Shape.Weights.AsSpan(channel * 9, 9),
+            Shape.Bias.AsSpan(channel, 1), output, residual, relu);
+    }
+}
+
 /// <summary>2x2 stride-2 max pooling on the scalar path.</summary>
 internal sealed unsafe class ReferenceMaxPoolLayer(Value input, Value output) : Layer
 {

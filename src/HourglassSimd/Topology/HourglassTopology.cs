@@ -66,14 +66,15 @@ public static class HourglassTopology
         /// <summary>
         /// Res(a→b) of §1.2, the pre-activation bottleneck: conv1 1x1 (a→b/2) on relu(bn1(x)), + BN + ReLU; conv2 3x3
         /// (b/2→b/2) + BN + ReLU; conv3 1x1 (b/2→b) + shortcut, the shortcut being x itself or, when a ≠ b, a 1x1
-        /// projection of x.
+        /// projection of x. With <see cref="ResidualBlock.Depthwise"/> blocks conv2 is depthwise (groups = b/2).
         /// </summary>
         private T Residual(string prefix, T x, int inChannels, int outChannels)
         {
             int mid = outChannels / 2;
             var t = v.Convolution(new ConvStep(prefix + ".conv1.conv", inChannels, mid, 1, BatchNorm: prefix + ".bn2",
                 Prologue: new PreActivation(prefix + ".bn1", inChannels), Relu: true), x, null);
-            t = v.Convolution(new ConvStep(prefix + ".conv2.conv", mid, mid, 3, Padding: 1, BatchNorm: prefix + ".bn3", Relu: true), t, null);
+            t = v.Convolution(new ConvStep(prefix + ".conv2.conv", mid, mid, 3, Padding: 1, BatchNorm: prefix + ".bn3", Relu: true,
+                Groups: arch.Block == ResidualBlock.Depthwise ? mid : 1), t, null);
             var shortcut = inChannels != outChannels
                 ? v.Convolution(new ConvStep(prefix + ".skip_layer.conv", inChannels, outChannels, 1), x, null)
                 : x;

@@ -90,7 +90,7 @@ internal static class WeightLayout
 
     private static IEnumerable<ExpectedTensor> ConvTensors(ConvStep c) =>
     [
-        new(c.Name + ".weight", [c.OutChannels, c.InChannels, c.KernelSize, c.KernelSize], WeightKind.ConvWeight),
+        new(c.Name + ".weight", [c.OutChannels, c.InChannelsPerGroup, c.KernelSize, c.KernelSize], WeightKind.ConvWeight),
         new(c.Name + ".bias", [c.OutChannels], WeightKind.ConvBias),
     ];
 

@@ -48,7 +48,7 @@ internal sealed class ReferenceHourglass(HourglassArchitecture arch, HourglassWe
         var main = Relu(BatchNorm(x, prefix + ".bn1"));
         main = Conv(main, prefix + ".conv1.conv", 1, 0);
         main = Relu(BatchNorm(main, prefix + ".bn2"));
-        main = Conv(main, prefix + ".conv2.conv", 1, 1);
+        main = arch.Block == ResidualBlock.Depthwise ? DepthwiseConv(main, prefix + ".conv2.conv") : Conv(main, prefix + ".conv2.conv", 1, 1);
         main = Relu(BatchNorm(main, prefix + ".bn3"));
         main = Conv(main, prefix + ".conv3.conv", 1, 0);
         var shortcut = weights.Tensors.ContainsKey(prefix + ".skip_layer.conv.weight") ? Conv(x, prefix + ".skip_layer.conv", 1, 0) : x;
@@ -63,6 +63,14 @@ internal sealed class ReferenceHourglass(HourglassArchitecture arch, HourglassWe
         var output = new float[oc * oh * ow];
         ReferenceKernels.Conv2d(x.Data, x.C, x.H, x.W, weight.Data, weights.Tensors[prefix + ".bias"].Data, oc, k, k, stride, pad, output);
         return new Tensor(output, oc, oh, ow);
+    }
+
+    /// <summary>A 3x3 stride-1 pad-1 convolution with groups = channels (weight [C, 1, 3, 3]).</summary>
+    private Tensor DepthwiseConv(Tensor x, string prefix)
+    {
+        var output = new float[x.Data.Length];
+        ReferenceKernels.DepthwiseConv3x3(x.Data, x.C, x.H, x.W, weights.Tensors[prefix + ".weight"].Data, weights.Tensors[prefix + ".bias"].Data, output);
+        return x with { Data = output };
     }
 
     private Tensor BatchNorm(Tensor x, string prefix)
