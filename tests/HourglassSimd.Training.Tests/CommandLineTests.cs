@@ -11,7 +11,7 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
             "--annotations", "a.json", "--images=imgs", "--stacks", "2", "--features", "128", "--joints", "17",
             "--epochs", "3", "--batch-size", "4", "--lr", "1e-3", "--device", "CPU", "--out", "ckpt", "--resume", "r.dat",
             "--input-size", "128", "--sigma", "1.5", "--seed", "9", "--no-augment", "--box-adjust", "none",
-            "--log-every", "10", "--threads", "2", "--depth", "3",
+            "--log-every", "10", "--threads", "2", "--depth", "3", "--block", "depthwise",
         ]);
         Assert.Equal(
             new TrainingOptions
@@ -19,7 +19,7 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
                 AnnotationsPath = "a.json", ImagesFolder = "imgs", Stacks = 2, Features = 128, Joints = 17, Epochs = 3,
                 BatchSize = 4, LearningRate = 1e-3, Device = DeviceChoice.Cpu, OutputFolder = "ckpt", ResumePath = "r.dat",
                 InputSize = 128, Sigma = 1.5f, Seed = 9, Augment = false, BoxAdjustment = BoxAdjustment.None,
-                LogEvery = 10, Threads = 2, Depth = 3,
+                LogEvery = 10, Threads = 2, Depth = 3, Block = ResidualBlock.Depthwise,
             },
             o);
     }
@@ -54,6 +54,11 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
         var size = odd with { Features = 16, InputSize = 100 };
         Assert.Contains("multiple of 64", Assert.Throws<TrainingException>(size.Validate).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_RejectsAnUnknownBlock() =>
+        Assert.Equal("option '--block' must be bottleneck or depthwise, got 'Depthwise'",
+            Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--block", "Depthwise"])).Message);
 
     [Fact]
     public void Validate_RejectsADepthOutOfRange_AndSizesTheDepthCannotPool()

@@ -132,6 +132,31 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     }
 
     [Fact]
+    public void Training_WithDepthwiseBlocks_RecordsTheBlock_AndResumeChecksIt()
+    {
+        string folder = data.NewFolder("depthwise");
+        string checkpoint;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1) with { Block = ResidualBlock.Depthwise }, TextWriter.Null))
+        {
+            Assert.Equal(ResidualBlock.Depthwise, trainer.Model.Architecture.Block);
+            var keys = trainer.Model.state_dict();
+            Assert.Equal([64L, 1, 3, 3], keys["pre.1.conv2.conv.weight"].shape); // the stem's 64→128 residual: 64 wide inside
+            Assert.Equal([8L, 1, 3, 3], keys["hgs.0.0.up1.conv2.conv.weight"].shape);
+            checkpoint = trainer.Run().Single().CheckpointPath;
+        }
+
+        Assert.Contains("\"block\": \"depthwise\"", File.ReadAllText(TrainingCheckpoint.MetadataPath(checkpoint)), StringComparison.Ordinal);
+        Assert.Equal(new PoseNetArchitecture(1, 16, 16) { Block = ResidualBlock.Depthwise },
+            CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(checkpoint))!.Architecture);
+
+        var e = Assert.Throws<TrainingException>(() =>
+            new Trainer(SmallRun(folder, epochs: 2) with { ResumePath = checkpoint }, TextWriter.Null));
+        Assert.Contains("--block depthwise", e.Message, StringComparison.Ordinal);
+        using var resumed = new Trainer(SmallRun(folder, epochs: 2) with { Block = ResidualBlock.Depthwise, ResumePath = checkpoint }, TextWriter.Null);
+        Assert.Equal(2, resumed.Run().Single().Epoch);
+    }
+
+    [Fact]
     public void Resume_WithOtherArchitecture_FailsWithOneLine()
     {
         string folder = data.NewFolder("mismatch");

@@ -165,7 +165,8 @@ public static partial class CheckpointConverter
 
     /// <summary>
     /// Stacks = the number of heatmap heads <c>outs.i</c>; joints and features from the head's shape [J, F, 1, 1];
-    /// the hourglass depth from the deepest key of the first hourglass (<see cref="InferDepth"/>).
+    /// the hourglass depth from the deepest key of the first hourglass (<see cref="InferDepth"/>); the block type from
+    /// the shape of a 3x3 convolution (<see cref="InferBlock"/>).
     /// Options must agree with what the tensors show; they fill in only what cannot be inferred.
     /// </summary>
     private static HourglassArchitecture InferArchitecture(Dictionary<string, int[]> shapes, ConversionOptions options)
@@ -193,7 +194,7 @@ public static partial class CheckpointConverter
         int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);
         try
         {
-            return new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys) };
+            return new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes) };
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -218,6 +219,15 @@ public static partial class CheckpointConverter
         }
         return depth == 0 ? HourglassArchitecture.DefaultDepth : Math.Min(depth, HourglassArchitecture.MaxDepth + 1);
     }
+
+    /// <summary>
+    /// Depthwise blocks have a 3x3 <c>conv2</c> of shape [mid, 1, 3, 3] (one input channel per group); the first stem
+    /// residual's tells. Without it the paper's bottleneck is assumed and the tensor check reports what is missing.
+    /// </summary>
+    private static ResidualBlock InferBlock(Dictionary<string, int[]> shapes) =>
+        shapes.TryGetValue("pre.1.conv2.conv.weight", out var conv2) && conv2 is [> 1, 1, 3, 3]
+            ? ResidualBlock.Depthwise
+            : ResidualBlock.Bottleneck;
 
     private static int Agree(string option, string what, int? given, int? inferred, string evidence, string whyUnknown)
     {

@@ -11,10 +11,10 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d? bn;
     private readonly bool relu;
 
-    public ConvLayer(long inChannels, long outChannels, long kernelSize, long stride = 1, bool batchNorm = false, bool relu = false)
+    public ConvLayer(long inChannels, long outChannels, long kernelSize, long stride = 1, bool batchNorm = false, bool relu = false, long groups = 1)
         : base(nameof(ConvLayer))
     {
-        conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, bias: true);
+        conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, groups: groups, bias: true);
         register_module("conv", conv);
         if (batchNorm)
         {

@@ -11,14 +11,14 @@ public sealed class Hourglass : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> low2;
     private readonly Residual low3;
 
-    public Hourglass(int depth, long features)
+    public Hourglass(int depth, long features, ResidualBlock block = ResidualBlock.Bottleneck)
         : base(nameof(Hourglass))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
-        up1 = new Residual(features, features);
-        low1 = new Residual(features, features);
-        low2 = depth > 1 ? new Hourglass(depth - 1, features) : new Residual(features, features);
-        low3 = new Residual(features, features);
+        up1 = new Residual(features, features, block);
+        low1 = new Residual(features, features, block);
+        low2 = depth > 1 ? new Hourglass(depth - 1, features, block) : new Residual(features, features, block);
+        low3 = new Residual(features, features, block);
         register_module("up1", up1);
         register_module("low1", low1);
         register_module("low2", low2);

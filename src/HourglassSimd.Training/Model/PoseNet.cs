@@ -30,23 +30,24 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
         architecture.Validate();
         Architecture = architecture;
         int f = architecture.Features;
+        ResidualBlock b = architecture.Block;
         int j = architecture.Joints;
         int s = architecture.Stacks;
 
         // pre.2 is the parameterless 2x2 max pool, as in the published checkpoints.
         pre = nn.Sequential(
             ("0", new ConvLayer(3, StemChannels, 7, stride: 2, batchNorm: true, relu: true)),
-            ("1", new Residual(StemChannels, StemResidualChannels)),
+            ("1", new Residual(StemChannels, StemResidualChannels, b)),
             ("2", nn.MaxPool2d(2, 2)),
-            ("3", new Residual(StemResidualChannels, StemResidualChannels)),
-            ("4", new Residual(StemResidualChannels, f)));
+            ("3", new Residual(StemResidualChannels, StemResidualChannels, b)),
+            ("4", new Residual(StemResidualChannels, f, b)));
 
         hgs = nn.ModuleList(Enumerable.Range(0, s)
-            .Select(_ => nn.Sequential(("0", new Hourglass(architecture.Depth, f))))
+            .Select(_ => nn.Sequential(("0", new Hourglass(architecture.Depth, f, b))))
             .ToArray());
         features = nn.ModuleList(Enumerable.Range(0, s)
             .Select(_ => nn.Sequential(
-                ("0", new Residual(f, f)),
+                ("0", new Residual(f, f, b)),
                 ("1", new ConvLayer(f, f, 1, batchNorm: true, relu: true))))
             .ToArray());
         outs = nn.ModuleList(Enumerable.Range(0, s).Select(_ => new ConvLayer(f, j, 1)).ToArray());

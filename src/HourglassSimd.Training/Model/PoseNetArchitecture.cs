@@ -2,7 +2,7 @@ namespace HourglassSimd.Training;
 
 /// <summary>
 /// The configurable sizes of the PoseNet (spec §1.1): stacks S, features F (even), joints J, and the hourglass depth
-/// (4 in the paper, 1 to 5 here).
+/// (4 in the paper, 1 to 5 here) and the residual block type.
 /// </summary>
 /// <remarks>The stem widths (64, 128) are fixed by the spec.</remarks>
 public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
@@ -18,6 +18,9 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
 
     /// <summary>Input sides must be multiples of this at <see cref="Depth"/> (as <see cref="HourglassArchitecture.InputSideMultiple"/>).</summary>
     public int SideMultiple => HourglassArchitecture.SideMultiple(Depth);
+
+    /// <summary>The residual module of every box (the paper's bottleneck by default).</summary>
+    public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
 
     /// <summary>Output heatmap side for a given input side (stride 4).</summary>
     public static int OutputSize(int inputSize) => inputSize / 4;

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace HourglassSimd.Training;
 
-/// <summary>Pre-activation bottleneck residual Res(in→out) of spec §1.2 (bottleneck width out/2).</summary>
+/// <summary>
+/// Pre-activation bottleneck residual Res(in→out) of spec §1.2 (bottleneck width out/2); with
+/// <see cref="ResidualBlock.Depthwise"/> its 3x3 convolution is depthwise (groups = out/2, weight [out/2, 1, 3, 3]).
+/// </summary>
 /// <remarks>
 /// State keys: <c>bn1</c>, <c>conv1.conv</c>, <c>bn2</c>, <c>conv2.conv</c>, <c>bn3</c>, <c>conv3.conv</c> and, only when
 /// in ≠ out, <c>skip_layer.conv</c> (spec §1.8: no unused identity shortcuts).
@@ -18,14 +21,14 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     private readonly ConvLayer conv3;
     private readonly ConvLayer? skipLayer;
 
-    public Residual(long inChannels, long outChannels)
+    public Residual(long inChannels, long outChannels, ResidualBlock block = ResidualBlock.Bottleneck)
         : base(nameof(Residual))
     {
         long mid = outChannels / 2;
         bn1 = nn.BatchNorm2d(inChannels);
         conv1 = new ConvLayer(inChannels, mid, 1);
         bn2 = nn.BatchNorm2d(mid);
-        conv2 = new ConvLayer(mid, mid, 3);
+        conv2 = new ConvLayer(mid, mid, 3, groups: block == ResidualBlock.Depthwise ? mid : 1);
         bn3 = nn.BatchNorm2d(mid);
         conv3 = new ConvLayer(mid, outChannels, 1);
         register_module("bn1", bn1);

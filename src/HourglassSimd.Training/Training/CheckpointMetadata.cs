@@ -19,6 +19,9 @@ public sealed record CheckpointMetadata
     /// <summary>Hourglass depth; files written before it existed have none and are the paper's 4.</summary>
     public int Depth { get; init; } = PoseNetArchitecture.DefaultDepth;
 
+    /// <summary>Residual block type; files written before it existed have none and are the paper's bottleneck.</summary>
+    public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
+
     public int InputSize { get; init; }
 
     public float Sigma { get; init; }
@@ -33,13 +36,14 @@ public sealed record CheckpointMetadata
     public string? OptimizerState { get; init; }
 
     [JsonIgnore]
-    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth };
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth, Block = Block };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter<ResidualBlock>(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     };
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

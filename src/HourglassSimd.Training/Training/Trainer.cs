@@ -117,7 +117,7 @@ public sealed class Trainer : IDisposable
     {
         int steps = StepsPerEpoch(trainSet.Count);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints}{(options.Depth == PoseNetArchitecture.DefaultDepth ? "" : $" depth {options.Depth}")} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
+            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints}{(options.Depth == PoseNetArchitecture.DefaultDepth ? "" : $" depth {options.Depth}")}{(options.Block == ResidualBlock.Bottleneck ? "" : " depthwise blocks")} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
             $"{trainSet.Count} training / {validationSet.Count} validation people, {steps} steps of {options.BatchSize} per epoch, " +
             $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}; " +
             $"{OneDnnIsaCap.Current.Description}"));
@@ -141,6 +141,7 @@ public sealed class Trainer : IDisposable
                 Features = options.Features,
                 Joints = options.Joints,
                 Depth = options.Depth,
+                Block = options.Block,
                 InputSize = options.InputSize,
                 Sigma = builder.Sigma,
                 LearningRate = options.LearningRate,

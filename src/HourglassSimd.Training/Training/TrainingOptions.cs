@@ -20,6 +20,9 @@ public sealed record TrainingOptions
     /// <summary>Max-pool levels in each hourglass, 1 to 5 (default 4, the paper's).</summary>
     public int Depth { get; init; } = PoseNetArchitecture.DefaultDepth;
 
+    /// <summary>Residual block type (default the paper's bottleneck).</summary>
+    public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
+
     /// <summary>Total epochs; a resumed run continues up to this number.</summary>
     public int Epochs { get; init; } = 100;
 
@@ -70,7 +73,7 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="PlotLogPath"/>: also write the losses as CSV (<see cref="LossCsv"/>) here.</summary>
     public string? PlotCsvPath { get; init; }
 
-    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth };
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth, Block = Block };
 
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
@@ -87,6 +90,7 @@ public sealed record TrainingOptions
           --features N         feature channels, even (default 256)
           --joints N           joints per person (default 16, MPII)
           --depth N            max-pool levels in each hourglass, 1 to 5 (default 4, the paper's)
+          --block TYPE         residual block: bottleneck (default, the paper's) or depthwise (3x3 depthwise)
           --epochs N           total epochs, including those of a resumed run (default 100)
           --batch-size N       images per step (default 16)
           --lr X               RMSprop learning rate (default 2.5e-4)
@@ -167,6 +171,7 @@ public sealed record TrainingOptions
                 "--stacks" => options with { Stacks = Int(name, value, min: 1) },
                 "--features" => options with { Features = Int(name, value, min: 2) },
                 "--depth" => options with { Depth = Int(name, value, min: 1) },
+                "--block" => options with { Block = BlockType(name, value) },
                 "--joints" => options with { Joints = Int(name, value, min: 1) },
                 "--epochs" => options with { Epochs = Int(name, value, min: 1) },
                 "--batch-size" => options with { BatchSize = Int(name, value, min: 1) },
@@ -278,6 +283,9 @@ public sealed record TrainingOptions
 
     private static string NonEmpty(string name, string value) =>
         value.Length > 0 ? value : throw UsageError($"option '{name}' needs a non-empty value");
+
+    private static ResidualBlock BlockType(string name, string value) =>
+        ResidualBlockNames.TryParse(value, out var block) ? block : throw UsageError($"option '{name}' must be {ResidualBlockNames.Accepted}, got '{value}'");
 
     private static int Int(string name, string value, int min)
     {

@@ -322,7 +322,7 @@ public sealed class HourglassModelFile
             if (Architecture.Depth != HourglassArchitecture.DefaultDepth)
                 json.WriteNumber("depth", Architecture.Depth); // absent means the paper's 4, so older files read as before
             if (Architecture.Block != ResidualBlock.Bottleneck)
-                json.WriteString("block", BlockName(Architecture.Block)); // absent means the paper's bottleneck
+                json.WriteString("block", ResidualBlockNames.Name(Architecture.Block)); // absent means the paper's bottleneck
             json.WriteBoolean("folded", true);
             WriteFloats(json, "mean", Normalization.Mean);
             WriteFloats(json, "std", Normalization.Std);
@@ -375,24 +375,15 @@ public sealed class HourglassModelFile
         }
     }
 
-    /// <summary>The name of a block type in the header: <c>bottleneck</c> or <c>depthwise</c>.</summary>
-    internal static string BlockName(ResidualBlock block) => block switch
-    {
-        ResidualBlock.Bottleneck => "bottleneck",
-        ResidualBlock.Depthwise => "depthwise",
-        _ => throw new ArgumentOutOfRangeException(nameof(block), block, null),
-    };
-
     private static ResidualBlock ReadBlock(JsonElement header)
     {
         if (!header.TryGetProperty("block", out var block))
             return ResidualBlock.Bottleneck;
-        return block.ValueKind == JsonValueKind.String ? block.GetString() switch
-        {
-            "bottleneck" => ResidualBlock.Bottleneck,
-            "depthwise" => ResidualBlock.Depthwise,
-            var other => throw new ModelFileException($"unsupported: residual block '{other}' (this version knows 'bottleneck' and 'depthwise')."),
-        } : throw new ModelFileException("corrupt: the header's 'block' is not a string.");
+        if (block.ValueKind != JsonValueKind.String)
+            throw new ModelFileException("corrupt: the header's 'block' is not a string.");
+        return ResidualBlockNames.TryParse(block.GetString(), out var parsed)
+            ? parsed
+            : throw new ModelFileException($"unsupported: residual block '{block.GetString()}' (this version knows {ResidualBlockNames.Accepted}).");
     }
 
     /// <summary>A header integer that must fit an <c>int</c> (no narrowing cast: 2^32 + 64 must not read as 64).</summary>

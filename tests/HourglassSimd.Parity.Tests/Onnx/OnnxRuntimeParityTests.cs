@@ -34,6 +34,14 @@ public sealed class OnnxRuntimeParityTests(ITestOutputHelper output)
     public void Other_depths_match_engine(int depth, GraphOptimizationLevel level) =>
         Check(new HourglassArchitecture(2, 16, 16, 128, 128) { Depth = depth }, batch: 1, level, output);
 
+    /// <summary>Depthwise residual blocks export as <c>Conv</c> with <c>group</c> = channels.</summary>
+    [Theory]
+    [InlineData(4, 32, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [InlineData(4, 44, GraphOptimizationLevel.ORT_DISABLE_ALL)]
+    [InlineData(2, 64, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    public void Depthwise_blocks_match_engine(int depth, int features, GraphOptimizationLevel level) =>
+        Check(new HourglassArchitecture(2, features, 16, 128, 128) { Depth = depth, Block = ResidualBlock.Depthwise }, batch: 1, level, output);
+
     internal static void Check(HourglassArchitecture arch, int batch, GraphOptimizationLevel level, ITestOutputHelper output)
     {
         var weights = HourglassWeights.CreateRandom(arch, seed: arch.Stacks * 1000 + arch.Features);

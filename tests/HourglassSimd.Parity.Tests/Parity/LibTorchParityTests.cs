@@ -39,6 +39,17 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         CheckParity(stacks, features, joints, size, seed: 40 + depth, depth);
 
     /// <summary>
+    /// Depthwise residual blocks (TorchSharp <c>Conv2d</c> with groups = channels): the converter infers the block
+    /// type from the [mid, 1, 3, 3] shapes. Feature counts give bottleneck widths on and off multiples of 16.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 32, 16, 64, 4)]
+    [InlineData(1, 44, 16, 128, 2)]
+    [InlineData(2, 64, 16, 128, 3)]
+    public void DepthwiseBlocks_ConvertedModel_MatchesLibTorch(int stacks, int features, int joints, int size, int depth) =>
+        CheckParity(stacks, features, joints, size, seed: 60 + features, depth, ResidualBlock.Depthwise);
+
+    /// <summary>
     /// One converted model (default size 256x256) run at non-square sizes it was not converted for: each size's
     /// heatmaps match libtorch's forward pass at that size.
     /// </summary>
@@ -112,9 +123,10 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
             ? new CheckpointTensor(prefix + p.Key, p.Value.shape.Select(d => (int)d).ToArray(), TensorElementType.Float32, p.Value.data<float>().ToArray())
             : new CheckpointTensor(prefix + p.Key, p.Value.shape.Select(d => (int)d).ToArray(), TensorElementType.Int64, null)).ToList();
 
-    private void CheckParity(int stacks, int features, int joints, int size, int seed, int depth = HourglassArchitecture.DefaultDepth)
+    private void CheckParity(int stacks, int features, int joints, int size, int seed, int depth = HourglassArchitecture.DefaultDepth,
+        ResidualBlock block = ResidualBlock.Bottleneck)
     {
-        using var net = RandomPoseNets.Create(stacks, features, joints, seed, depth);
+        using var net = RandomPoseNets.Create(stacks, features, joints, seed, depth, block);
         string checkpoint = _temp.File("posenet.dat"), model = _temp.File("posenet.hgw");
         net.save(checkpoint);
 
@@ -133,9 +145,9 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         var engineTime = clock.Elapsed;
 
         var arch = engine.Architecture;
-        Assert.Equal(new HourglassArchitecture(stacks, features, joints, size, size) { Depth = depth }, arch);
+        Assert.Equal(new HourglassArchitecture(stacks, features, joints, size, size) { Depth = depth, Block = block }, arch);
         Assert.Equal(expected.Length, actual.Length);
-        output.WriteLine($"S={stacks} F={features} J={joints} depth {depth} input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
+        output.WriteLine($"S={stacks} F={features} J={joints} depth {depth} {ResidualBlockNames.Name(block)} input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
             $"convert {convertTime.TotalSeconds:F2} s, libtorch {torchTime.TotalSeconds:F2} s, engine ({engine.Isa}, 2 threads) {engineTime.TotalSeconds:F2} s");
         bool ok = CompareStacks(expected, actual, stacks, arch.Joints * arch.OutputHeight * arch.OutputWidth);
         Assert.True(ok, "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");

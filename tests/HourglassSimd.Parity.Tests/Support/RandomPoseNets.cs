@@ -10,10 +10,11 @@ namespace HourglassSimd.Parity.Tests.Support;
 /// </summary>
 public static class RandomPoseNets
 {
-    public static PoseNet Create(int stacks, int features, int joints, long seed, int depth = PoseNetArchitecture.DefaultDepth)
+    public static PoseNet Create(int stacks, int features, int joints, long seed, int depth = PoseNetArchitecture.DefaultDepth,
+        ResidualBlock block = ResidualBlock.Bottleneck)
     {
         torch.manual_seed(seed);
-        var net = new PoseNet(new PoseNetArchitecture(stacks, features, joints) { Depth = depth });
+        var net = new PoseNet(new PoseNetArchitecture(stacks, features, joints) { Depth = depth, Block = block });
         using (torch.no_grad())
         {
             foreach (var (name, parameter) in net.named_parameters())

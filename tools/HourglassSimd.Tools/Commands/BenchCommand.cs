@@ -24,6 +24,7 @@ internal static class BenchCommand
         var stacks = new Option<int>("--stacks") { Description = "Number of stacks.", DefaultValueFactory = _ => 2 };
         var features = new Option<int>("--features") { Description = "Feature width.", DefaultValueFactory = _ => 256 };
         var joints = new Option<int>("--joints") { Description = "Heatmaps per stack.", DefaultValueFactory = _ => 16 };
+        var shape = new ShapeOptions();
         var size = new Option<string?>("--size") { HelpName = "size", Description = $"Input size: {InputSize.Syntax}. Default: the model's own size with --model, else 256." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -42,14 +43,16 @@ internal static class BenchCommand
         {
             stacks, features, joints, size, batch, threads, runs, isa, convolution, model, json, profile,
         };
-        command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(
+        foreach (var option in shape.All)
+            command.Options.Add(option);
+        command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(result, shape,
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), InputSize.ParseOptional(result.GetValue(size), "--size"), result.GetValue(batch),
             result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution), result.GetResult(model) is null ? null : ShippedModel.Resolve(result.GetValue(model)),
             result.GetValue(json), result.GetValue(profile)), cancellation)));
         return command;
     }
 
-    private sealed record Settings(int Stacks, int Features, int Joints, InputSize? Size, int Batch, int Threads, int Runs, KernelIsa Isa,
+    private sealed record Settings(ParseResult Parsed, ShapeOptions Shape, int Stacks, int Features, int Joints, InputSize? Size, int Batch, int Threads, int Runs, KernelIsa Isa,
         ConvolutionMode Convolution, string? Model, FileInfo? Json, bool Profile);
 
     private sealed record Result(string Description, double MedianMs, double MinMs, double Gflops);
@@ -71,7 +74,7 @@ internal static class BenchCommand
         else
         {
             var size = s.Size ?? new InputSize(256, 256);
-            arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, size.Height, size.Width);
+            arch = s.Shape.Apply(new HourglassArchitecture(s.Stacks, s.Features, s.Joints, size.Height, size.Width), s.Parsed);
             weights = HourglassWeights.CreateRandom(arch, seed: 1);
         }
         var random = new Random(2);

@@ -15,6 +15,7 @@ internal static class ExportOnnxCommand
         var joints = new Option<int>("--joints") { Description = "Heatmaps per stack (random weights).", DefaultValueFactory = _ => 16 };
         var size = new Option<string?>("--size") { HelpName = "size", Description = $"Input size written into the model: {InputSize.Syntax}. Default: the model's own size with --model, else 256." };
         var dynamicSize = new Option<bool>("--dynamic-size") { Description = "Symbolic height and width (input [N, 3, H, W], output [N, stacks, joints, H/4, W/4]): one .onnx file for every input size." };
+        var shape = new ShapeOptions();
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch") { Description = "Fix the batch size in the model (default: symbolic N, any batch)." };
         var command = new Command("export-onnx", """
@@ -22,15 +23,18 @@ internal static class ExportOnnxCommand
             "heatmaps" float32 [N, stacks, joints, H/4, W/4], batch norms folded into the convolutions.
             With --dynamic-size the height and width are symbolic (H, W), so one file serves every input size.
             Examples: hourglass export-onnx --model hg2.hgw --out hg2.onnx
+                      hourglass export-onnx --stacks 2 --block depthwise --depth 3 --out hg2-dw.onnx
                       hourglass export-onnx --model hg2.hgw --dynamic-size --out hg2-any-size.onnx
                       hourglass export-onnx --stacks 8 --seed 1 --out hg8-random.onnx
             """)
         {
             output, model, stacks, features, joints, size, dynamicSize, seed, batch,
         };
+        foreach (var option in shape.All)
+            command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(cancellation =>
         {
-            Option[] shapeOptions = [stacks, features, joints, seed];
+            Option[] shapeOptions = [stacks, features, joints, seed, .. shape.All];
             var modelFile = result.GetValue(model);
             if (modelFile is not null && shapeOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } extra)
                 throw new ArgumentException($"{extra.Name} describes random weights; it cannot be combined with --model (the model file fixes the shape).");
@@ -39,7 +43,8 @@ internal static class ExportOnnxCommand
                 throw new ArgumentException("--size fixes the input size and --dynamic-size leaves it open; give one of them.");
             var (architecture, weights, source) = modelFile is not null
                 ? Load(modelFile)
-                : Random(result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), inputSize ?? new InputSize(256, 256), result.GetValue(seed));
+                : Random(shape.Apply(new HourglassArchitecture(result.GetValue(stacks), result.GetValue(features), result.GetValue(joints),
+                    (inputSize ?? new InputSize(256, 256)).Height, (inputSize ?? new InputSize(256, 256)).Width), result), result.GetValue(seed));
             if (inputSize is { } chosen)
                 architecture = architecture.WithInputSize(chosen.Height, chosen.Width);
             return Execute(architecture, weights, source, result.GetValue(output)!,
@@ -62,9 +67,8 @@ internal static class ExportOnnxCommand
         return 0;
     }
 
-    private static (HourglassArchitecture, HourglassWeights, string) Random(int stacks, int features, int joints, InputSize size, int seed)
+    private static (HourglassArchitecture, HourglassWeights, string) Random(HourglassArchitecture architecture, int seed)
     {
-        var architecture = new HourglassArchitecture(stacks, features, joints, size.Height, size.Width);
         return (architecture, HourglassWeights.CreateRandom(architecture, seed), $"random weights, seed {seed}");
     }
 
