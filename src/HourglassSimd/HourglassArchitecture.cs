@@ -89,6 +89,19 @@ public sealed record HourglassArchitecture
     private readonly ResidualBlock _block = ResidualBlock.Bottleneck;
 
     /// <summary>
+    /// Inner widths of residual modules narrower (or wider) than the paper's out/2, by module prefix (a pruned network),
+    /// or null: every module out/2. Empty maps read as null. Prefixes that name no module of this network are refused
+    /// when the network is walked (<see cref="Topology.HourglassTopology.Walk{T}"/>).
+    /// </summary>
+    public ResidualWidths? Widths
+    {
+        get => _widths;
+        init => _widths = value is { Count: > 0 } ? value : null;
+    }
+
+    private readonly ResidualWidths? _widths;
+
+    /// <summary>
     /// Input sides must be multiples of this: the stem's stride 4 times 2^<see cref="Depth"/>, and at least 64 (the
     /// engine's smallest supported side).
     /// </summary>
@@ -115,7 +128,7 @@ public sealed record HourglassArchitecture
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of <see cref="InputSideMultiple"/> up to <see cref="MaxInputSide"/>.</exception>
     public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
-        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block };
+        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block, Widths = Widths };
 
     /// <summary>Input image height in pixels (multiple of 64): the model's default input size.</summary>
     public int InputHeight { get; }
@@ -161,5 +174,6 @@ public sealed record HourglassArchitecture
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}" +
-        (Depth == DefaultDepth ? "" : $", depth {Depth}") + (Block == ResidualBlock.Bottleneck ? "" : ", depthwise blocks");
+        (Depth == DefaultDepth ? "" : $", depth {Depth}") + (Block == ResidualBlock.Bottleneck ? "" : ", depthwise blocks") +
+        (Widths is null ? "" : $", {Widths.Count} narrowed residual(s)");
 }

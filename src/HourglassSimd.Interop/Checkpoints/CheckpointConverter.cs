@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HourglassSimd.Topology;
 
 namespace HourglassSimd.Interop.Checkpoints;
 
@@ -194,7 +195,8 @@ public static partial class CheckpointConverter
         int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);
         try
         {
-            return new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes) };
+            var architecture = new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes) };
+            return architecture with { Widths = InferWidths(architecture, shapes) };
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -221,13 +223,30 @@ public static partial class CheckpointConverter
     }
 
     /// <summary>
-    /// Depthwise blocks have a 3x3 <c>conv2</c> of shape [mid, 1, 3, 3] (one input channel per group); the first stem
-    /// residual's tells. Without it the paper's bottleneck is assumed and the tensor check reports what is missing.
+    /// Depthwise blocks have 3x3 <c>conv2</c> weights of shape [mid, 1, 3, 3] (one input channel per group); any such
+    /// tensor wider than one channel tells. Otherwise the paper's bottleneck is assumed and the tensor check reports
+    /// what does not fit.
     /// </summary>
     private static ResidualBlock InferBlock(Dictionary<string, int[]> shapes) =>
-        shapes.TryGetValue("pre.1.conv2.conv.weight", out var conv2) && conv2 is [> 1, 1, 3, 3]
+        shapes.Any(p => p.Key.EndsWith(".conv2.conv.weight", StringComparison.Ordinal) && p.Value is [> 1, 1, 3, 3])
             ? ResidualBlock.Depthwise
             : ResidualBlock.Bottleneck;
+
+    /// <summary>
+    /// A pruned network's residual modules are narrower inside than out/2: each module whose <c>conv1</c> weight
+    /// [inner, in, 1, 1] says another width is listed. Modules whose tensors are missing are left to the tensor check.
+    /// </summary>
+    private static ResidualWidths? InferWidths(HourglassArchitecture architecture, Dictionary<string, int[]> shapes)
+    {
+        var widths = new List<KeyValuePair<string, int>>();
+        foreach (var module in HourglassTopology.ResidualModules(architecture))
+        {
+            if (shapes.TryGetValue(module.Prefix + ".conv1.conv.weight", out var conv1) && conv1 is [var inner and >= 1 and <= HourglassArchitecture.MaxFeatures, _, 1, 1]
+                && inner != module.InnerChannels)
+                widths.Add(new(module.Prefix, inner));
+        }
+        return widths.Count == 0 ? null : new ResidualWidths(widths);
+    }
 
     private static int Agree(string option, string what, int? given, int? inferred, string evidence, string whyUnknown)
     {

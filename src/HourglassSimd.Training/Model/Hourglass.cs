@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace HourglassSimd.Training;
 
-/// <summary>The recursive hourglass H(n) on F channels (spec §1.4).</summary>
+/// <summary>The recursive hourglass H(n) on F channels (spec §1.4); its residual modules come from a factory given their key prefix.</summary>
 /// <remarks>State keys: <c>up1</c>, <c>low1</c>, <c>low2</c> (an H(n−1), or the bottom residual when n = 1), <c>low3</c>.</remarks>
 public sealed class Hourglass : nn.Module<Tensor, Tensor>
 {
@@ -11,14 +11,18 @@ public sealed class Hourglass : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> low2;
     private readonly Residual low3;
 
-    public Hourglass(int depth, long features, ResidualBlock block = ResidualBlock.Bottleneck)
+    /// <param name="depth">Max-pool levels, at least 1.</param>
+    /// <param name="prefix">State-key prefix of this hourglass, e.g. <c>hgs.0.0</c>.</param>
+    /// <param name="residual">Makes the F→F residual module of a prefix (e.g. <c>hgs.0.0.up1</c>).</param>
+    public Hourglass(int depth, string prefix, Func<string, Residual> residual)
         : base(nameof(Hourglass))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
-        up1 = new Residual(features, features, block);
-        low1 = new Residual(features, features, block);
-        low2 = depth > 1 ? new Hourglass(depth - 1, features, block) : new Residual(features, features, block);
-        low3 = new Residual(features, features, block);
+        ArgumentNullException.ThrowIfNull(residual);
+        up1 = residual(prefix + ".up1");
+        low1 = residual(prefix + ".low1");
+        low2 = depth > 1 ? new Hourglass(depth - 1, prefix + ".low2", residual) : residual(prefix + ".low2");
+        low3 = residual(prefix + ".low3");
         register_module("up1", up1);
         register_module("low1", low1);
         register_module("low2", low2);

@@ -34,20 +34,24 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
         int j = architecture.Joints;
         int s = architecture.Stacks;
 
+        // A residual module by its state-key prefix: the architecture's block, and its width where a pruned network lists one.
+        Residual Res(string prefix, long inChannels, long outChannels) =>
+            new(inChannels, outChannels, b, architecture.Widths?.Of(prefix, (int)outChannels));
+
         // pre.2 is the parameterless 2x2 max pool, as in the published checkpoints.
         pre = nn.Sequential(
             ("0", new ConvLayer(3, StemChannels, 7, stride: 2, batchNorm: true, relu: true)),
-            ("1", new Residual(StemChannels, StemResidualChannels, b)),
+            ("1", Res("pre.1", StemChannels, StemResidualChannels)),
             ("2", nn.MaxPool2d(2, 2)),
-            ("3", new Residual(StemResidualChannels, StemResidualChannels, b)),
-            ("4", new Residual(StemResidualChannels, f, b)));
+            ("3", Res("pre.3", StemResidualChannels, StemResidualChannels)),
+            ("4", Res("pre.4", StemResidualChannels, f)));
 
         hgs = nn.ModuleList(Enumerable.Range(0, s)
-            .Select(_ => nn.Sequential(("0", new Hourglass(architecture.Depth, f, b))))
+            .Select(i => nn.Sequential(("0", new Hourglass(architecture.Depth, $"hgs.{i}.0", prefix => Res(prefix, f, f)))))
             .ToArray());
         features = nn.ModuleList(Enumerable.Range(0, s)
-            .Select(_ => nn.Sequential(
-                ("0", new Residual(f, f, b)),
+            .Select(i => nn.Sequential(
+                ("0", Res($"features.{i}.0", f, f)),
                 ("1", new ConvLayer(f, f, 1, batchNorm: true, relu: true))))
             .ToArray());
         outs = nn.ModuleList(Enumerable.Range(0, s).Select(_ => new ConvLayer(f, j, 1)).ToArray());

@@ -22,6 +22,9 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
     /// <summary>The residual module of every box (the paper's bottleneck by default).</summary>
     public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
 
+    /// <summary>Inner widths of pruned residual modules by state-key prefix, or null (every module out/2), as <see cref="HourglassArchitecture.Widths"/>.</summary>
+    public ResidualWidths? Widths { get; init; }
+
     /// <summary>Output heatmap side for a given input side (stride 4).</summary>
     public static int OutputSize(int inputSize) => inputSize / 4;
 

@@ -21,10 +21,15 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     private readonly ConvLayer conv3;
     private readonly ConvLayer? skipLayer;
 
-    public Residual(long inChannels, long outChannels, ResidualBlock block = ResidualBlock.Bottleneck)
+    /// <param name="inChannels">Module input channels.</param>
+    /// <param name="outChannels">Module output channels.</param>
+    /// <param name="block">The residual block type.</param>
+    /// <param name="innerChannels">Bottleneck width; null for the paper's out/2 (a pruned module is narrower).</param>
+    public Residual(long inChannels, long outChannels, ResidualBlock block = ResidualBlock.Bottleneck, long? innerChannels = null)
         : base(nameof(Residual))
     {
-        long mid = outChannels / 2;
+        long mid = innerChannels ?? outChannels / 2;
+        ArgumentOutOfRangeException.ThrowIfLessThan(mid, 1, nameof(innerChannels));
         bn1 = nn.BatchNorm2d(inChannels);
         conv1 = new ConvLayer(inChannels, mid, 1);
         bn2 = nn.BatchNorm2d(mid);

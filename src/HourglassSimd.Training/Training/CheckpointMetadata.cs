@@ -22,6 +22,9 @@ public sealed record CheckpointMetadata
     /// <summary>Residual block type; files written before it existed have none and are the paper's bottleneck.</summary>
     public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
 
+    /// <summary>Inner widths of pruned residual modules by prefix (<see cref="HourglassArchitecture.Widths"/>); null for none.</summary>
+    public Dictionary<string, int>? ResidualWidths { get; init; }
+
     public int InputSize { get; init; }
 
     public float Sigma { get; init; }
@@ -36,7 +39,12 @@ public sealed record CheckpointMetadata
     public string? OptimizerState { get; init; }
 
     [JsonIgnore]
-    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth, Block = Block };
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints)
+    {
+        Depth = Depth,
+        Block = Block,
+        Widths = ResidualWidths is null ? null : new ResidualWidths(ResidualWidths),
+    };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -63,7 +63,11 @@ public sealed class Trainer : IDisposable
         random = new Random(options.Seed);
         manual_seed(options.Seed);
         device = DeviceSelection.Resolve(options.Device);
-        Model = new PoseNet(options.Architecture);
+        // A pruned checkpoint's module widths are in its metadata; a resumed run takes them from there.
+        var architecture = options.ResumePath is null
+            ? options.Architecture
+            : options.Architecture with { Widths = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.ResumePath))?.Architecture.Widths };
+        Model = new PoseNet(architecture);
         Model.to(device);
         optimizer = optim.RMSProp(Model.parameters(), lr: options.LearningRate);
 
@@ -142,6 +146,7 @@ public sealed class Trainer : IDisposable
                 Joints = options.Joints,
                 Depth = options.Depth,
                 Block = options.Block,
+                ResidualWidths = Model.Architecture.Widths?.ToDictionary(),
                 InputSize = options.InputSize,
                 Sigma = builder.Sigma,
                 LearningRate = options.LearningRate,

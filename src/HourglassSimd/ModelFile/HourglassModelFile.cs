@@ -323,6 +323,13 @@ public sealed class HourglassModelFile
                 json.WriteNumber("depth", Architecture.Depth); // absent means the paper's 4, so older files read as before
             if (Architecture.Block != ResidualBlock.Bottleneck)
                 json.WriteString("block", ResidualBlockNames.Name(Architecture.Block)); // absent means the paper's bottleneck
+            if (Architecture.Widths is { } widths)
+            {
+                json.WriteStartObject("residualWidths"); // absent means every module out/2
+                foreach (var (prefix, width) in widths)
+                    json.WriteNumber(prefix, width);
+                json.WriteEndObject();
+            }
             json.WriteBoolean("folded", true);
             WriteFloats(json, "mean", Normalization.Mean);
             WriteFloats(json, "std", Normalization.Std);
@@ -367,11 +374,35 @@ public sealed class HourglassModelFile
             {
                 Depth = header.TryGetProperty("depth", out _) ? ReadInt(header, "depth") : HourglassArchitecture.DefaultDepth,
                 Block = ReadBlock(header),
+                Widths = ReadWidths(header),
             };
         }
         catch (ArgumentOutOfRangeException e)
         {
             throw new ModelFileException($"corrupt: the stated architecture is invalid ({e.Message.Split('\n')[0]}).");
+        }
+    }
+
+    private static ResidualWidths? ReadWidths(JsonElement header)
+    {
+        if (!header.TryGetProperty("residualWidths", out var widths))
+            return null;
+        if (widths.ValueKind != JsonValueKind.Object)
+            throw new ModelFileException("corrupt: the header's 'residualWidths' is not an object.");
+        var entries = new List<KeyValuePair<string, int>>();
+        foreach (var entry in widths.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out int width))
+                throw new ModelFileException($"corrupt: the residual width of '{entry.Name}' is not an integer.");
+            entries.Add(new(entry.Name, width));
+        }
+        try
+        {
+            return new ResidualWidths(entries);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException($"corrupt: {e.Message.Split(" (Parameter")[0]}");
         }
     }
 

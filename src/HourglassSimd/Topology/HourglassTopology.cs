@@ -19,11 +19,44 @@ public static class HourglassTopology
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(visitor);
-        new Walker<T>(architecture, visitor).Network();
+        var walker = new Walker<T>(architecture, visitor);
+        walker.Network();
+        if (architecture.Widths?.Keys.FirstOrDefault(prefix => !walker.Residuals.Any(r => r.Prefix == prefix)) is { } unknown)
+            throw new ArgumentException($"The residual widths name '{unknown}', which is not a residual module of this network ({architecture}).", nameof(architecture));
+    }
+
+    /// <summary>The residual modules of <paramref name="architecture"/> in execution order (what pruning and the converter's width inference visit).</summary>
+    public static IReadOnlyList<ResidualModule> ResidualModules(HourglassArchitecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        var walker = new Walker<object>(architecture, new NullVisitor());
+        walker.Network();
+        return walker.Residuals;
+    }
+
+    /// <summary>A visitor that builds nothing (for walks that only need the walker's own records).</summary>
+    private sealed class NullVisitor : IHourglassVisitor<object>
+    {
+        private static readonly object Tensor = new();
+
+        public object Image(int channels) => Tensor;
+
+        public object Convolution(ConvStep step, object input, object? residual) => Tensor;
+
+        public object MaxPool(string name, object input) => Tensor;
+
+        public object UpsampleAdd(string name, object low, object skip) => Tensor;
+
+        public void Heatmaps(int stack, object heatmaps)
+        {
+        }
     }
 
     private sealed class Walker<T>(HourglassArchitecture arch, IHourglassVisitor<T> v) where T : class
     {
+        /// <summary>The residual modules walked, in order.</summary>
+        public List<ResidualModule> Residuals { get; } = [];
+
         public void Network()
         {
             var image = v.Image(arch.InputChannels);
@@ -66,11 +99,13 @@ public static class HourglassTopology
         /// <summary>
         /// Res(a→b) of §1.2, the pre-activation bottleneck: conv1 1x1 (a→b/2) on relu(bn1(x)), + BN + ReLU; conv2 3x3
         /// (b/2→b/2) + BN + ReLU; conv3 1x1 (b/2→b) + shortcut, the shortcut being x itself or, when a ≠ b, a 1x1
-        /// projection of x. With <see cref="ResidualBlock.Depthwise"/> blocks conv2 is depthwise (groups = b/2).
+        /// projection of x. With <see cref="ResidualBlock.Depthwise"/> blocks conv2 is depthwise (groups = b/2). A module
+        /// listed in <see cref="HourglassArchitecture.Widths"/> has that inner width instead of b/2.
         /// </summary>
         private T Residual(string prefix, T x, int inChannels, int outChannels)
         {
-            int mid = outChannels / 2;
+            int mid = arch.Widths?.Of(prefix, outChannels) ?? outChannels / 2;
+            Residuals.Add(new ResidualModule(prefix, inChannels, mid, outChannels));
             var t = v.Convolution(new ConvStep(prefix + ".conv1.conv", inChannels, mid, 1, BatchNorm: prefix + ".bn2",
                 Prologue: new PreActivation(prefix + ".bn1", inChannels), Relu: true), x, null);
             t = v.Convolution(new ConvStep(prefix + ".conv2.conv", mid, mid, 3, Padding: 1, BatchNorm: prefix + ".bn3", Relu: true,

@@ -1,0 +1,197 @@
+using HourglassSimd.Topology;
+
+namespace HourglassSimd.Pruning;
+
+/// <summary>
+/// Structured pruning of residual modules: removes whole inner channels (conv1's outputs and conv2's outputs, with
+/// their batch norms and the matching inputs of conv2 and conv3), so that the result is a smaller dense network
+/// described by <see cref="HourglassArchitecture.Widths"/>. The residual stream (features) keeps its width: every
+/// module's shortcut adds into it, so it cannot shrink one module at a time.
+/// </summary>
+/// <remarks>
+/// Each module has two channel sets that shrink to one width w: A, the outputs of conv1 (the inputs of conv2), and B,
+/// the outputs of conv2 (the inputs of conv3); in a depthwise module A and B are the same channels. Channels are
+/// scored by <see cref="PruningCriterion"/>; within a module the k-th best of A and of B together score as the mean
+/// of their scores, each normalized by its layer's mean score so that layers of different fan-in compare. A global
+/// threshold (or, per module, a common share) is then searched so that the network keeps at most the requested share
+/// of MACs or parameters, and each module keeps its w best channels of A and of B (at least one). Nothing compensates
+/// for what the removed channels contributed: fine-tune afterwards (the training project's --prune-from).
+/// </remarks>
+public static class ChannelPruner
+{
+    /// <summary>Prunes <paramref name="weights"/> (trained or folded form) of <paramref name="architecture"/>.</summary>
+    /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
+    /// <exception cref="ArgumentException">The criterion needs the trained form, or the options are out of range.</exception>
+    public static PruningResult Prune(HourglassArchitecture architecture, HourglassWeights weights, PruningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        weights.Validate(architecture);
+        if (options.Criterion == PruningCriterion.BatchNormScale && weights.IsFolded)
+            throw new ArgumentException("The batch-norm scale criterion needs the trained weights (a checkpoint); a model file's batch norms are folded. Use the filter L1 criterion.", nameof(options));
+
+        bool depthwise = architecture.Block == ResidualBlock.Depthwise;
+        var modules = HourglassTopology.ResidualModules(architecture);
+        var ranked = modules.Select(m => Rank(m, weights, options.Criterion, depthwise)).ToArray();
+        long Count(HourglassArchitecture a) => options.Target == PruningTarget.Macs ? a.MacCount : a.ParameterCount;
+        long before = Count(architecture);
+        long budget = (long)Math.Floor(before * options.Ratio);
+
+        // The kept widths for a cut: a score threshold (global) or a share of each module (per module).
+        int[] WidthsAt(double cut) => options.Scope == PruningScope.Global
+            ? ranked.Select(r => Math.Max(1, r.Scores.Count(s => s >= cut))).ToArray()
+            : ranked.Select(r => Math.Max(1, (int)Math.Ceiling(cut * r.Scores.Length))).ToArray();
+        HourglassArchitecture With(int[] widths) => architecture with { Widths = Widths(modules, widths) };
+
+        // Candidate cuts in the order that keeps more: descending scores, or ascending shares.
+        double[] cuts = options.Scope == PruningScope.Global
+            ? ranked.SelectMany(r => r.Scores).Distinct().OrderDescending().ToArray()
+            : Enumerable.Range(1, modules.Max(m => m.InnerChannels)).Select(k => (double)k / modules.Max(m => m.InnerChannels)).ToArray();
+        // Binary search for the cut that keeps the most while staying within the budget (keeping more never costs less).
+        int lo = 0, hi = cuts.Length - 1, best = 0;
+        if (Count(With(WidthsAt(cuts[0]))) <= budget)
+        {
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (Count(With(WidthsAt(cuts[mid]))) <= budget)
+                {
+                    best = mid;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+        }
+        int[] kept = WidthsAt(cuts[best]);
+        var pruned = With(kept);
+        var tensors = Slice(weights, modules, ranked, kept, depthwise);
+        var result = new HourglassWeights(tensors, weights.IsFolded);
+        result.Validate(pruned);
+        return new PruningResult(pruned, result, architecture.MacCount, pruned.MacCount, architecture.ParameterCount, pruned.ParameterCount,
+            modules.Select((m, i) => new PrunedModule(m.Prefix, m.InnerChannels, kept[i])).ToArray());
+    }
+
+    /// <summary>A module's channels of A and of B, best first, and the combined score of each rank.</summary>
+    private sealed record Ranking(int[] OrderA, int[] OrderB, double[] Scores);
+
+    private static Ranking Rank(ResidualModule module, HourglassWeights weights, PruningCriterion criterion, bool depthwise)
+    {
+        double[] a = Normalized(ChannelScores(weights, module.Prefix + ".conv1.conv", module.Prefix + ".bn2", criterion));
+        double[] b = Normalized(ChannelScores(weights, module.Prefix + ".conv2.conv", module.Prefix + ".bn3", criterion));
+        if (depthwise)
+        {
+            double[] both = a.Zip(b, (x, y) => (x + y) / 2).ToArray();
+            int[] order = Descending(both);
+            return new Ranking(order, order, order.Select(c => both[c]).ToArray());
+        }
+        int[] orderA = Descending(a), orderB = Descending(b);
+        return new Ranking(orderA, orderB, orderA.Zip(orderB, (i, j) => (a[i] + b[j]) / 2).ToArray());
+    }
+
+    /// <summary>Per output channel of a convolution: |γ| of the batch norm after it, or the L1 norm of its filter as folded.</summary>
+    private static double[] ChannelScores(HourglassWeights weights, string conv, string batchNorm, PruningCriterion criterion)
+    {
+        var weight = weights.Get(conv + ".weight");
+        int outChannels = weight.Shape[0], perChannel = weight.Data.Length / outChannels;
+        double[] bnScale = new double[outChannels];
+        if (weights.IsFolded)
+        {
+            Array.Fill(bnScale, 1.0); // folded into the weights already
+        }
+        else
+        {
+            float[] gamma = weights.Get(batchNorm + ".weight").Data, variance = weights.Get(batchNorm + ".running_var").Data;
+            for (int c = 0; c < outChannels; c++)
+                bnScale[c] = criterion == PruningCriterion.BatchNormScale ? 1 : gamma[c] / Math.Sqrt(variance[c] + BatchNormFolding.Epsilon);
+            if (criterion == PruningCriterion.BatchNormScale)
+                return gamma.Select(g => (double)Math.Abs(g)).ToArray();
+        }
+        var scores = new double[outChannels];
+        for (int c = 0; c < outChannels; c++)
+        {
+            double sum = 0;
+            for (int k = 0; k < perChannel; k++)
+                sum += Math.Abs(weight.Data[c * perChannel + k]);
+            scores[c] = Math.Abs(bnScale[c]) * sum;
+        }
+        return scores;
+    }
+
+    /// <summary>Scores divided by their mean (all zero stays zero), so layers of different fan-in compare.</summary>
+    private static double[] Normalized(double[] scores)
+    {
+        double mean = scores.Average();
+        return mean > 0 ? scores.Select(s => s / mean).ToArray() : scores;
+    }
+
+    /// <summary>Channel indices by descending score; ties by index, so the result is deterministic.</summary>
+    private static int[] Descending(double[] scores) =>
+        Enumerable.Range(0, scores.Length).OrderByDescending(c => scores[c]).ThenBy(c => c).ToArray();
+
+    private static ResidualWidths? Widths(IReadOnlyList<ResidualModule> modules, int[] widths)
+    {
+        var entries = modules.Select((m, i) => new KeyValuePair<string, int>(m.Prefix, widths[i])).Where((e, i) => e.Value != modules[i].OutChannels / 2);
+        var result = new ResidualWidths(entries);
+        return result.Count == 0 ? null : result;
+    }
+
+    /// <summary>Every tensor, with the pruned modules' inner channels reduced to their kept sets (kept in their original order).</summary>
+    private static List<WeightTensor> Slice(HourglassWeights weights, IReadOnlyList<ResidualModule> modules, Ranking[] ranked, int[] kept, bool depthwise)
+    {
+        var keep = new Dictionary<string, (int[] A, int[] B)>(StringComparer.Ordinal);
+        for (int i = 0; i < modules.Count; i++)
+        {
+            int[] a = ranked[i].OrderA.Take(kept[i]).Order().ToArray();
+            int[] b = depthwise ? a : ranked[i].OrderB.Take(kept[i]).Order().ToArray();
+            keep[modules[i].Prefix] = (a, b);
+        }
+        // The replacement of every tensor inside a module's bottleneck; bn1 (on the module input), conv3's bias and the
+        // shortcut projection keep their shapes.
+        var replaced = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        void Replace(string name, Func<WeightTensor, WeightTensor> slice)
+        {
+            if (weights.Tensors.TryGetValue(name, out var tensor))
+                replaced[name] = slice(tensor);
+        }
+        foreach (var (prefix, (a, b)) in keep)
+        {
+            Replace(prefix + ".conv1.conv.weight", t => Rows(t, a));
+            Replace(prefix + ".conv1.conv.bias", t => Rows(t, a));
+            Replace(prefix + ".conv2.conv.weight", t => depthwise ? Rows(t, a) : Columns(Rows(t, b), a));
+            Replace(prefix + ".conv2.conv.bias", t => Rows(t, b));
+            Replace(prefix + ".conv3.conv.weight", t => Columns(t, b));
+            foreach (string statistic in (string[])["weight", "bias", "running_mean", "running_var"])
+            {
+                Replace($"{prefix}.bn2.{statistic}", t => Rows(t, a));
+                Replace($"{prefix}.bn3.{statistic}", t => Rows(t, b));
+            }
+        }
+        return weights.Tensors.Values.Select(t => replaced.GetValueOrDefault(t.Name, t)).ToList();
+    }
+
+    /// <summary>The tensor with only the given indices of its first dimension.</summary>
+    private static WeightTensor Rows(WeightTensor tensor, int[] rows)
+    {
+        int per = tensor.Data.Length / tensor.Shape[0];
+        var data = new float[rows.Length * per];
+        for (int r = 0; r < rows.Length; r++)
+            Array.Copy(tensor.Data, rows[r] * per, data, r * per, per);
+        return new WeightTensor(tensor.Name, [rows.Length, .. tensor.Shape.Skip(1)], data);
+    }
+
+    /// <summary>The tensor with only the given indices of its second dimension.</summary>
+    private static WeightTensor Columns(WeightTensor tensor, int[] columns)
+    {
+        int outer = tensor.Shape[0], inner = tensor.Shape[1], per = tensor.Data.Length / (outer * inner);
+        var data = new float[outer * columns.Length * per];
+        for (int o = 0; o < outer; o++)
+        for (int c = 0; c < columns.Length; c++)
+            Array.Copy(tensor.Data, (o * inner + columns[c]) * per, data, (o * columns.Length + c) * per, per);
+        return new WeightTensor(tensor.Name, [outer, columns.Length, .. tensor.Shape.Skip(2)], data);
+    }
+}

@@ -1,0 +1,30 @@
+namespace HourglassSimd.Pruning;
+
+/// <summary>What <see cref="ChannelPruner.Prune"/> aims for and how it chooses the channels.</summary>
+public sealed record PruningOptions
+{
+    /// <summary>The share of the network's MACs (or parameters) to keep, in (0, 1]; the pruner gets as close as it can without exceeding it.</summary>
+    public double Ratio { get; init; } = 0.5;
+
+    /// <summary>Whether <see cref="Ratio"/> counts MACs (default) or parameters.</summary>
+    public PruningTarget Target { get; init; } = PruningTarget.Macs;
+
+    /// <summary>How channels are scored (default the filter L1 norm, which works on model files).</summary>
+    public PruningCriterion Criterion { get; init; } = PruningCriterion.FilterL1;
+
+    /// <summary>One threshold over the network (default) or the same share per module.</summary>
+    public PruningScope Scope { get; init; } = PruningScope.Global;
+
+    /// <exception cref="ArgumentOutOfRangeException">A ratio outside (0, 1] or an undefined enum value.</exception>
+    public void Validate()
+    {
+        if (!(Ratio > 0 && Ratio <= 1))
+            throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, "The ratio to keep must be in (0, 1].");
+        if (!Enum.IsDefined(Target))
+            throw new ArgumentOutOfRangeException(nameof(Target), Target, null);
+        if (!Enum.IsDefined(Criterion))
+            throw new ArgumentOutOfRangeException(nameof(Criterion), Criterion, null);
+        if (!Enum.IsDefined(Scope))
+            throw new ArgumentOutOfRangeException(nameof(Scope), Scope, null);
+    }
+}
