@@ -11,5 +11,6 @@ var root = new RootCommand("hourglass: Stacked Hourglass inference on the CPU (H
     ExportOnnxCommand.Create(),
     DemoDataCommand.Create(),
     SynthCommand.Create(),
+    PruneCommand.Create(),
 };
 return root.Parse(args).Invoke();

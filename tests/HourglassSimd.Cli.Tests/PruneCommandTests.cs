@@ -1,0 +1,52 @@
+using HourglassSimd.TestSupport;
+
+namespace HourglassSimd.Cli.Tests;
+
+/// <summary><c>hourglass prune</c>: the pruned file keeps its metadata, meets the budget and runs in the other commands; bad options leave nothing.</summary>
+public sealed class PruneCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    private static string ShippedModel => Path.Combine(RepositoryPaths.Root, "models", "hourglass-demo.hgw");
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void The_shipped_model_pruned_to_half_its_macs_loads_keeps_its_metadata_and_exports()
+    {
+        string pruned = _temp.Combine("half.hgw");
+        var run = HourglassCli.Run("prune", "--model", ShippedModel, "--target-macs", "0.5", "--out", pruned);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("fine-tune it before use", run.Output, StringComparison.Ordinal);
+
+        var original = HourglassModelFile.Load(ShippedModel);
+        var model = HourglassModelFile.Load(pruned);
+        Assert.NotNull(model.Architecture.Widths);
+        Assert.True(model.Architecture.MacCount <= original.Architecture.MacCount / 2);
+        Assert.Equal(original.Metadata.Normalization, model.Metadata.Normalization);
+        Assert.Equal(original.Metadata.JointLayout.Names, model.Metadata.JointLayout.Names);
+        Assert.Equal(original.Metadata.JointLayout.FlipPairs, model.Metadata.JointLayout.FlipPairs);
+        Assert.EndsWith(", pruned", model.Metadata.Source, StringComparison.Ordinal);
+
+        var export = HourglassCli.Run("export-onnx", "--model", pruned, "--out", _temp.Combine("half.onnx"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var bench = HourglassCli.Run("bench", "--model", pruned, "--runs", "1", "--threads", "1");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        Assert.Contains("narrowed residual(s)", bench.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--target-macs", "0")]
+    [InlineData("--target-macs", "1.01")]
+    [InlineData("--target-params", "-1")]
+    [InlineData("--scope", "layer")]
+    public void Bad_options_are_one_line_errors_and_write_nothing(string option, string value)
+    {
+        string output = _temp.Combine("bad.hgw");
+        string[] args = option == "--scope"
+            ? ["prune", "--model", ShippedModel, "--target-macs", "0.5", option, value, "--out", output]
+            : ["prune", "--model", ShippedModel, option, value, "--out", output];
+        HourglassCli.AssertFails(HourglassCli.Run(args), option);
+        Assert.False(File.Exists(output));
+    }
+}

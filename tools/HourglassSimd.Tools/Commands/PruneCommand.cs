@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using HourglassSimd.IO;
+using HourglassSimd.Pruning;
+using HourglassSimd.Tools.Pose;
+
+namespace HourglassSimd.Tools.Commands;
+
+/// <summary>
+/// <c>hourglass prune</c>: channel surgery on an <c>.hgw</c> model (<see cref="ChannelPruner"/>, filter-L1 criterion,
+/// since a model file's batch norms are folded). No fine-tuning: that is the training CLI's <c>--prune-from</c>.
+/// </summary>
+internal static class PruneCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { HelpName = "model.hgw", Description = "Model to prune (.hgw).", Required = true };
+        var output = new Option<string>("--out") { HelpName = "pruned.hgw", Description = "Pruned model file to write.", Required = true };
+        var targetMacs = new Option<double?>("--target-macs") { Description = "Keep at most this share of the MACs per image, in (0, 1], e.g. 0.5." };
+        var targetParameters = new Option<double?>("--target-params") { Description = "Keep at most this share of the parameters instead, in (0, 1]." };
+        var scope = new Option<string>("--scope") { Description = "global (one threshold over all modules, the default) or module (every module keeps the same share).", DefaultValueFactory = _ => "global" };
+        var command = new Command("prune", """
+            Removes whole inner channels of the residual modules (conv1 and conv2 outputs, the L1 norm of their folded
+            filters ranking them) until the network keeps at most the requested share of MACs or parameters, and writes
+            the smaller model with the same metadata. The residual stream keeps its width. Accuracy drops until the
+            pruned network is fine-tuned (hourglass-train --prune-from; docs/model-zoo.md).
+            Example: hourglass prune --model models/hourglass-demo.hgw --target-macs 0.5 --out demo-50.hgw
+            """)
+        {
+            model, output, targetMacs, targetParameters, scope,
+        };
+        command.SetAction(result => CliErrors.Run(cancellation =>
+        {
+            double? macs = result.GetValue(targetMacs), parameters = result.GetValue(targetParameters);
+            if ((macs is null) == (parameters is null))
+                throw new ArgumentException("give one of --target-macs and --target-params.");
+            double ratio = (macs ?? parameters)!.Value;
+            if (!(ratio > 0 && ratio <= 1))
+                throw new ArgumentException($"{(macs is null ? "--target-params" : "--target-macs")} must be in (0, 1], not {ratio.ToString(CultureInfo.InvariantCulture)}.");
+            var pruningScope = result.GetValue(scope) switch
+            {
+                "global" => PruningScope.Global,
+                "module" => PruningScope.PerModule,
+                var other => throw new ArgumentException($"--scope must be global or module, not '{other}'."),
+            };
+            return Execute(result.GetValue(model)!, result.GetValue(output)!, new PruningOptions
+            {
+                Ratio = ratio,
+                Target = macs is null ? PruningTarget.Parameters : PruningTarget.Macs,
+                Scope = pruningScope,
+            }, cancellation);
+        }));
+        return command;
+    }
+
+    private static int Execute(string modelPath, string outputPath, PruningOptions options, CancellationToken cancellation)
+    {
+        if (Path.GetFullPath(modelPath) == Path.GetFullPath(outputPath))
+            throw new ArgumentException("--out must differ from --model.");
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"the output folder '{folder}' does not exist.");
+        AtomicFile.RefuseNonRegular(outputPath);
+        var file = ModelLoading.Load(modelPath);
+        cancellation.ThrowIfCancellationRequested();
+        var result = ChannelPruner.Prune(file.Architecture, file.Weights, options);
+        cancellation.ThrowIfCancellationRequested(); // interrupted: write nothing
+        var metadata = file.Metadata with { Source = $"{file.Metadata.Source ?? Path.GetFileName(modelPath)}, pruned" };
+        new HourglassModelFile(result.Architecture, result.Weights, metadata).Save(outputPath);
+
+        var c = CultureInfo.InvariantCulture;
+        int narrowed = result.Modules.Count(m => m.WidthAfter < m.WidthBefore);
+        Console.WriteLine($"model        {modelPath}: {file.Architecture}");
+        Console.WriteLine(string.Create(c, $"MACs         {result.MacsBefore:N0} -> {result.MacsAfter:N0} per image ({100.0 * result.MacsAfter / result.MacsBefore:F1}%)"));
+        Console.WriteLine(string.Create(c, $"parameters   {result.ParametersBefore:N0} -> {result.ParametersAfter:N0} ({100.0 * result.ParametersAfter / result.ParametersBefore:F1}%)"));
+        Console.WriteLine(string.Create(c, $"modules      {narrowed} of {result.Modules.Count} narrowed; inner widths kept {result.Modules.Sum(m => m.WidthAfter):N0} of {result.Modules.Sum(m => m.WidthBefore):N0} channels"));
+        foreach (var module in result.Modules.Where(m => m.WidthAfter < m.WidthBefore).Take(8))
+            Console.WriteLine($"             {module.Prefix}: {module.WidthBefore} -> {module.WidthAfter}");
+        if (narrowed > 8)
+            Console.WriteLine($"             ... and {narrowed - 8} more");
+        Console.WriteLine($"wrote        {Path.GetFullPath(outputPath)} ({new FileInfo(outputPath).Length.ToString("N0", c)} bytes); fine-tune it before use (accuracy drops until then)");
+        return 0;
+    }
+}
