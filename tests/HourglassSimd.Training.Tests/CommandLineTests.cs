@@ -56,6 +56,17 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
     }
 
     [Fact]
+    public void PruneFrom_NeedsATargetInZeroToOne_AndExcludesResume()
+    {
+        Assert.Equal("option '--target-macs' must be in (0, 1], got 1.5", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--target-macs", "1.5"])).Message);
+        Assert.Equal(0.25, TrainingOptions.Parse(["--prune-from", "a.dat", "--target-macs", "0.25"]).PruneTargetMacs);
+        var options = new TrainingOptions { AnnotationsPath = data.AnnotationsPath, ImagesFolder = data.ImagesFolder, Features = 16 };
+        Assert.Equal("--prune-from and --target-macs go together", Assert.Throws<TrainingException>((options with { PruneTargetMacs = 0.5 }).Validate).Message);
+        Assert.Equal("--prune-from starts a new run; it cannot be combined with --resume",
+            Assert.Throws<TrainingException>((options with { PruneFromPath = "a.dat", PruneTargetMacs = 0.5, ResumePath = "b.dat" }).Validate).Message);
+    }
+
+    [Fact]
     public void Parse_RejectsAnUnknownBlock() =>
         Assert.Equal("option '--block' must be bottleneck or depthwise, got 'Depthwise'",
             Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--block", "Depthwise"])).Message);

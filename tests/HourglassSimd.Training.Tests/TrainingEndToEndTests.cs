@@ -157,6 +157,47 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     }
 
     [Fact]
+    public void PruneFrom_FineTunesASmallerNetwork_RecordsItsWidths_AndResumes()
+    {
+        string folder = data.NewFolder("prune");
+        string checkpoint;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
+        {
+            checkpoint = trainer.Run().Single().CheckpointPath;
+        }
+
+        string pruned = data.NewFolder("pruned");
+        var log = new StringWriter();
+        string fineTuned;
+        using (var trainer = new Trainer(SmallRun(pruned, epochs: 1) with { PruneFromPath = checkpoint, PruneTargetMacs = 0.5 }, log))
+        {
+            var widths = trainer.Model.Architecture.Widths;
+            Assert.NotNull(widths);
+            Assert.Contains("pruned ", log.ToString(), StringComparison.Ordinal);
+            fineTuned = trainer.Run().Single().CheckpointPath;
+        }
+
+        output.WriteLine(log.ToString());
+        var metadata = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(fineTuned))!;
+        Assert.NotNull(metadata.ResidualWidths);
+        Assert.All(metadata.ResidualWidths, w => Assert.Equal(0, w.Value % CheckpointPruning.WidthMultiple));
+        var a = metadata.Architecture;
+        var full = new HourglassArchitecture(a.Stacks, a.Features, a.Joints, 64, 64);
+        var narrowed = full with { Widths = a.Widths };
+        Assert.True(narrowed.MacCount <= full.MacCount / 2, $"{narrowed.MacCount} of {full.MacCount}");
+
+        using (var reloaded = new PoseNet(a))
+        {
+            reloaded.load(fineTuned);
+            Assert.All(reloaded.named_parameters(), p => Assert.True(p.parameter.isfinite().all().item<bool>(), p.name));
+        }
+        // A resumed run takes the widths from the metadata.
+        using var resumed = new Trainer(SmallRun(pruned, epochs: 2) with { ResumePath = fineTuned, LogEvery = 1 }, log);
+        Assert.Equal(a.Widths, resumed.Model.Architecture.Widths);
+        try { Assert.Equal(2, resumed.Run().Single().Epoch); } finally { output.WriteLine(log.ToString()); }
+    }
+
+    [Fact]
     public void Resume_WithOtherArchitecture_FailsWithOneLine()
     {
         string folder = data.NewFolder("mismatch");

@@ -63,11 +63,19 @@ public sealed class Trainer : IDisposable
         random = new Random(options.Seed);
         manual_seed(options.Seed);
         device = DeviceSelection.Resolve(options.Device);
-        // A pruned checkpoint's module widths are in its metadata; a resumed run takes them from there.
-        var architecture = options.ResumePath is null
-            ? options.Architecture
-            : options.Architecture with { Widths = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.ResumePath))?.Architecture.Widths };
-        Model = new PoseNet(architecture);
+        if (options.PruneFromPath is not null)
+        {
+            Model = PrunedModel(options, log);
+        }
+        else
+        {
+            // A pruned checkpoint's module widths are in its metadata; a resumed run takes them from there.
+            var architecture = options.ResumePath is null
+                ? options.Architecture
+                : options.Architecture with { Widths = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.ResumePath))?.Architecture.Widths };
+            Model = new PoseNet(architecture);
+        }
+
         Model.to(device);
         optimizer = optim.RMSProp(Model.parameters(), lr: options.LearningRate);
 
@@ -105,6 +113,25 @@ public sealed class Trainer : IDisposable
                 $"resumed from {options.ResumePath} (epoch {metadata?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, " +
                 $"optimizer state {(optimizerRestored ? "restored" : "not available, starting fresh")})"));
         }
+    }
+
+    /// <summary>--prune-from: the checkpoint, checked against the options' architecture, pruned (<see cref="CheckpointPruning"/>).</summary>
+    private static PoseNet PrunedModel(TrainingOptions options, TextWriter log)
+    {
+        var metadata = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.PruneFromPath!));
+        if (metadata is not null && metadata.Architecture with { Widths = null } != options.Architecture)
+        {
+            var a = metadata.Architecture;
+            throw new TrainingException(
+                $"checkpoint '{options.PruneFromPath}' is for --stacks {a.Stacks} --features {a.Features} --joints {a.Joints} --depth {a.Depth} --block {ResidualBlockNames.Name(a.Block)}; " +
+                "give the same options with --prune-from", isUsageError: true);
+        }
+
+        var (model, result) = CheckpointPruning.Prune(options.PruneFromPath!, options.PruneTargetMacs!.Value, options.InputSize);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pruned {options.PruneFromPath} by batch-norm |gamma|: MACs {result.MacsBefore:N0} -> {result.MacsAfter:N0} ({100.0 * result.MacsAfter / result.MacsBefore:F1}%), " +
+            $"parameters {result.ParametersBefore:N0} -> {result.ParametersAfter:N0}, inner channels {result.Modules.Sum(m => m.WidthAfter)} of {result.Modules.Sum(m => m.WidthBefore)}"));
+        return model;
     }
 
     /// <summary>The network being trained (on the selected device).</summary>

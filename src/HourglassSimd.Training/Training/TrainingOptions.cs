@@ -58,6 +58,12 @@ public sealed record TrainingOptions
     /// <summary>Run <see cref="OneDnnSelfCheck"/> instead of training (no annotations needed).</summary>
     public bool SelfCheck { get; init; }
 
+    /// <summary>Start from this checkpoint pruned to <see cref="PruneTargetMacs"/> of its MACs (network slimming), then fine-tune.</summary>
+    public string? PruneFromPath { get; init; }
+
+    /// <summary>With <see cref="PruneFromPath"/>: the share of MACs per image the pruned network keeps, in (0, 1].</summary>
+    public double? PruneTargetMacs { get; init; }
+
     /// <summary>Evaluate this checkpoint (PCKh through TorchSharp, <see cref="CheckpointEvaluation"/>) instead of training.</summary>
     public string? EvaluatePath { get; init; }
 
@@ -97,6 +103,10 @@ public sealed record TrainingOptions
           --device D           auto | cpu | cuda (default auto: cuda when available)
           --out DIR            checkpoint folder (default ./checkpoints)
           --resume FILE        continue from a checkpoint written by this trainer
+          --prune-from FILE    start from this checkpoint with whole channels removed (the smallest batch-norm |gamma|
+                               of the residual modules, over the whole network) until it keeps --target-macs of its
+                               MACs, then train (fine-tune) it as a new run; the architecture comes from the checkpoint
+          --target-macs R      with --prune-from: share of the MACs per image to keep, in (0, 1], e.g. 0.5
           --input-size N       input side in pixels, a multiple of 64 (default 256; heatmaps are N/4)
           --sigma X            Gaussian sigma in heatmap pixels (default N/256, i.e. 1 at 64x64)
           --seed N             seed for weights, shuffling and augmentation (default 1)
@@ -179,6 +189,8 @@ public sealed record TrainingOptions
                 "--device" => options with { Device = Choice<DeviceChoice>(name, value) },
                 "--out" => options with { OutputFolder = NonEmpty(name, value) },
                 "--resume" => options with { ResumePath = NonEmpty(name, value) },
+                "--prune-from" => options with { PruneFromPath = NonEmpty(name, value) },
+                "--target-macs" => options with { PruneTargetMacs = Share(name, value) },
                 "--evaluate" => options with { EvaluatePath = NonEmpty(name, value) },
                 "--plot-log" => options with { PlotLogPath = NonEmpty(name, value) },
                 "--plot-out" => options with { PlotOutPath = NonEmpty(name, value) },
@@ -263,6 +275,16 @@ public sealed record TrainingOptions
             throw UsageError($"image folder '{ImagesFolder}' does not exist");
         }
 
+        if ((PruneFromPath is null) != (PruneTargetMacs is null))
+        {
+            throw UsageError("--prune-from and --target-macs go together");
+        }
+
+        if (PruneFromPath is not null && ResumePath is not null)
+        {
+            throw UsageError("--prune-from starts a new run; it cannot be combined with --resume");
+        }
+
         if (EvaluatePath is not null && !File.Exists(EvaluatePath))
         {
             throw UsageError($"checkpoint '{EvaluatePath}' does not exist");
@@ -271,6 +293,11 @@ public sealed record TrainingOptions
         if (ResumePath is not null && !File.Exists(ResumePath))
         {
             throw UsageError($"checkpoint '{ResumePath}' does not exist");
+        }
+
+        if (PruneFromPath is not null && !File.Exists(PruneFromPath))
+        {
+            throw UsageError($"checkpoint '{PruneFromPath}' does not exist");
         }
 
         if (File.Exists(OutputFolder))
@@ -295,6 +322,12 @@ public sealed record TrainingOptions
         }
 
         return result >= min ? result : throw UsageError($"option '{name}' must be at least {min}, got {result}");
+    }
+
+    private static double Share(string name, string value)
+    {
+        double share = Positive(name, value);
+        return share <= 1 ? share : throw UsageError($"option '{name}' must be in (0, 1], got {value}");
     }
 
     private static double Positive(string name, string value)

@@ -21,7 +21,7 @@ public static class ChannelPruner
 {
     /// <summary>Prunes <paramref name="weights"/> (trained or folded form) of <paramref name="architecture"/>.</summary>
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture.</exception>
-    /// <exception cref="ArgumentException">The criterion needs the trained form, or the options are out of range.</exception>
+    /// <exception cref="ArgumentException">The criterion needs the trained form, the options are out of range, or the budget is below what the narrowest network keeps.</exception>
     public static PruningResult Prune(HourglassArchitecture architecture, HourglassWeights weights, PruningOptions options)
     {
         ArgumentNullException.ThrowIfNull(architecture);
@@ -40,9 +40,10 @@ public static class ChannelPruner
         long budget = (long)Math.Floor(before * options.Ratio);
 
         // The kept widths for a cut: a score threshold (global) or a share of each module (per module).
+        int Round(int width, int full) => Math.Min(full, (Math.Max(1, width) + options.WidthMultiple - 1) / options.WidthMultiple * options.WidthMultiple);
         int[] WidthsAt(double cut) => options.Scope == PruningScope.Global
-            ? ranked.Select(r => Math.Max(1, r.Scores.Count(s => s >= cut))).ToArray()
-            : ranked.Select(r => Math.Max(1, (int)Math.Ceiling(cut * r.Scores.Length))).ToArray();
+            ? ranked.Select(r => Round(r.Scores.Count(s => s >= cut), r.Scores.Length)).ToArray()
+            : ranked.Select(r => Round((int)Math.Ceiling(cut * r.Scores.Length), r.Scores.Length)).ToArray();
         HourglassArchitecture With(int[] widths) => architecture with { Widths = Widths(modules, widths) };
 
         // Candidate cuts in the order that keeps more: descending scores, or ascending shares.
@@ -51,7 +52,16 @@ public static class ChannelPruner
             : Enumerable.Range(1, modules.Max(m => m.InnerChannels)).Select(k => (double)k / modules.Max(m => m.InnerChannels)).ToArray();
         // Binary search for the cut that keeps the most while staying within the budget (keeping more never costs less).
         int lo = 0, hi = cuts.Length - 1, best = 0;
-        if (Count(With(WidthsAt(cuts[0]))) <= budget)
+        long smallest = Count(With(WidthsAt(cuts[0])));
+        if (smallest > budget)
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            string narrowest = options.WidthMultiple > 1 ? $"{options.WidthMultiple} channels, the width multiple" : "one channel";
+            throw new ArgumentException(
+                $"The network cannot be pruned to {options.Ratio.ToString("0.###", c)} of its {options.Target.ToString().ToLowerInvariant()}: with every module " +
+                $"at its narrowest ({narrowest}) it keeps {((double)smallest / before).ToString("0.###", c)}; the stem, the shortcut projections and the heads are not pruned.",
+                nameof(options));
+        }
         {
             while (lo <= hi)
             {

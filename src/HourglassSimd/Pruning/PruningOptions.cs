@@ -15,11 +15,19 @@ public sealed record PruningOptions
     /// <summary>One threshold over the network (default) or the same share per module.</summary>
     public PruningScope Scope { get; init; } = PruningScope.Global;
 
+    /// <summary>
+    /// Kept widths are rounded up to a multiple of this (never above the module's width): 1 keeps exactly the channels
+    /// that pass; 8 or 16 suit vector widths.
+    /// </summary>
+    public int WidthMultiple { get; init; } = 1;
+
     /// <exception cref="ArgumentOutOfRangeException">A ratio outside (0, 1] or an undefined enum value.</exception>
     public void Validate()
     {
         if (!(Ratio > 0 && Ratio <= 1))
             throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, "The ratio to keep must be in (0, 1].");
+        if (WidthMultiple < 1)
+            throw new ArgumentOutOfRangeException(nameof(WidthMultiple), WidthMultiple, "The width multiple must be at least 1.");
         if (!Enum.IsDefined(Target))
             throw new ArgumentOutOfRangeException(nameof(Target), Target, null);
         if (!Enum.IsDefined(Criterion))

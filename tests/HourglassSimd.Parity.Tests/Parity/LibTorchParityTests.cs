@@ -39,6 +39,45 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         CheckParity(stacks, features, joints, size, seed: 40 + depth, depth);
 
     /// <summary>
+    /// A checkpoint pruned by network slimming (<see cref="CheckpointPruning"/>: the trainer's --prune-from) is a
+    /// TorchSharp network with narrowed residual modules; it saves, converts (widths inferred from the conv1 shapes)
+    /// and runs in the engine as libtorch runs it, for both block types.
+    /// </summary>
+    [Theory]
+    [InlineData(ResidualBlock.Bottleneck, 0.5)]
+    [InlineData(ResidualBlock.Depthwise, 0.6)]
+    public void PrunedCheckpoint_ConvertedModel_MatchesLibTorch(ResidualBlock block, double targetMacs)
+    {
+        const int size = 64;
+        string original = _temp.File($"full-{block}.dat");
+        using (var full = RandomPoseNets.Create(2, 32, 16, seed: 77, block: block))
+        {
+            full.save(original);
+            new CheckpointMetadata { Epoch = 1, Stacks = 2, Features = 32, Joints = 16, Block = block, InputSize = size }
+                .Write(TrainingCheckpoint.MetadataPath(original));
+        }
+
+        var (pruned, result) = CheckpointPruning.Prune(original, targetMacs, size);
+        using (pruned)
+        {
+            pruned.eval();
+            output.WriteLine($"{block}: MACs {result.MacsBefore:N0} -> {result.MacsAfter:N0}, parameters {result.ParametersBefore:N0} -> {result.ParametersAfter:N0}");
+            Assert.True(result.MacsAfter <= result.MacsBefore * targetMacs);
+            string checkpoint = _temp.File($"pruned-{block}.dat"), model = _temp.File($"pruned-{block}.hgw");
+            pruned.save(checkpoint);
+            var converted = CheckpointConverter.Convert(CheckpointReader.Read(checkpoint), new ConversionOptions { InputSize = size });
+            Assert.Equal(result.Architecture, converted.Model.Architecture);
+            converted.Model.Save(model);
+
+            float[] images = RandomPoseNets.Images(Batch, size, seed: 78);
+            float[] expected = RandomPoseNets.Forward(pruned, images, Batch, size);
+            using var engine = HourglassNetwork.Load(model, new HourglassOptions { MaxDegreeOfParallelism = 2 });
+            float[] actual = engine.Run(images);
+            Assert.True(CompareStacks(expected, actual, 2, 16 * 16 * 16), "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");
+        }
+    }
+
+    /// <summary>
     /// Depthwise residual blocks (TorchSharp <c>Conv2d</c> with groups = channels): the converter infers the block
     /// type from the [mid, 1, 3, 3] shapes. Feature counts give bottleneck widths on and off multiples of 16.
     /// </summary>

@@ -38,6 +38,16 @@ public sealed class ChannelPrunerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Widths_round_up_to_the_multiple_asked_for_and_stay_within_the_budget()
+    {
+        var arch = new HourglassArchitecture(2, 64, 16, 64, 64);
+        var result = ChannelPruner.Prune(arch, HourglassWeights.CreateRandom(arch, 8).Fold(arch), new PruningOptions { Ratio = 0.5, WidthMultiple = 8 });
+        Assert.All(result.Modules, m => Assert.Equal(0, m.WidthAfter % 8));
+        Assert.True(result.MacsAfter <= result.MacsBefore * 0.5);
+        Assert.True(result.MacsAfter >= result.MacsBefore * 0.4, $"{result.MacsAfter} of {result.MacsBefore}");
+    }
+
+    [Fact]
     public void A_ratio_of_one_keeps_everything()
     {
         var weights = HourglassWeights.CreateRandom(Arch, 2).Fold(Arch);
@@ -115,6 +125,15 @@ public sealed class ChannelPrunerTests(ITestOutputHelper output)
             float smallestKept = kept.Min(MathF.Abs);
             Assert.Equal(gamma.Length - module.WidthAfter, gamma.Count(g => MathF.Abs(g) < smallestKept));
         }
+    }
+
+    [Fact]
+    public void A_budget_below_the_narrowest_network_is_refused_with_what_it_can_keep()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            ChannelPruner.Prune(Arch, HourglassWeights.CreateRandom(Arch, 1), new PruningOptions { Ratio = 0.01 }));
+        output.WriteLine(e.Message);
+        Assert.Contains("cannot be pruned to 0.01 of its macs", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
