@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using HourglassSimd.IO;
 using HourglassSimd.Pose;
 using HourglassSimd.Interop.Checkpoints;
 
@@ -56,12 +55,7 @@ internal static class ConvertWeightsCommand
 
     private static int Execute(string checkpointPath, string outputPath, ConversionOptions options, CancellationToken cancellation)
     {
-        if (Path.GetFullPath(checkpointPath) == Path.GetFullPath(outputPath))
-            throw new ArgumentException("--out must differ from --checkpoint.");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (folder is not null && !Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"the output folder '{folder}' does not exist.");
-        AtomicFile.RefuseNonRegular(outputPath);
+        OutputFileChecks.Check(checkpointPath, "--checkpoint", outputPath);
 
         var clock = Stopwatch.StartNew();
         // The architecture is checked against the tensors' stated sizes before any data is read or inflated.

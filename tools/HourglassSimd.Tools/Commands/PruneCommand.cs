@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using HourglassSimd.IO;
 using HourglassSimd.Pruning;
 using HourglassSimd.Tools.Pose;
 
@@ -55,12 +54,7 @@ internal static class PruneCommand
 
     private static int Execute(string modelPath, string outputPath, PruningOptions options, CancellationToken cancellation)
     {
-        if (Path.GetFullPath(modelPath) == Path.GetFullPath(outputPath))
-            throw new ArgumentException("--out must differ from --model.");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (folder is not null && !Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"the output folder '{folder}' does not exist.");
-        AtomicFile.RefuseNonRegular(outputPath);
+        OutputFileChecks.Check(modelPath, "--model", outputPath);
         var file = ModelLoading.Load(modelPath);
         cancellation.ThrowIfCancellationRequested();
         var result = ChannelPruner.Prune(file.Architecture, file.Weights, options);
