@@ -28,6 +28,9 @@ internal static class CompareCommand
         var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
         var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp.", DefaultValueFactory = _ => "onnxruntime,torchsharp" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
+        var depth = new Option<int>("--depth") { Description = "Max-pool levels in each hourglass, 1 to 5.", DefaultValueFactory = _ => HourglassArchitecture.DefaultDepth };
+        var block = new Option<string>("--block") { Description = $"Residual block, {ResidualBlockNames.Accepted}.", DefaultValueFactory = _ => "bottleneck" };
+        var model = new Option<FileInfo?>("--model") { Description = "Time this .hgw (its folded weights: HourglassSimd and ONNX Runtime only) instead of random weights; --size still applies." };
         var command = new RootCommand("""
             Times forward passes of HourglassSimd, ONNX Runtime and TorchSharp interleaved in one process and prints, per
             engine, median and min milliseconds, GFLOPS (2 × MACs / time), the share of this machine's measured peak FMA
@@ -36,17 +39,17 @@ internal static class CompareCommand
             Example: dotnet run -c Release --project bench/HourglassSimd.Benchmarks -- compare --stacks 8 --threads 2 --runs 10 --json compare.json
             """)
         {
-            stacks, features, joints, size, batch, threads, runs, isa, convolution, compare, json,
+            stacks, features, joints, size, batch, threads, runs, isa, convolution, compare, json, depth, block, model,
         };
         command.SetAction(result => RunCatching(() => Execute(new Settings(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), ParseSize(result.GetValue(size)!), result.GetValue(batch),
             result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution),
-            result.GetValue(compare), result.GetValue(json)))));
+            result.GetValue(compare), result.GetValue(json), result.GetValue(depth), result.GetValue(block)!, result.GetValue(model)))));
         return command;
     }
 
     private sealed record Settings(int Stacks, int Features, int Joints, (int Height, int Width) Size, int Batch, int Threads, int Runs, KernelIsa Isa,
-        ConvolutionMode Convolution, string? Compare, FileInfo? Json);
+        ConvolutionMode Convolution, string? Compare, FileInfo? Json, int Depth, string Block, FileInfo? Model);
 
     /// <summary>Expected failures as one line on stderr and exit code 1.</summary>
     private static int RunCatching(Func<int> action)
@@ -74,8 +77,20 @@ internal static class CompareCommand
             if (!ForwardRunners.Engines.Contains(engine, StringComparer.OrdinalIgnoreCase) || engine.Equals(ForwardRunners.HourglassSimd, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"--compare: unknown engine '{engine}'; use onnxruntime and/or torchsharp.");
 
-        var arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, s.Size.Height, s.Size.Width);
-        var weights = HourglassWeights.CreateRandom(arch, seed: 1);
+        if (!ResidualBlockNames.TryParse(s.Block, out var residualBlock))
+            throw new ArgumentException($"--block must be {ResidualBlockNames.Accepted}, not '{s.Block}'.");
+        HourglassArchitecture arch;
+        HourglassWeights weights;
+        if (s.Model is not null)
+        {
+            var file = HourglassModelFile.Load(s.Model.FullName);
+            (arch, weights) = (file.Architecture.WithInputSize(s.Size.Height, s.Size.Width), file.Weights);
+        }
+        else
+        {
+            arch = new HourglassArchitecture(s.Stacks, s.Features, s.Joints, s.Size.Height, s.Size.Width) { Depth = s.Depth, Block = residualBlock };
+            weights = HourglassWeights.CreateRandom(arch, seed: 1);
+        }
         var random = new Random(2);
         var input = new float[s.Batch * arch.InputSizePerImage];
         for (int i = 0; i < input.Length; i++)
