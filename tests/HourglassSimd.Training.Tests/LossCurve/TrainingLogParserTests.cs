@@ -10,27 +10,30 @@ public sealed class TrainingLogParserTests
         LossRecord[] blocks = history.OfKind(LossKind.Block).ToArray();
         LossRecord[] train = history.OfKind(LossKind.Train).ToArray();
         LossRecord[] validation = history.OfKind(LossKind.Validation).ToArray();
-        // 4 epochs at 5e-4, then a run resumed from the epoch-4 checkpoint at 1e-4 for epoch 5 (its "learning rate" and
-        // "resumed from" lines are skipped): 5 x 1250 steps / 50.
-        Assert.Equal(125, blocks.Length);
-        Assert.Equal([1, 2, 3, 4, 5], train.Select(r => r.Epoch));
-        Assert.Equal([1, 2, 3, 4, 5], validation.Select(r => r.Epoch));
-        Assert.Equal(135, history.Count);
+        // 4 epochs at 5e-4; a run resumed from the epoch-4 checkpoint at 1e-4 for epochs 5 and 6 (two runs, their
+        // "learning rate" and "resumed from" lines skipped), whose abandoned start of epoch 7 the run resumed from epoch 6
+        // at 3e-5 replaces: 7 x 1250 steps / 50.
+        Assert.Equal(175, blocks.Length);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], train.Select(r => r.Epoch));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], validation.Select(r => r.Epoch));
+        Assert.Equal(189, history.Count);
 
         Assert.Equal(new LossRecord(LossKind.Block, 1, 50, 1250, 0.026489), blocks[0]);
         Assert.Equal(new LossRecord(LossKind.Block, 4, 1250, 1250, 0.003453), blocks[99]);
         Assert.Equal(new LossRecord(LossKind.Block, 5, 50, 1250, 0.003312), blocks[100]);
-        Assert.Equal(new LossRecord(LossKind.Block, 5, 1250, 1250, 0.003027), blocks[^1]);
-        Assert.Equal([0.006505, 0.004380, 0.003903, 0.003601, 0.003129], train.Select(r => r.Value));
-        Assert.Equal([0.004608, 0.010009, 0.003574, 0.003869, 0.002829], validation.Select(r => r.Value));
+        Assert.Equal(new LossRecord(LossKind.Block, 5, 1250, 1250, 0.003027), blocks[124]);
+        Assert.Equal(new LossRecord(LossKind.Block, 7, 50, 1250, 0.002899), blocks[150]); // the later run's, not the abandoned 0.002974
+        Assert.Equal(new LossRecord(LossKind.Block, 7, 1250, 1250, 0.002752), blocks[^1]);
+        Assert.Equal([0.006505, 0.004380, 0.003903, 0.003601, 0.003129, 0.002953, 0.002807], train.Select(r => r.Value));
+        Assert.Equal([0.004608, 0.010009, 0.003574, 0.003869, 0.002829, 0.002749, 0.002693], validation.Select(r => r.Value));
         Assert.All(history.Records, r => Assert.Equal(1250, r.StepsPerEpoch));
         Assert.Equal(0.04, blocks[0].Position);
-        Assert.Equal(5.0, blocks[^1].Position);
-        Assert.Equal(6250, LossHistory.GlobalStep(blocks[^1]));
+        Assert.Equal(7.0, blocks[^1].Position);
+        Assert.Equal(8750, LossHistory.GlobalStep(blocks[^1]));
         Assert.Equal(2500, LossHistory.GlobalStep(train[1]));
 
         // Every block is 50 steps after the previous one: none lost, none doubled.
-        Assert.Equal(Enumerable.Range(1, 125).Select(i => 50L * i), blocks.Select(b => LossHistory.GlobalStep(b)!.Value));
+        Assert.Equal(Enumerable.Range(1, 175).Select(i => 50L * i), blocks.Select(b => LossHistory.GlobalStep(b)!.Value));
     }
 
     [Fact]
