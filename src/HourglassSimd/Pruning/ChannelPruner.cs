@@ -49,7 +49,7 @@ public static class ChannelPruner
         // Candidate cuts in the order that keeps more: descending scores, or ascending shares.
         double[] cuts = options.Scope == PruningScope.Global
             ? ranked.SelectMany(r => r.Scores).Distinct().OrderDescending().ToArray()
-            : Enumerable.Range(1, modules.Max(m => m.InnerChannels)).Select(k => (double)k / modules.Max(m => m.InnerChannels)).ToArray();
+            : ShareSteps(modules.Max(m => m.InnerChannels));
         // Binary search for the cut that keeps the most while staying within the budget (keeping more never costs less).
         int lo = 0, hi = cuts.Length - 1, best = 0;
         long smallest = Count(With(WidthsAt(cuts[0])));
@@ -62,19 +62,17 @@ public static class ChannelPruner
                 $"at its narrowest ({narrowest}) it keeps {((double)smallest / before).ToString("0.###", c)}; the stem, the shortcut projections and the heads are not pruned.",
                 nameof(options));
         }
+        while (lo <= hi)
         {
-            while (lo <= hi)
+            int mid = (lo + hi) / 2;
+            if (Count(With(WidthsAt(cuts[mid]))) <= budget)
             {
-                int mid = (lo + hi) / 2;
-                if (Count(With(WidthsAt(cuts[mid]))) <= budget)
-                {
-                    best = mid;
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid - 1;
-                }
+                best = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
         int[] kept = WidthsAt(cuts[best]);
@@ -85,6 +83,9 @@ public static class ChannelPruner
         return new PruningResult(pruned, result, architecture.MacCount, pruned.MacCount, architecture.ParameterCount, pruned.ParameterCount,
             modules.Select((m, i) => new PrunedModule(m.Prefix, m.InnerChannels, kept[i])).ToArray());
     }
+
+    /// <summary>The shares 1/n, 2/n, ..., 1 of the widest module's n channels: every distinct per-module cut.</summary>
+    private static double[] ShareSteps(int widest) => Enumerable.Range(1, widest).Select(k => (double)k / widest).ToArray();
 
     /// <summary>A module's channels of A and of B, best first, and the combined score of each rank.</summary>
     private sealed record Ranking(int[] OrderA, int[] OrderB, double[] Scores);

@@ -39,9 +39,7 @@ public sealed class DepthwiseBlockTests(ITestOutputHelper output)
     {
         var dense = new HourglassArchitecture(2, 256, 16, 256, 256);
         var depthwise = dense with { Block = ResidualBlock.Depthwise };
-        var steps = new List<ConvStep>();
-        HourglassTopology.Walk(depthwise, new StepCollector(steps));
-        var conv2 = steps.Single(s => s.Name == "hgs.0.0.up1.conv2.conv");
+        var conv2 = WeightLayout.Blocks(depthwise).OfType<ConvStep>().Single(s => s.Name == "hgs.0.0.up1.conv2.conv");
         Assert.True(conv2.IsDepthwise);
         Assert.Equal(128, conv2.Groups);
         Assert.Equal(128L * 9 * 64 * 64, conv2.MacCount(64, 64));
@@ -126,26 +124,5 @@ public sealed class DepthwiseBlockTests(ITestOutputHelper output)
         using var net = HourglassNetwork.CreateRandom(arch, seed: 1, new HourglassOptions { MaxDegreeOfParallelism = 1 });
         var profile = net.ProfileLayers(new float[arch.InputSizePerImage], 1);
         Assert.Contains(profile, l => l.Layer == "dwconv3x3 16 @16x16" && l.Macs == 16L * 9 * 16 * 16);
-    }
-
-    private sealed class StepCollector(List<ConvStep> steps) : IHourglassVisitor<object>
-    {
-        private static readonly object Tensor = new();
-
-        public object Image(int channels) => Tensor;
-
-        public object Convolution(ConvStep step, object input, object? residual)
-        {
-            steps.Add(step);
-            return Tensor;
-        }
-
-        public object MaxPool(string name, object input) => Tensor;
-
-        public object UpsampleAdd(string name, object low, object skip) => Tensor;
-
-        public void Heatmaps(int stack, object heatmaps)
-        {
-        }
     }
 }
