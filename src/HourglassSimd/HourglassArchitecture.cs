@@ -101,6 +101,25 @@ public sealed record HourglassArchitecture
 
     private readonly ResidualWidths? _widths;
 
+    /// <summary>The paper's output channels of the 7x7 stem convolution.</summary>
+    public const int DefaultStemChannels = 64;
+
+    /// <summary>
+    /// Output channels of the 7x7 stem convolution, <see cref="DefaultStemChannels"/> in the paper; fewer in a network
+    /// whose stem was pruned. They feed only the first stem residual (its pre-activation and its shortcut projection),
+    /// so they can shrink without touching the residual stream.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not from 1 to <see cref="MaxFeatures"/>.</exception>
+    public int StemChannels
+    {
+        get => _stemChannels;
+        init => _stemChannels = value >= 1 && value <= MaxFeatures
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(StemChannels), value, $"the stem channels must be from 1 to {MaxFeatures}.");
+    }
+
+    private readonly int _stemChannels = DefaultStemChannels;
+
     /// <summary>
     /// Input sides must be multiples of this: the stem's stride 4 times 2^<see cref="Depth"/>, and at least 64 (the
     /// engine's smallest supported side).
@@ -128,7 +147,7 @@ public sealed record HourglassArchitecture
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of <see cref="InputSideMultiple"/> up to <see cref="MaxInputSide"/>.</exception>
     public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
-        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block, Widths = Widths };
+        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block, Widths = Widths, StemChannels = StemChannels };
 
     /// <summary>Input image height in pixels (multiple of 64): the model's default input size.</summary>
     public int InputHeight { get; }
@@ -175,5 +194,6 @@ public sealed record HourglassArchitecture
     public override string ToString() =>
         $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}" +
         (Depth == DefaultDepth ? "" : $", depth {Depth}") + (Block == ResidualBlock.Bottleneck ? "" : ", depthwise blocks") +
-        (Widths is null ? "" : $", {Widths.Count} narrowed residual(s)");
+        (Widths is null ? "" : $", {Widths.Count} narrowed residual(s)") +
+        (StemChannels == DefaultStemChannels ? "" : $", {StemChannels} stem channels");
 }

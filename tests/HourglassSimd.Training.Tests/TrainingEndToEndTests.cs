@@ -183,7 +183,8 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
         Assert.All(metadata.ResidualWidths, w => Assert.Equal(0, w.Value % CheckpointPruning.WidthMultiple));
         var a = metadata.Architecture;
         var full = new HourglassArchitecture(a.Stacks, a.Features, a.Joints, 64, 64);
-        var narrowed = full with { Widths = a.Widths };
+        var narrowed = full with { Widths = a.Widths, StemChannels = a.StemChannels };
+        Assert.Equal(metadata.StemChannels ?? HourglassArchitecture.DefaultStemChannels, a.StemChannels);
         Assert.True(narrowed.MacCount <= full.MacCount / 2, $"{narrowed.MacCount} of {full.MacCount}");
 
         using (var reloaded = new PoseNet(a))
@@ -194,6 +195,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
         // A resumed run takes the widths from the metadata.
         using var resumed = new Trainer(SmallRun(pruned, epochs: 2) with { ResumePath = fineTuned, LogEvery = 1 }, log);
         Assert.Equal(a.Widths, resumed.Model.Architecture.Widths);
+        Assert.Equal(a.StemChannels, resumed.Model.Architecture.StemChannels);
         try { Assert.Equal(2, resumed.Run().Single().Epoch); } finally { output.WriteLine(log.ToString()); }
     }
 

@@ -195,7 +195,7 @@ public static partial class CheckpointConverter
         int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);
         try
         {
-            var architecture = new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes) };
+            var architecture = new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes), StemChannels = InferStemChannels(shapes) };
             return architecture with { Widths = InferWidths(architecture, shapes) };
         }
         catch (ArgumentOutOfRangeException e)
@@ -231,6 +231,15 @@ public static partial class CheckpointConverter
         shapes.Any(p => p.Key.EndsWith(".conv2.conv.weight", StringComparison.Ordinal) && p.Value is [> 1, 1, 3, 3])
             ? ResidualBlock.Depthwise
             : ResidualBlock.Bottleneck;
+
+    /// <summary>
+    /// The stem convolution's outputs, from <c>pre.0.conv.weight</c> [channels, 3, 7, 7]: fewer than 64 in a network whose
+    /// stem was pruned. Without a tensor of that form the paper's 64 is assumed and the tensor check reports the rest.
+    /// </summary>
+    private static int InferStemChannels(Dictionary<string, int[]> shapes) =>
+        shapes.TryGetValue("pre.0.conv.weight", out var stem) && stem is [var channels and >= 1 and <= HourglassArchitecture.MaxFeatures, 3, 7, 7]
+            ? channels
+            : HourglassArchitecture.DefaultStemChannels;
 
     /// <summary>
     /// A pruned network's residual modules are narrower inside than out/2: each module whose <c>conv1</c> weight

@@ -13,7 +13,6 @@ namespace HourglassSimd.Training;
 /// </remarks>
 public sealed class PoseNet : nn.Module<Tensor, Tensor>
 {
-    private const int StemChannels = 64;
     private const int StemResidualChannels = 128;
 
     private readonly Sequential pre;
@@ -40,8 +39,8 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
 
         // pre.2 is the parameterless 2x2 max pool, as in the published checkpoints.
         pre = nn.Sequential(
-            ("0", new ConvLayer(3, StemChannels, 7, stride: 2, batchNorm: true, relu: true)),
-            ("1", Res("pre.1", StemChannels, StemResidualChannels)),
+            ("0", new ConvLayer(3, architecture.StemChannels, 7, stride: 2, batchNorm: true, relu: true)),
+            ("1", Res("pre.1", architecture.StemChannels, StemResidualChannels)),
             ("2", nn.MaxPool2d(2, 2)),
             ("3", Res("pre.3", StemResidualChannels, StemResidualChannels)),
             ("4", Res("pre.4", StemResidualChannels, f)));

@@ -4,7 +4,7 @@ namespace HourglassSimd.Training;
 /// The configurable sizes of the PoseNet (spec §1.1): stacks S, features F (even), joints J, and the hourglass depth
 /// (4 in the paper, 1 to 5 here) and the residual block type.
 /// </summary>
-/// <remarks>The stem widths (64, 128) are fixed by the spec.</remarks>
+/// <remarks>The stem residuals' width (128) is fixed by the spec; the stem convolution's 64 outputs shrink in a pruned network.</remarks>
 public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
 {
     /// <summary>The paper's max-pool levels inside each hourglass (64 → 32 → 16 → 8 → 4 at a 256 input).</summary>
@@ -25,6 +25,9 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
     /// <summary>Inner widths of pruned residual modules by state-key prefix, or null (every module out/2), as <see cref="HourglassArchitecture.Widths"/>.</summary>
     public ResidualWidths? Widths { get; init; }
 
+    /// <summary>Outputs of the 7x7 stem convolution (64 in the paper), as <see cref="HourglassArchitecture.StemChannels"/>.</summary>
+    public int StemChannels { get; init; } = HourglassArchitecture.DefaultStemChannels;
+
     /// <summary>Output heatmap side for a given input side (stride 4).</summary>
     public static int OutputSize(int inputSize) => inputSize / 4;
 
@@ -36,6 +39,7 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
         ArgumentOutOfRangeException.ThrowIfLessThan(Joints, 1, nameof(Joints));
         ArgumentOutOfRangeException.ThrowIfLessThan(Depth, 1, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Depth, HourglassArchitecture.MaxDepth, nameof(Depth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StemChannels, 1, nameof(StemChannels));
         if (Features % 2 != 0)
         {
             // The residual bottleneck width is Features / 2.

@@ -25,6 +25,9 @@ public sealed record CheckpointMetadata
     /// <summary>Inner widths of pruned residual modules by prefix (<see cref="HourglassArchitecture.Widths"/>); null for none.</summary>
     public Dictionary<string, int>? ResidualWidths { get; init; }
 
+    /// <summary>Outputs of a pruned stem convolution (<see cref="HourglassArchitecture.StemChannels"/>); null for the paper's 64.</summary>
+    public int? StemChannels { get; init; }
+
     public int InputSize { get; init; }
 
     public float Sigma { get; init; }
@@ -44,6 +47,7 @@ public sealed record CheckpointMetadata
         Depth = Depth,
         Block = Block,
         Widths = ResidualWidths is null ? null : new ResidualWidths(ResidualWidths),
+        StemChannels = StemChannels ?? HourglassArchitecture.DefaultStemChannels,
     };
 
     private static readonly JsonSerializerOptions JsonOptions = new()

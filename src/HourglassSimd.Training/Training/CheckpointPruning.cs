@@ -31,7 +31,7 @@ public static class CheckpointPruning
         }
 
         var a = metadata.Architecture;
-        var architecture = new HourglassArchitecture(a.Stacks, a.Features, a.Joints, inputSize, inputSize) { Depth = a.Depth, Block = a.Block, Widths = a.Widths };
+        var architecture = new HourglassArchitecture(a.Stacks, a.Features, a.Joints, inputSize, inputSize) { Depth = a.Depth, Block = a.Block, Widths = a.Widths, StemChannels = a.StemChannels };
         // Parameters and float buffers (running statistics) by their state-dict names, copied out of libtorch.
         var weights = new HourglassWeights(source.named_parameters().Select(p => (p.name, (Tensor)p.parameter))
             .Concat(source.named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer)))
@@ -46,7 +46,7 @@ public static class CheckpointPruning
             WidthMultiple = WidthMultiple,
         });
 
-        var model = new PoseNet(a with { Widths = result.Architecture.Widths });
+        var model = new PoseNet(a with { Widths = result.Architecture.Widths, StemChannels = result.Architecture.StemChannels });
         using (no_grad())
         {
             foreach (var (name, target) in model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(model.named_buffers()))

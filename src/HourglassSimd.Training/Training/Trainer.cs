@@ -69,10 +69,11 @@ public sealed class Trainer : IDisposable
         }
         else
         {
-            // A pruned checkpoint's module widths are in its metadata; a resumed run takes them from there.
-            var architecture = options.ResumePath is null
+            // A pruned checkpoint's module widths and stem channels are in its metadata; a resumed run takes them from there.
+            var resumed = options.ResumePath is null ? null : CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.ResumePath))?.Architecture;
+            var architecture = resumed is null
                 ? options.Architecture
-                : options.Architecture with { Widths = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.ResumePath))?.Architecture.Widths };
+                : options.Architecture with { Widths = resumed.Widths, StemChannels = resumed.StemChannels };
             Model = new PoseNet(architecture);
         }
 
@@ -119,7 +120,7 @@ public sealed class Trainer : IDisposable
     private static PoseNet PrunedModel(TrainingOptions options, TextWriter log)
     {
         var metadata = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(options.PruneFromPath!));
-        if (metadata is not null && metadata.Architecture with { Widths = null } != options.Architecture)
+        if (metadata is not null && metadata.Architecture with { Widths = null, StemChannels = HourglassArchitecture.DefaultStemChannels } != options.Architecture)
         {
             var a = metadata.Architecture;
             throw new TrainingException(
@@ -130,7 +131,8 @@ public sealed class Trainer : IDisposable
         var (model, result) = CheckpointPruning.Prune(options.PruneFromPath!, options.PruneTargetMacs!.Value, options.InputSize);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"pruned {options.PruneFromPath} by batch-norm |gamma|: MACs {result.MacsBefore:N0} -> {result.MacsAfter:N0} ({100.0 * result.MacsAfter / result.MacsBefore:F1}%), " +
-            $"parameters {result.ParametersBefore:N0} -> {result.ParametersAfter:N0}, inner channels {result.Modules.Sum(m => m.WidthAfter)} of {result.Modules.Sum(m => m.WidthBefore)}"));
+            $"parameters {result.ParametersBefore:N0} -> {result.ParametersAfter:N0}, inner channels {result.Modules.Sum(m => m.WidthAfter)} of {result.Modules.Sum(m => m.WidthBefore)}, " +
+            $"stem channels {result.Architecture.StemChannels} of {result.StemChannelsBefore}"));
         return model;
     }
 
@@ -174,6 +176,7 @@ public sealed class Trainer : IDisposable
                 Depth = options.Depth,
                 Block = options.Block,
                 ResidualWidths = Model.Architecture.Widths?.ToDictionary(),
+                StemChannels = Model.Architecture.StemChannels == HourglassArchitecture.DefaultStemChannels ? null : Model.Architecture.StemChannels,
                 InputSize = options.InputSize,
                 Sigma = builder.Sigma,
                 LearningRate = options.LearningRate,

@@ -330,6 +330,8 @@ public sealed class HourglassModelFile
                     json.WriteNumber(prefix, width);
                 json.WriteEndObject();
             }
+            if (Architecture.StemChannels != HourglassArchitecture.DefaultStemChannels)
+                json.WriteNumber("stemChannels", Architecture.StemChannels); // absent means the paper's 64
             json.WriteBoolean("folded", true);
             WriteFloats(json, "mean", Normalization.Mean);
             WriteFloats(json, "std", Normalization.Std);
@@ -375,6 +377,7 @@ public sealed class HourglassModelFile
                 Depth = header.TryGetProperty("depth", out _) ? ReadInt(header, "depth") : HourglassArchitecture.DefaultDepth,
                 Block = ReadBlock(header),
                 Widths = ReadWidths(header),
+                StemChannels = header.TryGetProperty("stemChannels", out _) ? ReadInt(header, "stemChannels") : HourglassArchitecture.DefaultStemChannels,
             };
         }
         catch (ArgumentOutOfRangeException e)

@@ -5,8 +5,10 @@ namespace HourglassSimd.Pruning;
 /// <summary>
 /// Structured pruning of residual modules: removes whole inner channels (conv1's outputs and conv2's outputs, with
 /// their batch norms and the matching inputs of conv2 and conv3), so that the result is a smaller dense network
-/// described by <see cref="HourglassArchitecture.Widths"/>. The residual stream (features) keeps its width: every
-/// module's shortcut adds into it, so it cannot shrink one module at a time.
+/// described by <see cref="HourglassArchitecture.Widths"/>; and, unless <see cref="PruningOptions.PruneStem"/> is off,
+/// outputs of the 7x7 stem convolution (<see cref="HourglassArchitecture.StemChannels"/>), which feed only the first
+/// stem residual. The residual stream (features) keeps its width: every module's shortcut adds into it, so it cannot
+/// shrink one module at a time.
 /// </summary>
 /// <remarks>
 /// Each module has two channel sets that shrink to one width w: A, the outputs of conv1 (the inputs of conv2), and B,
@@ -14,8 +16,11 @@ namespace HourglassSimd.Pruning;
 /// scored by <see cref="PruningCriterion"/>; within a module the k-th best of A and of B together score as the mean
 /// of their scores, each normalized by its layer's mean score so that layers of different fan-in compare. A global
 /// threshold (or, per module, a common share) is then searched so that the network keeps at most the requested share
-/// of MACs or parameters, and each module keeps its w best channels of A and of B (at least one). Nothing compensates
-/// for what the removed channels contributed: fine-tune afterwards (the training project's --prune-from).
+/// of MACs or parameters, and each module keeps its w best channels of A and of B (at least one). The stem
+/// convolution's outputs are one more channel set, scored by the same criterion (its batch norm or filters) and cut by
+/// the same threshold. A removed channel counts as zero: for a stem channel, what the first residual's pre-activation
+/// makes of a zero (a constant) moves into its conv1 bias; nothing else compensates for what removed channels
+/// contributed, so fine-tune afterwards (the training project's --prune-from).
 /// </remarks>
 public static class ChannelPruner
 {
@@ -34,7 +39,9 @@ public static class ChannelPruner
 
         bool depthwise = architecture.Block == ResidualBlock.Depthwise;
         var modules = HourglassTopology.ResidualModules(architecture);
-        var ranked = modules.Select(m => Rank(m, weights, options.Criterion, depthwise)).ToArray();
+        // One ranking per channel set: the modules in walk order, then the stem convolution's outputs when they are pruned.
+        var ranked = modules.Select(m => Rank(m, weights, options.Criterion, depthwise))
+            .Concat(options.PruneStem ? [RankStem(weights, options.Criterion)] : []).ToArray();
         long Count(HourglassArchitecture a) => options.Target == PruningTarget.Macs ? a.MacCount : a.ParameterCount;
         long before = Count(architecture);
         long budget = (long)Math.Floor(before * options.Ratio);
@@ -44,12 +51,16 @@ public static class ChannelPruner
         int[] WidthsAt(double cut) => options.Scope == PruningScope.Global
             ? ranked.Select(r => Round(r.Scores.Count(s => s >= cut), r.Scores.Length)).ToArray()
             : ranked.Select(r => Round((int)Math.Ceiling(cut * r.Scores.Length), r.Scores.Length)).ToArray();
-        HourglassArchitecture With(int[] widths) => architecture with { Widths = Widths(modules, widths) };
+        HourglassArchitecture With(int[] widths) => architecture with
+        {
+            Widths = Widths(modules, widths),
+            StemChannels = options.PruneStem ? widths[^1] : architecture.StemChannels,
+        };
 
         // Candidate cuts in the order that keeps more: descending scores, or ascending shares.
         double[] cuts = options.Scope == PruningScope.Global
             ? ranked.SelectMany(r => r.Scores).Distinct().OrderDescending().ToArray()
-            : ShareSteps(modules.Max(m => m.InnerChannels));
+            : ShareSteps(ranked.Max(r => r.Scores.Length));
         // Binary search for the cut that keeps the most while staying within the budget (keeping more never costs less).
         int lo = 0, hi = cuts.Length - 1, best = 0;
         long smallest = Count(With(WidthsAt(cuts[0])));
@@ -59,7 +70,8 @@ public static class ChannelPruner
             string narrowest = options.WidthMultiple > 1 ? $"{options.WidthMultiple} channels, the width multiple" : "one channel";
             throw new ArgumentException(
                 $"The network cannot be pruned to {options.Ratio.ToString("0.###", c)} of its {options.Target.ToString().ToLowerInvariant()}: with every module " +
-                $"at its narrowest ({narrowest}) it keeps {((double)smallest / before).ToString("0.###", c)}; the stem, the shortcut projections and the heads are not pruned.",
+                $"at its narrowest ({narrowest}) it keeps {((double)smallest / before).ToString("0.###", c)}; the shortcut projections, the heads and the stem's residual stream are not pruned" +
+                (options.PruneStem ? "." : ", nor (as asked) the stem convolution."),
                 nameof(options));
         }
         while (lo <= hi)
@@ -78,10 +90,12 @@ public static class ChannelPruner
         int[] kept = WidthsAt(cuts[best]);
         var pruned = With(kept);
         var tensors = Slice(weights, modules, ranked, kept, depthwise);
+        if (options.PruneStem)
+            tensors = SliceStem(weights, tensors, ranked[^1].OrderA.Take(kept[^1]).Order().ToArray());
         var result = new HourglassWeights(tensors, weights.IsFolded);
         result.Validate(pruned);
         return new PruningResult(pruned, result, architecture.MacCount, pruned.MacCount, architecture.ParameterCount, pruned.ParameterCount,
-            modules.Select((m, i) => new PrunedModule(m.Prefix, m.InnerChannels, kept[i])).ToArray());
+            modules.Select((m, i) => new PrunedModule(m.Prefix, m.InnerChannels, kept[i])).ToArray(), architecture.StemChannels);
     }
 
     /// <summary>The shares 1/n, 2/n, ..., 1 of the widest module's n channels: every distinct per-module cut.</summary>
@@ -103,6 +117,16 @@ public static class ChannelPruner
         int[] orderA = Descending(a), orderB = Descending(b);
         return new Ranking(orderA, orderB, orderA.Zip(orderB, (i, j) => (a[i] + b[j]) / 2).ToArray());
     }
+
+    /// <summary>The stem convolution's outputs, best first (one set: A and B are the same channels).</summary>
+    private static Ranking RankStem(HourglassWeights weights, PruningCriterion criterion)
+    {
+        double[] scores = Normalized(ChannelScores(weights, StemConv, "pre.0.bn", criterion));
+        int[] order = Descending(scores);
+        return new Ranking(order, order, order.Select(c => scores[c]).ToArray());
+    }
+
+    private const string StemConv = "pre.0.conv", FirstStemResidual = "pre.1";
 
     /// <summary>Per output channel of a convolution: |γ| of the batch norm after it, or the L1 norm of its filter as folded.</summary>
     private static double[] ChannelScores(HourglassWeights weights, string conv, string batchNorm, PruningCriterion criterion)
@@ -183,6 +207,68 @@ public static class ChannelPruner
             }
         }
         return weights.Tensors.Values.Select(t => replaced.GetValueOrDefault(t.Name, t)).ToList();
+    }
+
+    /// <summary>
+    /// The tensors with the stem convolution reduced to the <paramref name="kept"/> outputs, with its batch norm, and the
+    /// first residual's pre-activation, conv1 inputs and shortcut-projection inputs to match. A removed channel is zero,
+    /// which the pre-activation turns into relu(shift) of its batch norm: that constant, through conv1's weights, is
+    /// added to conv1's bias, so removing a channel that is zero everywhere changes nothing.
+    /// </summary>
+    private static List<WeightTensor> SliceStem(HourglassWeights weights, List<WeightTensor> tensors, int[] kept)
+    {
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        int channels = byName[StemConv + ".weight"].Shape[0];
+        if (kept.Length == channels)
+            return tensors;
+        string bn1 = FirstStemResidual + ".bn1", conv1 = FirstStemResidual + ".conv1.conv";
+        float[] zeroResponse = PreActivationOfZero(weights, bn1, channels);
+        var weight = byName[conv1 + ".weight"];
+        int inner = weight.Shape[0];
+        float[] bias = (float[])byName[conv1 + ".bias"].Data.Clone();
+        var removed = Enumerable.Range(0, channels).Except(kept).ToArray();
+        for (int o = 0; o < inner; o++)
+        {
+            double sum = bias[o];
+            foreach (int c in removed)
+                sum += (double)weight.Data[o * channels + c] * zeroResponse[c];
+            bias[o] = (float)sum;
+        }
+
+        var replaced = new Dictionary<string, WeightTensor>(StringComparer.Ordinal)
+        {
+            [conv1 + ".bias"] = new WeightTensor(conv1 + ".bias", [inner], bias),
+            [conv1 + ".weight"] = Columns(weight, kept),
+        };
+        void Replace(string name, Func<WeightTensor, WeightTensor> slice)
+        {
+            if (byName.TryGetValue(name, out var tensor))
+                replaced[name] = slice(tensor);
+        }
+        Replace(StemConv + ".weight", t => Rows(t, kept));
+        Replace(StemConv + ".bias", t => Rows(t, kept));
+        Replace(FirstStemResidual + ".skip_layer.conv.weight", t => Columns(t, kept));
+        foreach (string statistic in (string[])["weight", "bias", "running_mean", "running_var", "scale", "shift"])
+        {
+            Replace($"pre.0.bn.{statistic}", t => Rows(t, kept));
+            Replace($"{bn1}.{statistic}", t => Rows(t, kept));
+        }
+        return tensors.Select(t => replaced.GetValueOrDefault(t.Name, t)).ToList();
+    }
+
+    /// <summary>relu(batch norm of 0) per channel of the pre-activation <paramref name="batchNorm"/>, in either weight form.</summary>
+    private static float[] PreActivationOfZero(HourglassWeights weights, string batchNorm, int channels)
+    {
+        var response = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            double shift = weights.IsFolded
+                ? weights.Get(batchNorm + ".shift").Data[c]
+                : weights.Get(batchNorm + ".bias").Data[c] - weights.Get(batchNorm + ".running_mean").Data[c] * weights.Get(batchNorm + ".weight").Data[c]
+                    / Math.Sqrt(weights.Get(batchNorm + ".running_var").Data[c] + BatchNormFolding.Epsilon);
+            response[c] = (float)Math.Max(0, shift);
+        }
+        return response;
     }
 
     /// <summary>The tensor with only the given indices of its first dimension.</summary>

@@ -1,6 +1,10 @@
 namespace HourglassSimd.Pruning;
 
-/// <summary>A pruned network: its architecture (with <see cref="HourglassArchitecture.Widths"/>), its weights in the form given, and the counts before and after.</summary>
+/// <summary>
+/// A pruned network: its architecture (with <see cref="HourglassArchitecture.Widths"/> and
+/// <see cref="HourglassArchitecture.StemChannels"/>), its weights in the form given, the counts before and after, and
+/// the stem convolution's outputs before (after: <c>Architecture.StemChannels</c>).
+/// </summary>
 public sealed record PruningResult(
     HourglassArchitecture Architecture,
     HourglassWeights Weights,
@@ -8,4 +12,5 @@ public sealed record PruningResult(
     long MacsAfter,
     long ParametersBefore,
     long ParametersAfter,
-    IReadOnlyList<PrunedModule> Modules);
+    IReadOnlyList<PrunedModule> Modules,
+    int StemChannelsBefore);

@@ -8,9 +8,6 @@ namespace HourglassSimd.Topology;
 /// </summary>
 public static class HourglassTopology
 {
-    /// <summary>Output channels of the 7x7 stem convolution.</summary>
-    public const int StemChannels = 64;
-
     /// <summary>Width of the stem residual modules before the last one widens to the feature count.</summary>
     public const int StemWidth = 128;
 
@@ -61,9 +58,10 @@ public static class HourglassTopology
         {
             var image = v.Image(arch.InputChannels);
 
-            // Stem (§1.3): 7x7/2 conv + BN + ReLU, Res(64→128), pool, Res(128→128), Res(128→F).
-            var x = v.Convolution(new ConvStep("pre.0.conv", arch.InputChannels, StemChannels, 7, Stride: 2, Padding: 3, BatchNorm: "pre.0.bn", Relu: true), image, null);
-            x = Residual("pre.1", x, StemChannels, StemWidth);
+            // Stem (§1.3): 7x7/2 conv + BN + ReLU, Res(64→128), pool, Res(128→128), Res(128→F); a pruned stem conv has fewer than 64 outputs.
+            int stem = arch.StemChannels;
+            var x = v.Convolution(new ConvStep("pre.0.conv", arch.InputChannels, stem, 7, Stride: 2, Padding: 3, BatchNorm: "pre.0.bn", Relu: true), image, null);
+            x = Residual("pre.1", x, stem, StemWidth);
             x = v.MaxPool("pre.2.pool", x);
             x = Residual("pre.3", x, StemWidth, StemWidth);
             x = Residual("pre.4", x, StemWidth, arch.Features);

@@ -42,6 +42,16 @@ public sealed class OnnxRuntimeParityTests(ITestOutputHelper output)
     public void Depthwise_blocks_match_engine(int depth, int features, GraphOptimizationLevel level) =>
         Check(new HourglassArchitecture(2, features, 16, 128, 128) { Depth = depth, Block = ResidualBlock.Depthwise }, batch: 1, level, output);
 
+    /// <summary>A pruned network's shape: inner widths on and off multiples of 16, and a stem convolution of 13 channels.</summary>
+    [Theory]
+    [InlineData(ResidualBlock.Bottleneck, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [InlineData(ResidualBlock.Depthwise, GraphOptimizationLevel.ORT_DISABLE_ALL)]
+    public void Pruned_widths_and_stem_match_engine(ResidualBlock block, GraphOptimizationLevel level) =>
+        Check(new HourglassArchitecture(2, 32, 16, 64, 128) { Block = block, StemChannels = 13 } with
+        {
+            Widths = new ResidualWidths([new("pre.1", 17), new("pre.4", 5), new("hgs.0.0.up1", 1), new("hgs.1.0.low3", 33), new("features.1.0", 9)]),
+        }, batch: 2, level, output);
+
     internal static void Check(HourglassArchitecture arch, int batch, GraphOptimizationLevel level, ITestOutputHelper output)
     {
         var weights = HourglassWeights.CreateRandom(arch, seed: arch.Stacks * 1000 + arch.Features);

@@ -46,6 +46,7 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData(ResidualBlock.Bottleneck, 0.5)]
     [InlineData(ResidualBlock.Depthwise, 0.6)]
+    [InlineData(ResidualBlock.Bottleneck, 0.2)]
     public void PrunedCheckpoint_ConvertedModel_MatchesLibTorch(ResidualBlock block, double targetMacs)
     {
         const int size = 64;
@@ -61,9 +62,12 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         using (pruned)
         {
             pruned.eval();
-            output.WriteLine($"{block}: MACs {result.MacsBefore:N0} -> {result.MacsAfter:N0}, parameters {result.ParametersBefore:N0} -> {result.ParametersAfter:N0}");
+            output.WriteLine($"{block}: MACs {result.MacsBefore:N0} -> {result.MacsAfter:N0}, parameters {result.ParametersBefore:N0} -> {result.ParametersAfter:N0}, " +
+                $"stem {result.StemChannelsBefore} -> {result.Architecture.StemChannels}");
             Assert.True(result.MacsAfter <= result.MacsBefore * targetMacs);
-            string checkpoint = _temp.File($"pruned-{block}.dat"), model = _temp.File($"pruned-{block}.hgw");
+            if (targetMacs <= 0.2)
+                Assert.True(result.Architecture.StemChannels < HourglassArchitecture.DefaultStemChannels, "so small a budget needs the stem pruned");
+            string checkpoint = _temp.File($"pruned-{block}-{targetMacs}.dat"), model = _temp.File($"pruned-{block}-{targetMacs}.hgw");
             pruned.save(checkpoint);
             var converted = CheckpointConverter.Convert(CheckpointReader.Read(checkpoint), new ConversionOptions { InputSize = size });
             Assert.Equal(result.Architecture, converted.Model.Architecture);

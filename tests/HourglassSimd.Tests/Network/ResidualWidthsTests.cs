@@ -7,8 +7,8 @@ namespace HourglassSimd.Tests.Network;
 /// <summary>Networks whose residual modules have their own inner widths (what pruning produces).</summary>
 public sealed class ResidualWidthsTests(ITestOutputHelper output)
 {
-    /// <summary>Widths on and off multiples of 16, down to 1, in the stem, the hourglasses and the feature residuals.</summary>
-    private static HourglassArchitecture Narrowed(ResidualBlock block) => new HourglassArchitecture(2, 32, 16, 64, 128) { Block = block } with
+    /// <summary>Widths on and off multiples of 16, down to 1, in the stem, the hourglasses and the feature residuals; a stem convolution of 13 channels.</summary>
+    private static HourglassArchitecture Narrowed(ResidualBlock block) => new HourglassArchitecture(2, 32, 16, 64, 128) { Block = block, StemChannels = 13 } with
     {
         Widths = new ResidualWidths(new Dictionary<string, int>
         {
@@ -28,7 +28,7 @@ public sealed class ResidualWidthsTests(ITestOutputHelper output)
     [Fact]
     public void Widths_set_the_module_shapes_and_the_counts()
     {
-        var arch = Narrowed(ResidualBlock.Bottleneck);
+        var arch = Narrowed(ResidualBlock.Bottleneck) with { StemChannels = HourglassArchitecture.DefaultStemChannels };
         var plain = arch with { Widths = null };
         var modules = HourglassTopology.ResidualModules(arch);
         Assert.Equal(17, modules.Single(m => m.Prefix == "pre.1").InnerChannels);
@@ -46,6 +46,47 @@ public sealed class ResidualWidthsTests(ITestOutputHelper output)
             plain.ParameterCount - (plain with { Widths = new ResidualWidths([new("pre.1", 17)]) }).ParameterCount);
         Assert.True(arch.MacCount < plain.MacCount);
         Assert.Contains("6 narrowed residual(s)", arch.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stem_channels_set_the_stem_shapes_and_the_counts()
+    {
+        var plain = new HourglassArchitecture(1, 32, 16, 64, 64);
+        var narrowed = plain with { StemChannels = 13 };
+        var tensors = WeightLayout.Enumerate(narrowed).ToDictionary(t => t.Name);
+        Assert.Equal([13, 3, 7, 7], tensors["pre.0.conv.weight"].Shape);
+        Assert.Equal([13], tensors["pre.0.bn.running_mean"].Shape);
+        Assert.Equal([13], tensors["pre.1.bn1.weight"].Shape);
+        Assert.Equal([64, 13, 1, 1], tensors["pre.1.conv1.conv.weight"].Shape);
+        Assert.Equal([128, 13, 1, 1], tensors["pre.1.skip_layer.conv.weight"].Shape);
+        // 51 channels fewer: the 7x7 filters with bias and batch norm, bn1's γ and β, and one input of conv1 and of the projection.
+        Assert.Equal(51L * (3 * 49 + 1 + 2 + 2 + 64 + 128), plain.ParameterCount - narrowed.ParameterCount);
+        Assert.Equal(51L * (3 * 49 + 64 + 128) * 32 * 32, plain.MacCount - narrowed.MacCount);
+        Assert.Contains("13 stem channels", narrowed.ToString(), StringComparison.Ordinal);
+        Assert.NotEqual(plain, narrowed);
+        Assert.Equal(narrowed, narrowed.WithInputSize(128, 64).WithInputSize(64, 64));
+        Assert.Throws<ArgumentOutOfRangeException>(() => plain with { StemChannels = 0 });
+    }
+
+    [Fact]
+    public void Stem_channels_round_trip_through_the_model_file_and_are_absent_at_the_default()
+    {
+        var arch = new HourglassArchitecture(1, 16, 16, 64, 64) { StemChannels = 5 };
+        byte[] bytes = Saved(arch);
+        Assert.Equal(5, ModelFileBytes.Header(bytes)["stemChannels"]!.GetValue<int>());
+        Assert.Equal(arch, HourglassModelFile.Load(new MemoryStream(bytes)).Architecture);
+        var plain = arch with { StemChannels = HourglassArchitecture.DefaultStemChannels };
+        byte[] plainBytes = Saved(plain);
+        Assert.False(ModelFileBytes.Header(plainBytes).ContainsKey("stemChannels"));
+        byte[] zero = ModelFileBytes.Rewrite(bytes, header => header["stemChannels"] = 0);
+        Assert.Contains("stem channels", Assert.Throws<ModelFileException>(() => HourglassModelFile.Load(new MemoryStream(zero))).Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] Saved(HourglassArchitecture arch)
+    {
+        using var stream = new MemoryStream();
+        new HourglassModelFile(arch, HourglassWeights.CreateRandom(arch, 3)).Save(stream);
+        return stream.ToArray();
     }
 
     [Fact]

@@ -48,6 +48,21 @@ public sealed class ChannelPrunerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_stem_is_pruned_unless_asked_not_to_and_then_the_floor_is_higher()
+    {
+        var weights = HourglassWeights.CreateRandom(Arch, 9).Fold(Arch);
+        var withStem = ChannelPruner.Prune(Arch, weights, new PruningOptions { Ratio = 0.2 });
+        Assert.True(withStem.Architecture.StemChannels < Arch.StemChannels, $"{withStem.Architecture.StemChannels}");
+        Assert.Equal([withStem.Architecture.StemChannels, 3, 7, 7], withStem.Weights.Tensors["pre.0.conv.weight"].Shape);
+        var without = ChannelPruner.Prune(Arch, weights, new PruningOptions { Ratio = 0.5, PruneStem = false });
+        Assert.Equal(Arch.StemChannels, without.Architecture.StemChannels);
+        Assert.Equal(weights.Tensors["pre.0.conv.weight"].Data, without.Weights.Tensors["pre.0.conv.weight"].Data);
+        var e = Assert.Throws<ArgumentException>(() => ChannelPruner.Prune(Arch, weights, new PruningOptions { Ratio = 0.2, PruneStem = false }));
+        output.WriteLine(e.Message);
+        Assert.Contains("nor (as asked) the stem convolution", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_ratio_of_one_keeps_everything()
     {
         var weights = HourglassWeights.CreateRandom(Arch, 2).Fold(Arch);
@@ -81,8 +96,12 @@ public sealed class ChannelPrunerTests(ITestOutputHelper output)
             if (dead > 0)
                 live.Add(new(module.Prefix, module.InnerChannels - dead));
         }
+        // Dead stem channels too: the first residual's pre-activation turns their zeros into constants, which the
+        // surgery moves into its conv1 bias.
+        int deadStem = random.Next(1, arch.StemChannels - 1);
+        Kill(tensors, "pre.0.conv", Enumerable.Range(0, arch.StemChannels).OrderBy(_ => random.Next()).Take(deadStem).ToArray());
         var weights = new HourglassWeights(folded.Tensors.Select(t => new WeightTensor(t.Key, [.. t.Value.Shape], tensors[t.Key])), folded: true);
-        var target = arch with { Widths = new ResidualWidths(live) };
+        var target = arch with { Widths = new ResidualWidths(live), StemChannels = arch.StemChannels - deadStem };
         double ratio = (target.MacCount + 0.5) / arch.MacCount;
 
         var result = ChannelPruner.Prune(arch, weights, new PruningOptions { Ratio = ratio });
@@ -105,7 +124,13 @@ public sealed class ChannelPrunerTests(ITestOutputHelper output)
         Assert.False(fromTrained.Weights.IsFolded);
         Assert.Equal(fromFolded.Architecture, fromTrained.Architecture);
         var refolded = fromTrained.Weights.Fold(fromTrained.Architecture);
-        Assert.All(fromFolded.Weights.Tensors, t => Assert.Equal(t.Value.Data, refolded.Tensors[t.Key].Data));
+        Assert.True(fromTrained.Architecture.StemChannels < Arch.StemChannels);
+        // The removed stem channels' constant reaches the first residual's conv1 bias before its batch norm folds in
+        // one form and after it in the other, so that bias agrees to rounding; every other tensor is identical.
+        const string compensated = "pre.1.conv1.conv.bias";
+        Assert.All(fromFolded.Weights.Tensors.Where(t => t.Key != compensated), t => Assert.Equal(t.Value.Data, refolded.Tensors[t.Key].Data));
+        float[] expected = fromFolded.Weights.Tensors[compensated].Data, actual = refolded.Tensors[compensated].Data;
+        Assert.All(expected.Zip(actual), p => Assert.True(MathF.Abs(p.First - p.Second) <= 1e-5f * (1 + MathF.Abs(p.First)), $"{p.First} against {p.Second}"));
     }
 
     [Fact]

@@ -68,6 +68,7 @@ internal static class PruneCommand
         Console.WriteLine(string.Create(c, $"MACs         {result.MacsBefore:N0} -> {result.MacsAfter:N0} per image ({100.0 * result.MacsAfter / result.MacsBefore:F1}%)"));
         Console.WriteLine(string.Create(c, $"parameters   {result.ParametersBefore:N0} -> {result.ParametersAfter:N0} ({100.0 * result.ParametersAfter / result.ParametersBefore:F1}%)"));
         Console.WriteLine(string.Create(c, $"modules      {narrowed} of {result.Modules.Count} narrowed; inner widths kept {result.Modules.Sum(m => m.WidthAfter):N0} of {result.Modules.Sum(m => m.WidthBefore):N0} channels"));
+        Console.WriteLine($"stem         {result.StemChannelsBefore} -> {result.Architecture.StemChannels} channels of the 7x7 convolution");
         foreach (var module in result.Modules.Where(m => m.WidthAfter < m.WidthBefore).Take(8))
             Console.WriteLine($"             {module.Prefix}: {module.WidthBefore} -> {module.WidthAfter}");
         if (narrowed > 8)
