@@ -13,8 +13,6 @@ namespace HourglassSimd.Benchmarks.Comparison;
 /// </summary>
 internal static class CompareCommand
 {
-    private const int WarmupRuns = 3;
-
     public static RootCommand Create()
     {
         var stacks = new Option<int>("--stacks") { Description = "Number of stacks.", DefaultValueFactory = _ => 2 };
@@ -23,7 +21,7 @@ internal static class CompareCommand
         var size = new Option<string?>("--size") { HelpName = "size", Description = "Input size: N (square) or HEIGHTxWIDTH, multiples of 64.", DefaultValueFactory = _ => "256" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
+        var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {InterleavedTimer.WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
         var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector128, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
         var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
         var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp.", DefaultValueFactory = _ => "onnxruntime,torchsharp" };
@@ -111,7 +109,9 @@ internal static class CompareCommand
                     Console.WriteLine($"agreement: {runners[i].Name} vs HourglassSimd, max |diff| / max |output| = {differences[i]:E2}");
             }
 
-            var results = TimeInterleaved(runners, s.Runs, macs);
+            var results = InterleavedTimer.Time(runners, s.Runs)
+                .Select((t, e) => new Result(runners[e].Name, runners[e].Description, t.MedianMs, t.MinMs, 2.0 * macs / (t.MedianMs / 1000) / 1e9))
+                .ToList();
             double? peak = ours.Network.Isa == KernelIsa.Scalar ? null : PeakFlops.Measure(ours.Network.Isa, s.Threads);
             long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 
@@ -150,45 +150,7 @@ internal static class CompareCommand
         return 0;
     }
 
-    /// <summary>
-    /// Times every engine <paramref name="runs"/> times, spread over up to 5 rounds: in each round each engine runs a
-    /// block of passes after a pause (other engines' spinning threads go idle), so that every engine's samples come
-    /// from the same stretch of time and slow drifts of the machine hit them all alike.
-    /// </summary>
-    private static List<Result> TimeInterleaved(IReadOnlyList<IForwardRunner> runners, int runs, long macs)
-    {
-        int rounds = Math.Min(runs, 5);
-        var times = runners.Select(_ => new List<double>()).ToArray();
-        foreach (var runner in runners)
-            for (int i = 0; i < WarmupRuns; i++)
-                runner.Run();
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int e = 0; e < runners.Count; e++)
-            {
-                Thread.Sleep(100);
-                runners[e].Run(); // one untimed pass wakes the engine's threads
-                int block = runs / rounds + (round < runs % rounds ? 1 : 0);
-                for (int i = 0; i < block; i++)
-                {
-                    long start = Stopwatch.GetTimestamp();
-                    runners[e].Run();
-                    times[e].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
-            }
-        }
-        var results = new List<Result>();
-        for (int e = 0; e < runners.Count; e++)
-        {
-            var sorted = times[e].Order().ToArray();
-            int n = sorted.Length;
-            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-            results.Add(new Result(runners[e].Name, runners[e].Description, median, sorted[0], 2.0 * macs / (median / 1000) / 1e9));
-        }
-        return results;
-    }
-
-    private static (int Height, int Width) ParseSize(string text)
+    internal static (int Height, int Width) ParseSize(string text)
     {
         string[] parts = text.Split('x', 'X');
         if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, out int side) && side >= 64 && side % 64 == 0))

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+
+namespace HourglassSimd.Benchmarks.Comparison;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/HourglassSimd.Benchmarks -- compare-models --model a.hgw --model b.hgw ...</c>:
+/// several models (a model zoo's variants) timed in one process, each on HourglassSimd and ONNX Runtime with its own
+/// weights, all runners interleaved (<see cref="InterleavedTimer"/>), so that the ratios between models come from one
+/// stretch of time. Prints parameters, MACs, file size, median milliseconds and the speed-up over the first model.
+/// </summary>
+internal static class CompareModelsCommand
+{
+    public static RootCommand Create()
+    {
+        var models = new Option<FileInfo[]>("--model") { Description = "A .hgw to time; give it once per model, the first being the baseline of the speed-ups.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var size = new Option<string?>("--size") { HelpName = "size", Description = "Input size for every model: N (square) or HEIGHTxWIDTH, multiples of 64; default each model's own." };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var runs = new Option<int>("--runs") { Description = $"Timed passes per model and engine (after {InterleavedTimer.WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 30 };
+        var noOrt = new Option<bool>("--no-onnxruntime") { Description = "Time HourglassSimd only." };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
+        var command = new RootCommand("""
+            Times several .hgw models on HourglassSimd and ONNX Runtime (the same folded weights), every runner interleaved
+            in one process, and prints per model its parameters, MACs, file size, median and min milliseconds, ONNX
+            Runtime's median over ours, and our speed-up over the first model.
+            Example: dotnet run -c Release --project bench/HourglassSimd.Benchmarks -- compare-models --model models/hourglass-demo.hgw --model pruned.hgw --threads 2
+            """)
+        {
+            models, size, batch, threads, runs, noOrt, json,
+        };
+        command.SetAction(result => Run(result.GetValue(models)!, result.GetValue(size), result.GetValue(batch), result.GetValue(threads),
+            result.GetValue(runs), !result.GetValue(noOrt), result.GetValue(json)));
+        return command;
+    }
+
+    private sealed record Entry(string Path, long FileBytes, HourglassArchitecture Architecture, IForwardRunner Ours, IForwardRunner? Ort);
+
+    private static int Run(FileInfo[] files, string? size, int batch, int threads, int runs, bool withOrt, FileInfo? json)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var entries = new List<Entry>();
+        try
+        {
+            if (batch < 1 || runs < 1 || threads < 1)
+                throw new ArgumentException("--batch, --runs and --threads must be at least 1.");
+            var random = new Random(2);
+            foreach (var file in files)
+            {
+                var model = HourglassModelFile.Load(file.FullName);
+                var arch = size is null ? model.Architecture : model.Architecture.WithInputSize(CompareCommand.ParseSize(size).Height, CompareCommand.ParseSize(size).Width);
+                var input = new float[batch * arch.InputSizePerImage];
+                for (int i = 0; i < input.Length; i++)
+                    input[i] = random.NextSingle();
+                var runners = ForwardRunners.Create(new ForwardSetup(arch, model.Weights, input, threads),
+                    withOrt ? [ForwardRunners.HourglassSimd, ForwardRunners.OnnxRuntime] : [ForwardRunners.HourglassSimd]);
+                entries.Add(new Entry(file.FullName, file.Length, arch, runners[0], withOrt ? runners[1] : null));
+                double difference = ForwardRunners.CheckAgreement(runners)[^1];
+                Console.WriteLine($"{file.Name}: {arch}" + (withOrt ? string.Create(c, $"; ONNX Runtime agrees within {difference:E2} of the largest output") : ""));
+            }
+
+            var all = entries.SelectMany(e => e.Ort is null ? new[] { e.Ours } : [e.Ours, e.Ort]).ToArray();
+            var timings = InterleavedTimer.Time(all, runs);
+            int perModel = withOrt ? 2 : 1;
+            double baseline = timings[0].MedianMs;
+
+            Console.WriteLine();
+            Console.WriteLine($"batch {batch}, {threads} thread(s), {runs} timed passes per model and engine, interleaved; {entries[0].Ours.Description}");
+            Console.WriteLine($"{"model",-28} {"parameters",11} {"MACs",14} {"file bytes",11} {"ours ms",8} {"min",7} {"ORT ms",8} {"min",7} {"ORT/ours",8} {"speed-up",8}");
+            var records = new List<object>();
+            for (int m = 0; m < entries.Count; m++)
+            {
+                var e = entries[m];
+                var ours = timings[m * perModel];
+                RunnerTiming? ort = withOrt ? timings[m * perModel + 1] : null;
+                string name = Path.GetFileName(e.Path);
+                Console.WriteLine(string.Create(c,
+                    $"{(name.Length > 28 ? name[..28] : name),-28} {e.Architecture.ParameterCount,11:N0} {e.Architecture.MacCount,14:N0} {e.FileBytes,11:N0} {ours.MedianMs,8:F2} {ours.MinMs,7:F2} " +
+                    $"{(ort is { } o ? o.MedianMs.ToString("F2", c) : "-"),8} {(ort is { } o2 ? o2.MinMs.ToString("F2", c) : "-"),7} " +
+                    $"{(ort is { } o3 ? (o3.MedianMs / ours.MedianMs).ToString("F2", c) : "-"),8} {baseline / ours.MedianMs,7:F2}x"));
+                records.Add(new
+                {
+                    model = name, architecture = e.Architecture.ToString(), parameters = e.Architecture.ParameterCount, macs = e.Architecture.MacCount,
+                    file_bytes = e.FileBytes, batch, threads, runs, ours_median_ms = ours.MedianMs, ours_min_ms = ours.MinMs,
+                    onnxruntime_median_ms = ort?.MedianMs, onnxruntime_min_ms = ort?.MinMs, speedup_over_first = baseline / ours.MedianMs,
+                });
+            }
+            Console.WriteLine("speed-up = the first model's median / this model's median (ours); ORT/ours = ONNX Runtime's median / ours");
+            if (json is not null)
+            {
+                File.WriteAllText(json.FullName, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine($"wrote {json.FullName}");
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or ModelFileException)
+        {
+            Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
+            return 1;
+        }
+        finally
+        {
+            foreach (var e in entries)
+            {
+                e.Ours.Dispose();
+                e.Ort?.Dispose();
+            }
+        }
+    }
+}
