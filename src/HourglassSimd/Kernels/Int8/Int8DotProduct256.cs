@@ -14,7 +14,7 @@ internal interface IInt8DotProduct256
     /// <summary>Whether this CPU runs the sequence.</summary>
     static abstract bool IsSupported { get; }
 
-    /// <summary>Whether any s8 weight gives the exact sum; otherwise weights must lie in [<see cref="PointwiseInt8Conv.MinPairWeight"/>, <see cref="PointwiseInt8Conv.MaxPairWeight"/>].</summary>
+    /// <summary>Whether any s8 weight gives the exact sum; otherwise weights must lie in [<see cref="Int8DirectConv.MinPairWeight"/>, <see cref="Int8DirectConv.MaxPairWeight"/>].</summary>
     static abstract bool TakesFullRangeWeights { get; }
 
     static abstract Vector256<int> Accumulate(Vector256<int> accumulator, Vector256<byte> inputs, Vector256<sbyte> weights);

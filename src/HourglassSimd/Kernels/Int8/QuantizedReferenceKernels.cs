@@ -6,21 +6,32 @@ namespace HourglassSimd.Kernels.Int8;
 internal static class QuantizedReferenceKernels
 {
     /// <summary>
-    /// <c>y[p, o] = ToUInt8(bias_q[o] + Σ_i (x[p, i] − x_zp) · w[o, i], multiplier[o], y_zp, relu)</c> over channel-last
-    /// arrays: <paramref name="input"/> [pixels][inChannels], <paramref name="weights"/> [outChannels][inChannels],
-    /// <paramref name="output"/> [pixels][outChannels].
+    /// <c>y[r, c, o] = ToUInt8(bias_q[o] + Σ_{i, ky, kx} (x[r·s + ky − pad, c·s + kx − pad, i] − x_zp) · w[o, i, ky, kx], multiplier[o], y_zp, relu)</c>
+    /// over channel-last arrays: <paramref name="input"/> [height][width][inChannels], <paramref name="weights"/>
+    /// [outChannels][inChannels][K][K], <paramref name="output"/> [outHeight][outWidth][outChannels], with
+    /// outHeight = (height + 2 · pad − K) / stride + 1 (and the same for the width). Pixels outside the input are the
+    /// zero point, the quantized 0, as ONNX's <c>QLinearConv</c> pads.
     /// </summary>
-    public static void PointwiseConv(ReadOnlySpan<byte> input, int pixels, int inChannels, byte inputZeroPoint,
-        ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> biasQ, int outChannels, ReadOnlySpan<float> multipliers,
-        int outputZeroPoint, bool relu, Span<byte> output)
+    public static void Conv(ReadOnlySpan<byte> input, int height, int width, int inChannels, byte inputZeroPoint,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> biasQ, int outChannels, int kernelSize, int stride, int pad,
+        ReadOnlySpan<float> multipliers, int outputZeroPoint, bool relu, Span<byte> output)
     {
-        for (int p = 0; p < pixels; p++)
+        int outHeight = (height + 2 * pad - kernelSize) / stride + 1, outWidth = (width + 2 * pad - kernelSize) / stride + 1;
+        for (int r = 0; r < outHeight; r++)
+        for (int c = 0; c < outWidth; c++)
         for (int o = 0; o < outChannels; o++)
         {
             int sum = biasQ[o];
-            for (int i = 0; i < inChannels; i++)
-                sum = unchecked(sum + (input[p * inChannels + i] - inputZeroPoint) * weights[o * inChannels + i]);
-            output[p * outChannels + o] = Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu);
+            for (int ky = 0; ky < kernelSize; ky++)
+            for (int kx = 0; kx < kernelSize; kx++)
+            {
+                int y = r * stride + ky - pad, x = c * stride + kx - pad;
+                if (y < 0 || y >= height || x < 0 || x >= width)
+                    continue; // x_q − x_zp = 0
+                for (int i = 0; i < inChannels; i++)
+                    sum = unchecked(sum + (input[(y * width + x) * inChannels + i] - inputZeroPoint) * weights[((o * inChannels + i) * kernelSize + ky) * kernelSize + kx]);
+            }
+            output[(r * outWidth + c) * outChannels + o] = Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu);
         }
     }
 }

@@ -8,16 +8,17 @@ using HourglassSimd.TestSupport;
 namespace HourglassSimd.Benchmarks.Kernels;
 
 /// <summary>
-/// The quantized 1x1 convolution (<see cref="PointwiseInt8Conv"/>, requantization fused) against the float direct
+/// The quantized direct convolution (<see cref="Int8DirectConv"/>, requantization fused) against the float direct
 /// convolution on the same shapes, one thread: what int8 gains per layer before any quantized network exists. The
 /// float rows use Vector512 and the engine's NCHW16c layout; the int8 rows channel-last u8 with four channels per lane.
+/// 3x3 inputs carry a one-pixel halo in both forms (zeros in float, the zero point in int8).
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Kernels")]
-public unsafe class Int8PointwiseBenchmarks
+public unsafe class Int8ConvBenchmarks
 {
     private ConvArgs _float;
-    private PointwiseInt8Args _int8;
+    private Int8ConvArgs _int8;
     private AlignedBuffer _floatInput = null!, _floatOutput = null!;
     private byte[] _input = null!, _output = null!;
     private sbyte[] _weights = null!;
@@ -29,12 +30,14 @@ public unsafe class Int8PointwiseBenchmarks
     [ParamsSource(nameof(Shapes))]
     public ConvShape Shape { get; set; } = null!;
 
-    /// <summary>The residual module's 1x1 convolutions at the largest and a middle hourglass resolution.</summary>
+    /// <summary>The residual module's convolutions at the largest and a middle hourglass resolution.</summary>
     public static IEnumerable<ConvShape> Shapes() =>
     [
         new("res.conv1", 1, 1, 256, 128, 64, 64, Relu: true),
+        new("res.conv2", 3, 1, 128, 128, 64, 64, Relu: true),
         new("res.conv3", 1, 1, 128, 256, 64, 64),
         new("res.conv1", 1, 1, 256, 128, 16, 16, Relu: true),
+        new("res.conv2", 3, 1, 128, 128, 16, 16, Relu: true),
         new("res.conv3", 1, 1, 128, 256, 16, 16),
     ];
 
@@ -43,10 +46,11 @@ public unsafe class Int8PointwiseBenchmarks
     {
         var s = Shape;
         var random = new Random(1);
-        var conv = new ConvParameters(TestArrays.Uniform(random, s.OutChannels * s.InChannels, -0.1f, 0.1f), TestArrays.Uniform(random, s.OutChannels, -0.1f, 0.1f),
-            s.OutChannels, s.InChannels, 1, 1, 0);
+        int taps = s.Kernel * s.Kernel;
+        var conv = new ConvParameters(TestArrays.Uniform(random, s.OutChannels * s.InChannels * taps, -0.1f, 0.1f), TestArrays.Uniform(random, s.OutChannels, -0.1f, 0.1f),
+            s.OutChannels, s.InChannels, s.Kernel, 1, s.Pad);
         var packed = new PackedConv(conv, null, s.Relu);
-        var layoutIn = new ActivationLayout(s.InChannels, s.Height, s.Width, 16, 0);
+        var layoutIn = new ActivationLayout(s.InChannels, s.Height, s.Width, 16, s.Pad);
         var layoutOut = new ActivationLayout(s.OutChannels, s.Height, s.Width, 16, 0);
         _floatInput = new AlignedBuffer(layoutIn.Size);
         _floatOutput = new AlignedBuffer(layoutOut.Size);
@@ -54,26 +58,27 @@ public unsafe class Int8PointwiseBenchmarks
         _float = packed.Bind(_floatInput.Pointer, layoutIn, _floatOutput.Pointer, layoutOut, null, layoutOut);
         _kernels = SimdKernelSet.All.Single(k => k.Isa == KernelIsa.Vector512);
 
-        int pixels = s.Height * s.Width;
-        int inPadded = PointwiseInt8Conv.PaddedInChannels(s.InChannels), outPadded = PointwiseInt8Conv.PaddedOutChannels(s.OutChannels);
-        _input = new byte[pixels * inPadded];
+        int paddedWidth = s.Width + 2 * s.Pad, paddedPixels = (s.Height + 2 * s.Pad) * paddedWidth, pixels = s.Height * s.Width;
+        int inPadded = Int8DirectConv.PaddedInChannels(s.InChannels), outPadded = Int8DirectConv.PaddedOutChannels(s.OutChannels);
+        _input = new byte[paddedPixels * inPadded];
         random.NextBytes(_input);
-        var weights = new sbyte[s.OutChannels * s.InChannels];
+        var weights = new sbyte[s.OutChannels * s.InChannels * taps];
         for (int i = 0; i < weights.Length; i++)
-            weights[i] = (sbyte)random.Next(PointwiseInt8Conv.MinPairWeight, PointwiseInt8Conv.MaxPairWeight + 1);
-        _weights = PointwiseInt8Conv.PackWeights(weights, s.OutChannels, s.InChannels);
+            weights[i] = (sbyte)random.Next(Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight + 1);
+        _weights = Int8DirectConv.PackWeights(weights, s.OutChannels, s.InChannels, s.Kernel);
         _starts = new int[outPadded];
         for (int o = 0; o < s.OutChannels; o++)
-            _starts[o] = Requantization.StartValue(random.Next(-1000, 1000), weights.AsSpan(o * s.InChannels, s.InChannels), 3);
+            _starts[o] = Requantization.StartValue(random.Next(-1000, 1000), weights.AsSpan(o * s.InChannels * taps, s.InChannels * taps), 3);
         _multipliers = Enumerable.Repeat(1e-3f, outPadded).ToArray();
         _output = new byte[pixels * outPadded];
         _pins = [Pin(_input), Pin(_weights), Pin(_starts), Pin(_multipliers), Pin(_output)];
-        _int8 = new PointwiseInt8Args
+        _int8 = new Int8ConvArgs
         {
-            Input = (byte*)_pins[0].AddrOfPinnedObject(), InPixelStride = inPadded, Pixels = pixels, InChannelsPadded = inPadded,
+            Input = (byte*)_pins[0].AddrOfPinnedObject(), InRowStride = (nint)paddedWidth * inPadded, InPixelStride = inPadded,
+            OutHeight = s.Height, OutWidth = s.Width, KernelSize = s.Kernel, Stride = 1, InChannelsPadded = inPadded,
             Weights = (sbyte*)_pins[1].AddrOfPinnedObject(), OutChannelsPadded = outPadded, StartValues = (int*)_pins[2].AddrOfPinnedObject(),
             Multipliers = (float*)_pins[3].AddrOfPinnedObject(), OutputZeroPoint = 3, Relu = s.Relu,
-            Output = (byte*)_pins[4].AddrOfPinnedObject(), OutPixelStride = outPadded,
+            Output = (byte*)_pins[4].AddrOfPinnedObject(), OutRowStride = (nint)s.Width * outPadded, OutPixelStride = outPadded,
         };
     }
 
@@ -91,8 +96,8 @@ public unsafe class Int8PointwiseBenchmarks
     public void Float32Vector512() => _kernels.DirectConv(_float);
 
     [Benchmark]
-    public void Int8Vnni256() => PointwiseInt8Conv.Run<VnniDotProduct256>(_int8);
+    public void Int8Vnni256() => Int8DirectConv.Run<VnniDotProduct256>(_int8);
 
     [Benchmark]
-    public void Int8Avx512BwPair() => PointwiseInt8Conv.Run512(_int8);
+    public void Int8Avx512BwPair() => Int8DirectConv.Run512(_int8);
 }

@@ -1,0 +1,47 @@
+namespace HourglassSimd.Kernels.Int8;
+
+/// <summary>
+/// A quantized KxK convolution over channel-last (NHWC) uint8 activations, for <see cref="Int8DirectConv"/>. Output
+/// pixel (y, x) reads the K x K input pixels from (y · Stride, x · Stride) on, so <see cref="Input"/> points at the
+/// top-left of the padded input: a padded convolution's input carries its halo, filled with the input zero point
+/// (the quantized 0). Input pixel (r, c) holds its channels at <c>Input + r · InRowStride + c · InPixelStride</c>,
+/// padded to a multiple of 4 (one 32-bit lane of four u8 values is what one dot-product step consumes); output pixel
+/// (y, x) gets <see cref="OutChannelsPadded"/> bytes at <c>Output + y · OutRowStride + x · OutPixelStride</c>, padded
+/// channels getting the output zero point. A 1x1 convolution over a dense map may run as one row of all its pixels.
+/// </summary>
+internal unsafe struct Int8ConvArgs
+{
+    public byte* Input;
+    public nint InRowStride;
+    public nint InPixelStride;
+
+    public int OutHeight;
+    public int OutWidth;
+
+    /// <summary>Kernel side K (1, 3 or 7).</summary>
+    public int KernelSize;
+
+    /// <summary>Stride in both directions.</summary>
+    public int Stride;
+
+    /// <summary>Input channels rounded up to a multiple of 4.</summary>
+    public int InChannelsPadded;
+
+    /// <summary>Weights packed by <see cref="Int8DirectConv.PackWeights"/>: [K · K][InChannelsPadded / 4][OutChannelsPadded][4].</summary>
+    public sbyte* Weights;
+
+    /// <summary>Output channels rounded up to a multiple of 16.</summary>
+    public int OutChannelsPadded;
+
+    /// <summary><see cref="Quantization.Requantization.StartValue"/> per output channel (0 for padding).</summary>
+    public int* StartValues;
+
+    /// <summary>Requantization multiplier per output channel (any finite value for padding).</summary>
+    public float* Multipliers;
+
+    public int OutputZeroPoint;
+    public bool Relu;
+    public byte* Output;
+    public nint OutRowStride;
+    public nint OutPixelStride;
+}

@@ -1,0 +1,207 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace HourglassSimd.Kernels.Int8;
+
+/// <summary>
+/// Quantized direct KxK convolution (1x1, 3x3, the 7x7/2 stem), u8 activations x s8 weights into int32, requantized to
+/// u8 in the store (<see cref="Quantization.Requantization"/>: start value with bias and zero-point compensation,
+/// multiplier, rounding, zero point, optional ReLU). Work items are (output-channel group of 16) x (output row) x (tile
+/// of up to 6 pixels); each item keeps 6 x 2 accumulators of 8 lanes and walks the taps, and in each tap the input
+/// channels four at a time: per step it loads two weight vectors (16 output channels x 4 input channels) and
+/// broadcasts each pixel's 4 input bytes as one 32-bit value. Scalar equivalent: <see cref="QuantizedReferenceKernels.Conv"/>.
+/// </summary>
+internal static unsafe class Int8DirectConv
+{
+    public const int TilePixels = 6;
+    public const int GroupChannels = 16;
+
+    /// <summary>The weight range in which the <see cref="PairDotProduct256"/> path is exact.</summary>
+    public const int MinPairWeight = -64, MaxPairWeight = 63;
+
+    /// <summary>
+    /// Packs weights given as [out][in][K][K] (OIHW) into [K · K][in / 4][out padded to 16][4], zero-filled: the 32
+    /// bytes that one dot-product step reads for 8 output channels are contiguous.
+    /// </summary>
+    public static sbyte[] PackWeights(ReadOnlySpan<sbyte> weights, int outChannels, int inChannels, int kernelSize = 1)
+    {
+        int taps = kernelSize * kernelSize;
+        if (weights.Length != outChannels * inChannels * taps)
+            throw new ArgumentException($"Expected {outChannels} x {inChannels} x {kernelSize} x {kernelSize} weights, got {weights.Length}.", nameof(weights));
+        int inPadded = PaddedInChannels(inChannels), outPadded = PaddedOutChannels(outChannels);
+        var packed = new sbyte[taps * inPadded * outPadded];
+        for (int o = 0; o < outChannels; o++)
+        for (int i = 0; i < inChannels; i++)
+        for (int t = 0; t < taps; t++)
+            packed[((t * (inPadded >> 2) + (i >> 2)) * outPadded + o) * 4 + (i & 3)] = weights[(o * inChannels + i) * taps + t];
+        return packed;
+    }
+
+    public static int PaddedInChannels(int channels) => (channels + 3) & ~3;
+
+    public static int PaddedOutChannels(int channels) => (channels + GroupChannels - 1) / GroupChannels * GroupChannels;
+
+    private static int TilesPerRow(in Int8ConvArgs a) => (a.OutWidth + TilePixels - 1) / TilePixels;
+
+    public static int ItemCount(in Int8ConvArgs a) => a.OutChannelsPadded / GroupChannels * a.OutHeight * TilesPerRow(a);
+
+    /// <summary>Runs every item on the calling thread.</summary>
+    public static void Run<TDot>(in Int8ConvArgs a) where TDot : struct, IInt8DotProduct256
+    {
+        int n = ItemCount(a);
+        for (int i = 0; i < n; i++)
+            RunItem<TDot>(a, i);
+    }
+
+    /// <summary>Output-channel group, row and first pixel of an item; groups vary fastest, so neighbouring items share their input.</summary>
+    private static (int Group, int Row, int X) Locate(in Int8ConvArgs a, int item)
+    {
+        int groups = a.OutChannelsPadded / GroupChannels;
+        int spatial = item / groups;
+        int tiles = TilesPerRow(a);
+        int row = spatial / tiles;
+        return (item - spatial * groups, row, (spatial - row * tiles) * TilePixels);
+    }
+
+    public static void RunItem<TDot>(in Int8ConvArgs a, int item) where TDot : struct, IInt8DotProduct256
+    {
+        var (group, row, x) = Locate(a, item);
+        switch (Math.Min(TilePixels, a.OutWidth - x))
+        {
+            case 6: Tile<TDot, Six>(a, group, row, x); break;
+            case 5: Tile<TDot, Five>(a, group, row, x); break;
+            case 4: Tile<TDot, Four>(a, group, row, x); break;
+            case 3: Tile<TDot, Three>(a, group, row, x); break;
+            case 2: Tile<TDot, Two>(a, group, row, x); break;
+            default: Tile<TDot, One>(a, group, row, x); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TDot, TP>(in Int8ConvArgs a, int group, int row, int x)
+        where TDot : struct, IInt8DotProduct256 where TP : struct, IVectorCount
+    {
+        int oc = group * GroupChannels;
+        Vector256<int> s0 = Vector256.Load(a.StartValues + oc), s1 = Vector256.Load(a.StartValues + oc + 8);
+        Vector256<int> a00 = s0, a01 = s1, a10 = s0, a11 = s1, a20 = s0, a21 = s1;
+        Vector256<int> a30 = s0, a31 = s1, a40 = s0, a41 = s1, a50 = s0, a51 = s1;
+
+        nint stride = a.Stride * a.InPixelStride;
+        nint weightStep = (nint)a.OutChannelsPadded * 4;
+        sbyte* w = a.Weights + oc * 4;
+        for (int ky = 0; ky < a.KernelSize; ky++)
+        for (int kx = 0; kx < a.KernelSize; kx++)
+        {
+            byte* p0 = a.Input + (row * a.Stride + ky) * a.InRowStride + (x * a.Stride + kx) * a.InPixelStride;
+            for (int c = 0; c < a.InChannelsPadded; c += 4, w += weightStep)
+            {
+                Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
+                Vector256<byte> b = Vector256.Create(*(int*)(p0 + c)).AsByte();
+                a00 = TDot.Accumulate(a00, b, w0); a01 = TDot.Accumulate(a01, b, w1);
+                if (TP.N > 1) { b = Vector256.Create(*(int*)(p0 + stride + c)).AsByte(); a10 = TDot.Accumulate(a10, b, w0); a11 = TDot.Accumulate(a11, b, w1); }
+                if (TP.N > 2) { b = Vector256.Create(*(int*)(p0 + 2 * stride + c)).AsByte(); a20 = TDot.Accumulate(a20, b, w0); a21 = TDot.Accumulate(a21, b, w1); }
+                if (TP.N > 3) { b = Vector256.Create(*(int*)(p0 + 3 * stride + c)).AsByte(); a30 = TDot.Accumulate(a30, b, w0); a31 = TDot.Accumulate(a31, b, w1); }
+                if (TP.N > 4) { b = Vector256.Create(*(int*)(p0 + 4 * stride + c)).AsByte(); a40 = TDot.Accumulate(a40, b, w0); a41 = TDot.Accumulate(a41, b, w1); }
+                if (TP.N > 5) { b = Vector256.Create(*(int*)(p0 + 5 * stride + c)).AsByte(); a50 = TDot.Accumulate(a50, b, w0); a51 = TDot.Accumulate(a51, b, w1); }
+            }
+        }
+
+        var requantize = new Requantizer(a, oc);
+        byte* o = a.Output + row * a.OutRowStride + x * a.OutPixelStride + oc;
+        requantize.Store(o, a00, a01);
+        if (TP.N > 1) requantize.Store(o + a.OutPixelStride, a10, a11);
+        if (TP.N > 2) requantize.Store(o + 2 * a.OutPixelStride, a20, a21);
+        if (TP.N > 3) requantize.Store(o + 3 * a.OutPixelStride, a30, a31);
+        if (TP.N > 4) requantize.Store(o + 4 * a.OutPixelStride, a40, a41);
+        if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a50, a51);
+    }
+
+    /// <summary>
+    /// The AVX512BW path: <c>vpmaddubsw</c>, <c>vpmaddwd</c> by ones, <c>vpaddd</c> at 512 bits, one vector of 16 output
+    /// channels per group and 6 accumulators per item. Exact for weights in [<see cref="MinPairWeight"/>,
+    /// <see cref="MaxPairWeight"/>], as <see cref="PairDotProduct256"/>. Needs <see cref="Avx512BW"/>.
+    /// </summary>
+    public static void Run512(in Int8ConvArgs a)
+    {
+        int n = ItemCount(a);
+        for (int i = 0; i < n; i++)
+            RunItem512(a, i);
+    }
+
+    public static void RunItem512(in Int8ConvArgs a, int item)
+    {
+        var (group, row, x) = Locate(a, item);
+        switch (Math.Min(TilePixels, a.OutWidth - x))
+        {
+            case 6: Tile512<Six>(a, group, row, x); break;
+            case 5: Tile512<Five>(a, group, row, x); break;
+            case 4: Tile512<Four>(a, group, row, x); break;
+            case 3: Tile512<Three>(a, group, row, x); break;
+            case 2: Tile512<Two>(a, group, row, x); break;
+            default: Tile512<One>(a, group, row, x); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile512<TP>(in Int8ConvArgs a, int group, int row, int x) where TP : struct, IVectorCount
+    {
+        int oc = group * GroupChannels;
+        Vector512<int> start = Vector512.Load(a.StartValues + oc);
+        Vector512<int> a0 = start, a1 = start, a2 = start, a3 = start, a4 = start, a5 = start;
+        Vector512<short> ones = Vector512<short>.One;
+
+        nint stride = a.Stride * a.InPixelStride;
+        nint weightStep = (nint)a.OutChannelsPadded * 4;
+        sbyte* w = a.Weights + oc * 4;
+        for (int ky = 0; ky < a.KernelSize; ky++)
+        for (int kx = 0; kx < a.KernelSize; kx++)
+        {
+            byte* p0 = a.Input + (row * a.Stride + ky) * a.InRowStride + (x * a.Stride + kx) * a.InPixelStride;
+            for (int c = 0; c < a.InChannelsPadded; c += 4, w += weightStep)
+            {
+                Vector512<sbyte> weights = Vector512.Load(w);
+                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + c)).AsByte(), weights), ones);
+                if (TP.N > 1) a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + stride + c)).AsByte(), weights), ones);
+                if (TP.N > 2) a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 2 * stride + c)).AsByte(), weights), ones);
+                if (TP.N > 3) a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 3 * stride + c)).AsByte(), weights), ones);
+                if (TP.N > 4) a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 4 * stride + c)).AsByte(), weights), ones);
+                if (TP.N > 5) a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(p0 + 5 * stride + c)).AsByte(), weights), ones);
+            }
+        }
+
+        // The 16 lanes of one accumulator are the group's 16 channels: store them through the 256-bit requantizer.
+        var requantize = new Requantizer(a, oc);
+        byte* o = a.Output + row * a.OutRowStride + x * a.OutPixelStride + oc;
+        requantize.Store(o, a0.GetLower(), a0.GetUpper());
+        if (TP.N > 1) requantize.Store(o + a.OutPixelStride, a1.GetLower(), a1.GetUpper());
+        if (TP.N > 2) requantize.Store(o + 2 * a.OutPixelStride, a2.GetLower(), a2.GetUpper());
+        if (TP.N > 3) requantize.Store(o + 3 * a.OutPixelStride, a3.GetLower(), a3.GetUpper());
+        if (TP.N > 4) requantize.Store(o + 4 * a.OutPixelStride, a4.GetLower(), a4.GetUpper());
+        if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a5.GetLower(), a5.GetUpper());
+    }
+
+    /// <summary><see cref="Quantization.Requantization.ToUInt8"/> for 16 channels at once.</summary>
+    private readonly struct Requantizer(in Int8ConvArgs a, int oc)
+    {
+        private readonly Vector256<float> m0 = Vector256.Load(a.Multipliers + oc), m1 = Vector256.Load(a.Multipliers + oc + 8);
+        private readonly Vector256<float> zeroPoint = Vector256.Create((float)a.OutputZeroPoint);
+        private readonly Vector256<float> low = Vector256.Create(a.Relu ? (float)a.OutputZeroPoint : 0f);
+        private readonly Vector256<float> high = Vector256.Create(255f);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(byte* destination, Vector256<int> first, Vector256<int> second)
+        {
+            Vector256<short> words = Vector256.Narrow(Convert(first, m0), Convert(second, m1));
+            Vector256.Narrow(words, words).AsByte().GetLower().Store(destination); // values 0..255: truncation keeps them
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<int> Convert(Vector256<int> accumulator, Vector256<float> multiplier)
+        {
+            Vector256<float> v = Vector256.ConvertToSingle(accumulator) * multiplier;
+            v = Vector256.Round(v) + zeroPoint; // Round is to nearest, ties to even
+            return Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(v, low), high)); // an integer in range: truncation is exact
+        }
+    }
+}
