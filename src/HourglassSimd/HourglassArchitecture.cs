@@ -101,6 +101,26 @@ public sealed record HourglassArchitecture
 
     private readonly ResidualWidths? _widths;
 
+    /// <summary>The most residual modules in one box of an hourglass.</summary>
+    public const int MaxModulesPerLevel = 4;
+
+    /// <summary>
+    /// Residual modules in each box of an hourglass (the upper branch, the branch after the pool, the bottom and the
+    /// branch before the upsampling), one after another: 1 in the paper's released network (default), more for a
+    /// deeper network of the same width (the original Torch code's <c>nModules</c>). With more than one, box
+    /// <c>up1</c>'s modules are named <c>up1.0</c>, <c>up1.1</c>, ... as a PyTorch <c>Sequential</c> names them.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not from 1 to <see cref="MaxModulesPerLevel"/>.</exception>
+    public int ModulesPerLevel
+    {
+        get => _modulesPerLevel;
+        init => _modulesPerLevel = value >= 1 && value <= MaxModulesPerLevel
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ModulesPerLevel), value, $"the residual modules per level must be from 1 to {MaxModulesPerLevel}.");
+    }
+
+    private readonly int _modulesPerLevel = 1;
+
     /// <summary>The paper's output channels of the 7x7 stem convolution.</summary>
     public const int DefaultStemChannels = 64;
 
@@ -147,7 +167,7 @@ public sealed record HourglassArchitecture
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A side is not a positive multiple of <see cref="InputSideMultiple"/> up to <see cref="MaxInputSide"/>.</exception>
     public HourglassArchitecture WithInputSize(int inputHeight, int inputWidth) =>
-        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block, Widths = Widths, StemChannels = StemChannels };
+        inputHeight == InputHeight && inputWidth == InputWidth ? this : new(Stacks, Features, Joints, inputHeight, inputWidth) { Depth = Depth, Block = Block, Widths = Widths, StemChannels = StemChannels, ModulesPerLevel = ModulesPerLevel };
 
     /// <summary>Input image height in pixels (multiple of 64): the model's default input size.</summary>
     public int InputHeight { get; }
@@ -193,7 +213,7 @@ public sealed record HourglassArchitecture
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Stacks} stack(s), {Features} features, {Joints} joints, input {InputHeight}x{InputWidth}" +
-        (Depth == DefaultDepth ? "" : $", depth {Depth}") + (Block == ResidualBlock.Bottleneck ? "" : ", depthwise blocks") +
+        (Depth == DefaultDepth ? "" : $", depth {Depth}") + (ModulesPerLevel == 1 ? "" : $", {ModulesPerLevel} modules per level") + (Block == ResidualBlock.Bottleneck ? "" : ", depthwise blocks") +
         (Widths is null ? "" : $", {Widths.Count} narrowed residual(s)") +
         (StemChannels == DefaultStemChannels ? "" : $", {StemChannels} stem channels");
 }

@@ -11,7 +11,7 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
             "--annotations", "a.json", "--images=imgs", "--stacks", "2", "--features", "128", "--joints", "17",
             "--epochs", "3", "--batch-size", "4", "--lr", "1e-3", "--device", "CPU", "--out", "ckpt", "--resume", "r.dat",
             "--input-size", "128", "--sigma", "1.5", "--seed", "9", "--no-augment", "--box-adjust", "none",
-            "--log-every", "10", "--threads", "2", "--depth", "3", "--block", "depthwise",
+            "--log-every", "10", "--threads", "2", "--depth", "3", "--block", "depthwise", "--modules-per-level", "2",
         ]);
         Assert.Equal(
             new TrainingOptions
@@ -19,7 +19,7 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
                 AnnotationsPath = "a.json", ImagesFolder = "imgs", Stacks = 2, Features = 128, Joints = 17, Epochs = 3,
                 BatchSize = 4, LearningRate = 1e-3, Device = DeviceChoice.Cpu, OutputFolder = "ckpt", ResumePath = "r.dat",
                 InputSize = 128, Sigma = 1.5f, Seed = 9, Augment = false, BoxAdjustment = BoxAdjustment.None,
-                LogEvery = 10, Threads = 2, Depth = 3, Block = ResidualBlock.Depthwise,
+                LogEvery = 10, Threads = 2, Depth = 3, Block = ResidualBlock.Depthwise, ModulesPerLevel = 2,
             },
             o);
     }
@@ -77,6 +77,7 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
         Assert.Equal("option '--depth' must be at least 1, got 0", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--depth", "0"])).Message);
         var options = new TrainingOptions { AnnotationsPath = data.AnnotationsPath, ImagesFolder = data.ImagesFolder, Features = 16 };
         Assert.Equal("--depth must be from 1 to 5, got 6", Assert.Throws<TrainingException>((options with { Depth = 6 }).Validate).Message);
+        Assert.Equal("--modules-per-level must be from 1 to 4, got 5", Assert.Throws<TrainingException>((options with { ModulesPerLevel = 5 }).Validate).Message);
         Assert.Equal("--input-size must be a multiple of 128 at --depth 5, got 192",
             Assert.Throws<TrainingException>((options with { Depth = 5, InputSize = 192 }).Validate).Message);
         (options with { Depth = 5, InputSize = 256 }).Validate();

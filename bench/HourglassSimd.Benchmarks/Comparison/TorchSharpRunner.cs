@@ -21,7 +21,7 @@ public sealed class TorchSharpRunner : IForwardRunner
             throw new ArgumentException("TorchSharp runs the trained form of the weights; these are folded.");
         var arch = setup.Architecture;
         set_num_threads(setup.Threads);
-        _model = new PoseNet(new PoseNetArchitecture(arch.Stacks, arch.Features, arch.Joints) { Depth = arch.Depth, Block = arch.Block, Widths = arch.Widths, StemChannels = arch.StemChannels });
+        _model = new PoseNet(new PoseNetArchitecture(arch.Stacks, arch.Features, arch.Joints) { Depth = arch.Depth, Block = arch.Block, Widths = arch.Widths, StemChannels = arch.StemChannels, ModulesPerLevel = arch.ModulesPerLevel });
         using (no_grad())
         {
             foreach (var (name, parameter) in _model.state_dict())

@@ -195,7 +195,7 @@ public static partial class CheckpointConverter
         int jn = Agree("--joints", "joints", options.Joints, joints, headShape, noHead);
         try
         {
-            var architecture = new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes), StemChannels = InferStemChannels(shapes) };
+            var architecture = new HourglassArchitecture(s, fw, jn, options.InputSize, options.InputSize) { Depth = InferDepth(shapes.Keys), Block = InferBlock(shapes), StemChannels = InferStemChannels(shapes), ModulesPerLevel = InferModulesPerLevel(shapes) };
             return architecture with { Widths = InferWidths(architecture, shapes) };
         }
         catch (ArgumentOutOfRangeException e)
@@ -231,6 +231,18 @@ public static partial class CheckpointConverter
         shapes.Any(p => p.Key.EndsWith(".conv2.conv.weight", StringComparison.Ordinal) && p.Value is [> 1, 1, 3, 3])
             ? ResidualBlock.Depthwise
             : ResidualBlock.Bottleneck;
+
+    /// <summary>
+    /// Boxes of more than one residual module name them <c>hgs.0.0.up1.0</c>, <c>hgs.0.0.up1.1</c>, ...: the count of
+    /// such modules in the first box. Without them the paper's one module per box is assumed.
+    /// </summary>
+    private static int InferModulesPerLevel(Dictionary<string, int[]> shapes)
+    {
+        int n = 0;
+        while (n <= HourglassArchitecture.MaxModulesPerLevel && shapes.ContainsKey($"hgs.0.0.up1.{n}.conv1.conv.weight"))
+            n++;
+        return Math.Max(1, n);
+    }
 
     /// <summary>
     /// The stem convolution's outputs, from <c>pre.0.conv.weight</c> [channels, 3, 7, 7]: fewer than 64 in a network whose

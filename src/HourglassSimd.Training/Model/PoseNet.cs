@@ -46,7 +46,7 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
             ("4", Res("pre.4", StemResidualChannels, f)));
 
         hgs = nn.ModuleList(Enumerable.Range(0, s)
-            .Select(i => nn.Sequential(("0", new Hourglass(architecture.Depth, $"hgs.{i}.0", prefix => Res(prefix, f, f)))))
+            .Select(i => nn.Sequential(("0", new Hourglass(architecture.Depth, $"hgs.{i}.0", prefix => Res(prefix, f, f), architecture.ModulesPerLevel))))
             .ToArray());
         features = nn.ModuleList(Enumerable.Range(0, s)
             .Select(i => nn.Sequential(

@@ -25,11 +25,19 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
     /// <summary>Inner widths of pruned residual modules by state-key prefix, or null (every module out/2), as <see cref="HourglassArchitecture.Widths"/>.</summary>
     public ResidualWidths? Widths { get; init; }
 
+    /// <summary>Residual modules in each box of an hourglass (1 in the paper), as <see cref="HourglassArchitecture.ModulesPerLevel"/>.</summary>
+    public int ModulesPerLevel { get; init; } = 1;
+
     /// <summary>Outputs of the 7x7 stem convolution (64 in the paper), as <see cref="HourglassArchitecture.StemChannels"/>.</summary>
     public int StemChannels { get; init; } = HourglassArchitecture.DefaultStemChannels;
 
     /// <summary>Output heatmap side for a given input side (stride 4).</summary>
     public static int OutputSize(int inputSize) => inputSize / 4;
+
+    /// <summary>The trainer's options that build this network, e.g. <c>--stacks 2 --features 64 --joints 16 --depth 4 --block bottleneck</c> (pruned widths come from a checkpoint, not options).</summary>
+    public string ToCommandLine() =>
+        $"--stacks {Stacks} --features {Features} --joints {Joints} --depth {Depth} --block {ResidualBlockNames.Name(Block)}" +
+        (ModulesPerLevel == 1 ? "" : $" --modules-per-level {ModulesPerLevel}");
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> on sizes the network cannot be built with.</summary>
     public void Validate()
@@ -40,6 +48,8 @@ public sealed record PoseNetArchitecture(int Stacks, int Features, int Joints)
         ArgumentOutOfRangeException.ThrowIfLessThan(Depth, 1, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Depth, HourglassArchitecture.MaxDepth, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfLessThan(StemChannels, 1, nameof(StemChannels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ModulesPerLevel, 1, nameof(ModulesPerLevel));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ModulesPerLevel, HourglassArchitecture.MaxModulesPerLevel, nameof(ModulesPerLevel));
         if (Features % 2 != 0)
         {
             // The residual bottleneck width is Features / 2.

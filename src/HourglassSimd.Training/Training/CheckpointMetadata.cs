@@ -22,6 +22,9 @@ public sealed record CheckpointMetadata
     /// <summary>Residual block type; files written before it existed have none and are the paper's bottleneck.</summary>
     public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
 
+    /// <summary>Residual modules per hourglass box; files written before it existed have none and are the paper's 1.</summary>
+    public int ModulesPerLevel { get; init; } = 1;
+
     /// <summary>Inner widths of pruned residual modules by prefix (<see cref="HourglassArchitecture.Widths"/>); null for none.</summary>
     public Dictionary<string, int>? ResidualWidths { get; init; }
 
@@ -46,6 +49,7 @@ public sealed record CheckpointMetadata
     {
         Depth = Depth,
         Block = Block,
+        ModulesPerLevel = ModulesPerLevel,
         Widths = ResidualWidths is null ? null : new ResidualWidths(ResidualWidths),
         StemChannels = StemChannels ?? HourglassArchitecture.DefaultStemChannels,
     };

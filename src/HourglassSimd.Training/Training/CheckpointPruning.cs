@@ -31,7 +31,7 @@ public static class CheckpointPruning
         }
 
         var a = metadata.Architecture;
-        var architecture = new HourglassArchitecture(a.Stacks, a.Features, a.Joints, inputSize, inputSize) { Depth = a.Depth, Block = a.Block, Widths = a.Widths, StemChannels = a.StemChannels };
+        var architecture = new HourglassArchitecture(a.Stacks, a.Features, a.Joints, inputSize, inputSize) { Depth = a.Depth, Block = a.Block, Widths = a.Widths, StemChannels = a.StemChannels, ModulesPerLevel = a.ModulesPerLevel };
         // Parameters and float buffers (running statistics) by their state-dict names, copied out of libtorch.
         var weights = new HourglassWeights(source.named_parameters().Select(p => (p.name, (Tensor)p.parameter))
             .Concat(source.named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer)))

@@ -124,7 +124,7 @@ public sealed class Trainer : IDisposable
         {
             var a = metadata.Architecture;
             throw new TrainingException(
-                $"checkpoint '{options.PruneFromPath}' is for --stacks {a.Stacks} --features {a.Features} --joints {a.Joints} --depth {a.Depth} --block {ResidualBlockNames.Name(a.Block)}; " +
+                $"checkpoint '{options.PruneFromPath}' is for {a.ToCommandLine()}; " +
                 "give the same options with --prune-from", isUsageError: true);
         }
 
@@ -150,7 +150,7 @@ public sealed class Trainer : IDisposable
     {
         int steps = StepsPerEpoch(trainSet.Count);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints}{(options.Depth == PoseNetArchitecture.DefaultDepth ? "" : $" depth {options.Depth}")}{(options.Block == ResidualBlock.Bottleneck ? "" : " depthwise blocks")} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
+            $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints}{(options.Depth == PoseNetArchitecture.DefaultDepth ? "" : $" depth {options.Depth}")}{(options.Block == ResidualBlock.Bottleneck ? "" : " depthwise blocks")}{(options.ModulesPerLevel == 1 ? "" : $" {options.ModulesPerLevel} modules per level")} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
             $"{trainSet.Count} training / {validationSet.Count} validation people, {steps} steps of {options.BatchSize} per epoch, " +
             $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}; " +
             $"{OneDnnIsaCap.Current.Description}"));
@@ -175,6 +175,7 @@ public sealed class Trainer : IDisposable
                 Joints = options.Joints,
                 Depth = options.Depth,
                 Block = options.Block,
+                ModulesPerLevel = options.ModulesPerLevel,
                 ResidualWidths = Model.Architecture.Widths?.ToDictionary(),
                 StemChannels = Model.Architecture.StemChannels == HourglassArchitecture.DefaultStemChannels ? null : Model.Architecture.StemChannels,
                 InputSize = options.InputSize,

@@ -60,8 +60,7 @@ public static class TrainingCheckpoint
         {
             PoseNetArchitecture a = metadata.Architecture;
             throw new TrainingException(
-                $"checkpoint '{modelPath}' is for --stacks {a.Stacks} --features {a.Features} --joints {a.Joints} --depth {a.Depth} --block {ResidualBlockNames.Name(a.Block)}, " +
-                $"not --stacks {model.Architecture.Stacks} --features {model.Architecture.Features} --joints {model.Architecture.Joints} --depth {model.Architecture.Depth} --block {ResidualBlockNames.Name(model.Architecture.Block)}");
+                $"checkpoint '{modelPath}' is for {a.ToCommandLine()}, not {model.Architecture.ToCommandLine()}");
         }
 
         try

@@ -20,6 +20,9 @@ public sealed record TrainingOptions
     /// <summary>Max-pool levels in each hourglass, 1 to 5 (default 4, the paper's).</summary>
     public int Depth { get; init; } = PoseNetArchitecture.DefaultDepth;
 
+    /// <summary>Residual modules in each hourglass box, 1 to 4 (default 1, the paper's).</summary>
+    public int ModulesPerLevel { get; init; } = 1;
+
     /// <summary>Residual block type (default the paper's bottleneck).</summary>
     public ResidualBlock Block { get; init; } = ResidualBlock.Bottleneck;
 
@@ -79,7 +82,7 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="PlotLogPath"/>: also write the losses as CSV (<see cref="LossCsv"/>) here.</summary>
     public string? PlotCsvPath { get; init; }
 
-    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth, Block = Block };
+    public PoseNetArchitecture Architecture => new(Stacks, Features, Joints) { Depth = Depth, Block = Block, ModulesPerLevel = ModulesPerLevel };
 
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
@@ -97,6 +100,7 @@ public sealed record TrainingOptions
           --joints N           joints per person (default 16, MPII)
           --depth N            max-pool levels in each hourglass, 1 to 5 (default 4, the paper's)
           --block TYPE         residual block: bottleneck (default, the paper's) or depthwise (3x3 depthwise)
+          --modules-per-level N  residual modules in each hourglass box, 1 to 4 (default 1, the paper's)
           --epochs N           total epochs, including those of a resumed run (default 100)
           --batch-size N       images per step (default 16)
           --lr X               RMSprop learning rate (default 2.5e-4)
@@ -182,6 +186,7 @@ public sealed record TrainingOptions
                 "--features" => options with { Features = Int(name, value, min: 2) },
                 "--depth" => options with { Depth = Int(name, value, min: 1) },
                 "--block" => options with { Block = BlockType(name, value) },
+                "--modules-per-level" => options with { ModulesPerLevel = Int(name, value, min: 1) },
                 "--joints" => options with { Joints = Int(name, value, min: 1) },
                 "--epochs" => options with { Epochs = Int(name, value, min: 1) },
                 "--batch-size" => options with { BatchSize = Int(name, value, min: 1) },
@@ -258,6 +263,11 @@ public sealed record TrainingOptions
         if (Depth > HourglassArchitecture.MaxDepth)
         {
             throw UsageError($"--depth must be from 1 to {HourglassArchitecture.MaxDepth}, got {Depth}");
+        }
+
+        if (ModulesPerLevel > HourglassArchitecture.MaxModulesPerLevel)
+        {
+            throw UsageError($"--modules-per-level must be from 1 to {HourglassArchitecture.MaxModulesPerLevel}, got {ModulesPerLevel}");
         }
 
         if (InputSize % Architecture.SideMultiple != 0)

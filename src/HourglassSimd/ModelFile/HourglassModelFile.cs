@@ -330,6 +330,8 @@ public sealed class HourglassModelFile
                     json.WriteNumber(prefix, width);
                 json.WriteEndObject();
             }
+            if (Architecture.ModulesPerLevel != 1)
+                json.WriteNumber("modulesPerLevel", Architecture.ModulesPerLevel); // absent means the paper's 1
             if (Architecture.StemChannels != HourglassArchitecture.DefaultStemChannels)
                 json.WriteNumber("stemChannels", Architecture.StemChannels); // absent means the paper's 64
             json.WriteBoolean("folded", true);
@@ -376,6 +378,7 @@ public sealed class HourglassModelFile
             {
                 Depth = header.TryGetProperty("depth", out _) ? ReadInt(header, "depth") : HourglassArchitecture.DefaultDepth,
                 Block = ReadBlock(header),
+                ModulesPerLevel = header.TryGetProperty("modulesPerLevel", out _) ? ReadInt(header, "modulesPerLevel") : 1,
                 Widths = ReadWidths(header),
                 StemChannels = header.TryGetProperty("stemChannels", out _) ? ReadInt(header, "stemChannels") : HourglassArchitecture.DefaultStemChannels,
             };

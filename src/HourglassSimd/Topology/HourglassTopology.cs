@@ -86,12 +86,22 @@ public static class HourglassTopology
         /// <summary>H(n) of §1.4: upper branch + nearest-2x(lower branch).</summary>
         private T Hourglass(string prefix, int depth, T x)
         {
-            int f = arch.Features;
-            var upper = Residual(prefix + ".up1", x, f, f);
-            var low1 = Residual(prefix + ".low1", v.MaxPool(prefix + ".pool", x), f, f);
-            var low2 = depth > 1 ? Hourglass(prefix + ".low2", depth - 1, low1) : Residual(prefix + ".low2", low1, f, f);
-            var low3 = Residual(prefix + ".low3", low2, f, f);
+            var upper = Box(prefix + ".up1", x);
+            var low1 = Box(prefix + ".low1", v.MaxPool(prefix + ".pool", x));
+            var low2 = depth > 1 ? Hourglass(prefix + ".low2", depth - 1, low1) : Box(prefix + ".low2", low1);
+            var low3 = Box(prefix + ".low3", low2);
             return v.UpsampleAdd(prefix, low3, upper);
+        }
+
+        /// <summary>One box of an hourglass: <see cref="HourglassArchitecture.ModulesPerLevel"/> F→F residuals in a row, named <c>name</c> alone or <c>name.0</c>, <c>name.1</c>, ...</summary>
+        private T Box(string name, T x)
+        {
+            int f = arch.Features, n = arch.ModulesPerLevel;
+            if (n == 1)
+                return Residual(name, x, f, f);
+            for (int i = 0; i < n; i++)
+                x = Residual($"{name}.{i}", x, f, f);
+            return x;
         }
 
         /// <summary>

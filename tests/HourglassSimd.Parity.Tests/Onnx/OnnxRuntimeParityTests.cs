@@ -42,6 +42,12 @@ public sealed class OnnxRuntimeParityTests(ITestOutputHelper output)
     public void Depthwise_blocks_match_engine(int depth, int features, GraphOptimizationLevel level) =>
         Check(new HourglassArchitecture(2, features, 16, 128, 128) { Depth = depth, Block = ResidualBlock.Depthwise }, batch: 1, level, output);
 
+    [Theory]
+    [InlineData(2, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [InlineData(3, GraphOptimizationLevel.ORT_DISABLE_ALL)]
+    public void Several_modules_per_level_match_engine(int modules, GraphOptimizationLevel level) =>
+        Check(new HourglassArchitecture(2, 16, 16, 64, 64) { Depth = 3, ModulesPerLevel = modules }, batch: 1, level, output);
+
     /// <summary>A pruned network's shape: inner widths on and off multiples of 16, and a stem convolution of 13 channels.</summary>
     [Theory]
     [InlineData(ResidualBlock.Bottleneck, GraphOptimizationLevel.ORT_ENABLE_ALL)]

@@ -93,6 +93,16 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         CheckParity(stacks, features, joints, size, seed: 60 + features, depth, ResidualBlock.Depthwise);
 
     /// <summary>
+    /// Boxes of several residual modules (TorchSharp <c>Sequential</c>s, keys <c>up1.0</c>, <c>up1.1</c>, ...): the
+    /// converter infers the count, and the engine runs them as libtorch does, with both block types.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 32, 16, 64, 4, ResidualBlock.Bottleneck, 2)]
+    [InlineData(1, 32, 16, 128, 3, ResidualBlock.Depthwise, 3)]
+    public void SeveralModulesPerLevel_ConvertedModel_MatchesLibTorch(int stacks, int features, int joints, int size, int depth, ResidualBlock block, int modules) =>
+        CheckParity(stacks, features, joints, size, seed: 90 + modules, depth, block, modules);
+
+    /// <summary>
     /// One converted model (default size 256x256) run at non-square sizes it was not converted for: each size's
     /// heatmaps match libtorch's forward pass at that size.
     /// </summary>
@@ -167,9 +177,9 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
             : new CheckpointTensor(prefix + p.Key, p.Value.shape.Select(d => (int)d).ToArray(), TensorElementType.Int64, null)).ToList();
 
     private void CheckParity(int stacks, int features, int joints, int size, int seed, int depth = HourglassArchitecture.DefaultDepth,
-        ResidualBlock block = ResidualBlock.Bottleneck)
+        ResidualBlock block = ResidualBlock.Bottleneck, int modulesPerLevel = 1)
     {
-        using var net = RandomPoseNets.Create(stacks, features, joints, seed, depth, block);
+        using var net = RandomPoseNets.Create(stacks, features, joints, seed, depth, block, modulesPerLevel);
         string checkpoint = _temp.File("posenet.dat"), model = _temp.File("posenet.hgw");
         net.save(checkpoint);
 
@@ -188,9 +198,9 @@ public sealed class LibTorchParityTests(ITestOutputHelper output) : IDisposable
         var engineTime = clock.Elapsed;
 
         var arch = engine.Architecture;
-        Assert.Equal(new HourglassArchitecture(stacks, features, joints, size, size) { Depth = depth, Block = block }, arch);
+        Assert.Equal(new HourglassArchitecture(stacks, features, joints, size, size) { Depth = depth, Block = block, ModulesPerLevel = modulesPerLevel }, arch);
         Assert.Equal(expected.Length, actual.Length);
-        output.WriteLine($"S={stacks} F={features} J={joints} depth {depth} {ResidualBlockNames.Name(block)} input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
+        output.WriteLine($"S={stacks} F={features} J={joints} depth {depth} {ResidualBlockNames.Name(block)} {modulesPerLevel} module(s) per level input {size}x{size} batch {Batch}: {arch.ParameterCount:N0} parameters; " +
             $"convert {convertTime.TotalSeconds:F2} s, libtorch {torchTime.TotalSeconds:F2} s, engine ({engine.Isa}, 2 threads) {engineTime.TotalSeconds:F2} s");
         bool ok = CompareStacks(expected, actual, stacks, arch.Joints * arch.OutputHeight * arch.OutputWidth);
         Assert.True(ok, "a stack's heatmaps differ from libtorch by more than 1e-4 of their largest magnitude (see output)");

@@ -11,10 +11,10 @@ namespace HourglassSimd.Parity.Tests.Support;
 public static class RandomPoseNets
 {
     public static PoseNet Create(int stacks, int features, int joints, long seed, int depth = PoseNetArchitecture.DefaultDepth,
-        ResidualBlock block = ResidualBlock.Bottleneck)
+        ResidualBlock block = ResidualBlock.Bottleneck, int modulesPerLevel = 1)
     {
         torch.manual_seed(seed);
-        var net = new PoseNet(new PoseNetArchitecture(stacks, features, joints) { Depth = depth, Block = block });
+        var net = new PoseNet(new PoseNetArchitecture(stacks, features, joints) { Depth = depth, Block = block, ModulesPerLevel = modulesPerLevel });
         using (torch.no_grad())
         {
             foreach (var (name, parameter) in net.named_parameters())

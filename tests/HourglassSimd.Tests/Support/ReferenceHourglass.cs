@@ -36,11 +36,21 @@ internal sealed class ReferenceHourglass(HourglassArchitecture arch, HourglassWe
 
     private Tensor Hourglass(Tensor x, string prefix, int depth)
     {
-        var up1 = Residual(x, prefix + ".up1");
-        var low1 = Residual(MaxPool(x), prefix + ".low1");
-        var low2 = depth > 1 ? Hourglass(low1, prefix + ".low2", depth - 1) : Residual(low1, prefix + ".low2");
-        var low3 = Residual(low2, prefix + ".low3");
+        var up1 = Box(x, prefix + ".up1");
+        var low1 = Box(MaxPool(x), prefix + ".low1");
+        var low2 = depth > 1 ? Hourglass(low1, prefix + ".low2", depth - 1) : Box(low1, prefix + ".low2");
+        var low3 = Box(low2, prefix + ".low3");
         return Add(up1, Upsample(low3));
+    }
+
+    /// <summary>One box: a residual, or with several modules per level the residuals <c>name.0</c>, <c>name.1</c>, ... in turn.</summary>
+    private Tensor Box(Tensor x, string name)
+    {
+        if (arch.ModulesPerLevel == 1)
+            return Residual(x, name);
+        for (int i = 0; i < arch.ModulesPerLevel; i++)
+            x = Residual(x, $"{name}.{i}");
+        return x;
     }
 
     private Tensor Residual(Tensor x, string prefix)

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace HourglassSimd.Tools.Commands;
 
 /// <summary>
-/// <c>--depth</c> and <c>--block</c>: the hourglass depth and residual block of a network with random weights
+/// <c>--depth</c>, <c>--block</c> and <c>--modules-per-level</c>: the hourglass depth, residual block and modules per box of a network with random weights
 /// (bench, export-onnx), beside their <c>--stacks</c>, <c>--features</c> and <c>--joints</c>.
 /// </summary>
 internal sealed class ShapeOptions
@@ -20,7 +20,13 @@ internal sealed class ShapeOptions
         DefaultValueFactory = _ => ResidualBlockNames.Name(ResidualBlock.Bottleneck),
     };
 
-    public IEnumerable<Option> All => [Depth, Block];
+    public Option<int> ModulesPerLevel { get; } = new("--modules-per-level")
+    {
+        Description = $"Residual modules in each hourglass box, 1 to {HourglassArchitecture.MaxModulesPerLevel} (random weights).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public IEnumerable<Option> All => [Depth, Block, ModulesPerLevel];
 
     /// <summary>The architecture with the parsed depth and block; a one-line error for values out of range.</summary>
     public HourglassArchitecture Apply(HourglassArchitecture architecture, ParseResult result)
@@ -34,6 +40,9 @@ internal sealed class ShapeOptions
         int multiple = HourglassArchitecture.SideMultiple(depth);
         if (architecture.InputHeight % multiple != 0 || architecture.InputWidth % multiple != 0)
             throw new ArgumentException($"--depth {depth} needs input sides that are multiples of {multiple}; the input is {architecture.InputHeight}x{architecture.InputWidth}.");
-        return architecture with { Depth = depth, Block = block };
+        int modules = result.GetValue(ModulesPerLevel);
+        if (modules < 1 || modules > HourglassArchitecture.MaxModulesPerLevel)
+            throw new ArgumentException($"--modules-per-level must be from 1 to {HourglassArchitecture.MaxModulesPerLevel}, not {modules}.");
+        return architecture with { Depth = depth, Block = block, ModulesPerLevel = modules };
     }
 }
