@@ -26,6 +26,18 @@ internal static class Requantization
     }
 
     /// <summary>
+    /// The sum of two quantized activations in the output's quantization, as ONNX Runtime's <c>QLinearAdd</c> computes
+    /// it in float: <c>v = fma(a − a_zp, a_multiplier, (b − b_zp) · b_multiplier)</c> with each multiplier its input's
+    /// scale over the output's (computed once in float32), then <c>clamp(round_half_to_even(v) + y_zp, 0, 255)</c>.
+    /// SIMD kernels use the same float operations in the same order, so they equal this bit for bit.
+    /// </summary>
+    public static byte AddToUInt8(byte a, int aZeroPoint, float aMultiplier, byte b, int bZeroPoint, float bMultiplier, int outputZeroPoint)
+    {
+        float v = MathF.FusedMultiplyAdd(a - aZeroPoint, aMultiplier, (b - bZeroPoint) * bMultiplier);
+        return (byte)Math.Clamp(MathF.Round(v, MidpointRounding.ToEven) + outputZeroPoint, 0f, 255f);
+    }
+
+    /// <summary>
     /// The accumulator's start for one output channel o: <c>bias_q[o] − x_zp · Σ_i w_q[o, i]</c>, so that a
     /// kernel can sum raw <c>x_q · w_q</c> products (what <c>vpdpbusd</c> computes) and still implement
     /// <c>Σ (x_q − x_zp) · w_q</c>.

@@ -34,4 +34,34 @@ internal static class QuantizedReferenceKernels
             output[(r * outWidth + c) * outChannels + o] = Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu);
         }
     }
+
+    /// <summary><c>y[r, c, i] = max over the 2x2 window at (2r, 2c)</c> of a dense [height][width][channels] map (even sides).</summary>
+    public static void MaxPool2x2(ReadOnlySpan<byte> input, int height, int width, int channels, Span<byte> output)
+    {
+        for (int r = 0; r < height / 2; r++)
+        for (int c = 0; c < width / 2; c++)
+        for (int i = 0; i < channels; i++)
+        {
+            byte m = 0;
+            for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++)
+                m = Math.Max(m, input[((2 * r + dy) * width + 2 * c + dx) * channels + i]);
+            output[(r * (width / 2) + c) * channels + i] = m;
+        }
+    }
+
+    /// <summary>
+    /// <c>y[r, c, i] = AddToUInt8(low[r / 2, c / 2, i], skip[r, c, i])</c> (<see cref="Requantization.AddToUInt8"/>) over
+    /// dense maps: <paramref name="low"/> [height / 2][width / 2][channels], <paramref name="skip"/> and
+    /// <paramref name="output"/> [height][width][channels].
+    /// </summary>
+    public static void UpsampleAdd(ReadOnlySpan<byte> low, int lowZeroPoint, float lowMultiplier, ReadOnlySpan<byte> skip, int skipZeroPoint,
+        float skipMultiplier, int height, int width, int channels, int outputZeroPoint, Span<byte> output)
+    {
+        for (int r = 0; r < height; r++)
+        for (int c = 0; c < width; c++)
+        for (int i = 0; i < channels; i++)
+            output[(r * width + c) * channels + i] = Requantization.AddToUInt8(low[((r / 2) * (width / 2) + c / 2) * channels + i], lowZeroPoint, lowMultiplier,
+                skip[(r * width + c) * channels + i], skipZeroPoint, skipMultiplier, outputZeroPoint);
+    }
 }
