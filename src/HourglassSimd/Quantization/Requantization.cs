@@ -12,7 +12,7 @@ namespace HourglassSimd.Quantization;
 /// <c>bias_q[o] = round_half_to_even(bias[o] / (x_scale · w_scale[o]))</c>. Weights are symmetric (zero point 0),
 /// per output channel. Clamping before or after the rounding gives the same result because the bounds are integers,
 /// so SIMD kernels may clamp in float and then convert by truncation; every kernel must equal
-/// <see cref="ToUInt8"/> bit for bit.
+/// <see cref="ToUInt8(int, float, int, bool)"/> (or its overload with a residual) bit for bit.
 /// </summary>
 internal static class Requantization
 {
@@ -23,6 +23,18 @@ internal static class Requantization
         float rounded = MathF.Round(v, MidpointRounding.ToEven) + outputZeroPoint;
         float low = relu ? outputZeroPoint : 0;
         return (byte)Math.Clamp(rounded, low, 255f);
+    }
+
+    /// <summary>
+    /// <see cref="ToUInt8(int, float, int, bool)"/> with a quantized residual added before the rounding:
+    /// <c>v = fma(r − r_zp, r_multiplier, (float)acc × multiplier)</c>, <c>r_multiplier</c> being the residual's scale
+    /// over the output's; then as without it.
+    /// </summary>
+    public static byte ToUInt8(int accumulator, float multiplier, int outputZeroPoint, bool relu, byte residual, int residualZeroPoint, float residualMultiplier)
+    {
+        float v = MathF.FusedMultiplyAdd(residual - residualZeroPoint, residualMultiplier, (float)accumulator * multiplier);
+        float rounded = MathF.Round(v, MidpointRounding.ToEven) + outputZeroPoint;
+        return (byte)Math.Clamp(rounded, relu ? outputZeroPoint : 0, 255f);
     }
 
     /// <summary>

@@ -40,6 +40,17 @@ internal unsafe struct Int8ConvArgs
     public float* Multipliers;
 
     public int OutputZeroPoint;
+
+    /// <summary>
+    /// A u8 map added before the ReLU (a residual module's shortcut), laid out as the output (same strides; it may be the
+    /// output itself), or null. Its values enter as <c>(r − ResidualZeroPoint) · ResidualMultiplier</c>.
+    /// </summary>
+    public byte* Residual;
+    public int ResidualZeroPoint;
+
+    /// <summary>The residual's scale over the output's.</summary>
+    public float ResidualMultiplier;
+
     public bool Relu;
     public byte* Output;
     public nint OutRowStride;

@@ -7,7 +7,7 @@ namespace HourglassSimd.Kernels.Int8;
 /// <summary>
 /// Quantized direct KxK convolution (1x1, 3x3, the 7x7/2 stem), u8 activations x s8 weights into int32, requantized to
 /// u8 in the store (<see cref="Quantization.Requantization"/>: start value with bias and zero-point compensation,
-/// multiplier, rounding, zero point, optional ReLU). Work items are (output-channel group of 16) x (output row) x (tile
+/// multiplier, optionally a residual added in the output's quantization, rounding, zero point, optional ReLU). Work items are (output-channel group of 16) x (output row) x (tile
 /// of up to 6 pixels); each item keeps 6 x 2 accumulators of 8 lanes and walks the taps, and in each tap the input
 /// channels four at a time: per step it loads two weight vectors (16 output channels x 4 input channels) and
 /// broadcasts each pixel's 4 input bytes as one 32-bit value. Scalar equivalent: <see cref="QuantizedReferenceKernels.Conv"/>.
@@ -181,25 +181,35 @@ internal static unsafe class Int8DirectConv
         if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a5.GetLower(), a5.GetUpper());
     }
 
-    /// <summary><see cref="Quantization.Requantization.ToUInt8"/> for 16 channels at once.</summary>
+    /// <summary><see cref="Quantization.Requantization"/>'s ToUInt8 (with or without a residual) for 16 channels at once.</summary>
     private readonly struct Requantizer(in Int8ConvArgs a, int oc)
     {
         private readonly Vector256<float> m0 = Vector256.Load(a.Multipliers + oc), m1 = Vector256.Load(a.Multipliers + oc + 8);
         private readonly Vector256<float> zeroPoint = Vector256.Create((float)a.OutputZeroPoint);
         private readonly Vector256<float> low = Vector256.Create(a.Relu ? (float)a.OutputZeroPoint : 0f);
         private readonly Vector256<float> high = Vector256.Create(255f);
+        private readonly nint residualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output);
+        private readonly bool hasResidual = a.Residual != null;
+        private readonly Vector256<float> residualZero = Vector256.Create((float)a.ResidualZeroPoint), residualMultiplier = Vector256.Create(a.ResidualMultiplier);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(byte* destination, Vector256<int> first, Vector256<int> second)
         {
-            Vector256<short> words = Vector256.Narrow(Convert(first, m0), Convert(second, m1));
-            Vector256.Narrow(words, words).AsByte().GetLower().Store(destination); // values 0..255: truncation keeps them
+            Vector256<float> v0 = Vector256.ConvertToSingle(first) * m0, v1 = Vector256.ConvertToSingle(second) * m1;
+            if (hasResidual)
+            {
+                // The 16 residual bytes of these channels, widened to two vectors of 8 floats.
+                Vector256<ushort> words = Vector256.WidenLower(Vector256.Create(Vector128.Load(destination + residualDelta), Vector128<byte>.Zero));
+                v0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.WidenLower(words).AsInt32()) - residualZero, residualMultiplier, v0);
+                v1 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.WidenUpper(words).AsInt32()) - residualZero, residualMultiplier, v1);
+            }
+            Vector256<short> packed = Vector256.Narrow(Clamp(v0), Clamp(v1));
+            Vector256.Narrow(packed, packed).AsByte().GetLower().Store(destination); // values 0..255: truncation keeps them
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<int> Convert(Vector256<int> accumulator, Vector256<float> multiplier)
+        private Vector256<int> Clamp(Vector256<float> v)
         {
-            Vector256<float> v = Vector256.ConvertToSingle(accumulator) * multiplier;
             v = Vector256.Round(v) + zeroPoint; // Round is to nearest, ties to even
             return Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(v, low), high)); // an integer in range: truncation is exact
         }
