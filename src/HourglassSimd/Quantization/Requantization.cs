@@ -38,6 +38,17 @@ internal static class Requantization
     }
 
     /// <summary>
+    /// A per-channel batch norm + ReLU on a quantized activation: with <c>multiplier = x_scale · scale[c] / y_scale</c>
+    /// and <c>offset = shift[c] / y_scale</c> (each computed once in float32),
+    /// <c>v = fma(x − x_zp, multiplier, offset)</c>, then <c>clamp(round_half_to_even(v) + y_zp, y_zp, 255)</c>.
+    /// </summary>
+    public static byte ScaleShiftReluToUInt8(byte x, int inputZeroPoint, float multiplier, float offset, int outputZeroPoint)
+    {
+        float v = MathF.FusedMultiplyAdd(x - inputZeroPoint, multiplier, offset);
+        return (byte)Math.Clamp(MathF.Round(v, MidpointRounding.ToEven) + outputZeroPoint, outputZeroPoint, 255f);
+    }
+
+    /// <summary>
     /// The sum of two quantized activations in the output's quantization, as ONNX Runtime's <c>QLinearAdd</c> computes
     /// it in float: <c>v = fma(a − a_zp, a_multiplier, (b − b_zp) · b_multiplier)</c> with each multiplier its input's
     /// scale over the output's (computed once in float32), then <c>clamp(round_half_to_even(v) + y_zp, 0, 255)</c>.

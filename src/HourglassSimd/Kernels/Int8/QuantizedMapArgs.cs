@@ -1,7 +1,7 @@
 namespace HourglassSimd.Kernels.Int8;
 
 /// <summary>
-/// Channel-last u8 maps for <see cref="QuantizedPooling"/>: pixel (r, c) of a map holds <see cref="Channels"/> bytes at
+/// Channel-last u8 maps for <see cref="QuantizedPooling"/> and <see cref="QuantizedPreActivation"/>: pixel (r, c) of a map holds <see cref="Channels"/> bytes at
 /// <c>base + r · RowStride + c · PixelStride</c>. <see cref="Width"/> counts output pixels per row.
 /// </summary>
 internal unsafe struct QuantizedMapArgs

@@ -40,6 +40,18 @@ internal static class QuantizedReferenceKernels
         }
     }
 
+    /// <summary>
+    /// <c>y[p, i] = ScaleShiftReluToUInt8(x[p, i], x_zp, multipliers[i], offsets[i], y_zp)</c>
+    /// (<see cref="Requantization.ScaleShiftReluToUInt8"/>) over dense [pixels][channels] maps.
+    /// </summary>
+    public static void PreActivation(ReadOnlySpan<byte> input, int pixels, int channels, int inputZeroPoint, ReadOnlySpan<float> multipliers,
+        ReadOnlySpan<float> offsets, int outputZeroPoint, Span<byte> output)
+    {
+        for (int p = 0; p < pixels; p++)
+        for (int i = 0; i < channels; i++)
+            output[p * channels + i] = Requantization.ScaleShiftReluToUInt8(input[p * channels + i], inputZeroPoint, multipliers[i], offsets[i], outputZeroPoint);
+    }
+
     /// <summary><c>y[r, c, i] = max over the 2x2 window at (2r, 2c)</c> of a dense [height][width][channels] map (even sides).</summary>
     public static void MaxPool2x2(ReadOnlySpan<byte> input, int height, int width, int channels, Span<byte> output)
     {

@@ -5,10 +5,10 @@ using HourglassSimd.Quantization;
 namespace HourglassSimd.Tests.Kernels.Int8;
 
 /// <summary>
-/// <see cref="QuantizedPooling"/> against <see cref="QuantizedReferenceKernels.MaxPool2x2"/> and
-/// <see cref="QuantizedReferenceKernels.UpsampleAdd"/>, bit for bit, on strided maps whose padding must stay untouched.
+/// <see cref="QuantizedPooling"/> and <see cref="QuantizedPreActivation"/> against their references in
+/// <see cref="QuantizedReferenceKernels"/>, bit for bit, on strided maps whose padding must stay untouched.
 /// </summary>
-public sealed unsafe class QuantizedPoolingTests
+public sealed unsafe class QuantizedMapOperationsTests
 {
     private const byte Sentinel = 0xA5;
 
@@ -66,6 +66,40 @@ public sealed unsafe class QuantizedPoolingTests
                 QuantizedPooling.UpsampleAddRow(args, r);
         }
         AssertStrided(expected, actual, c, stride, $"upsample-add {height}x{width}x{c} stride {stride} zero points {lowZero}/{skipZero}/{outZero}");
+    }
+
+    [Property(MaxTest = 100)]
+    public void Pre_activation_equals_the_reference(byte size, byte channels, byte inZero, byte outZero, byte extra, int seed)
+    {
+        int pixels = size % 40 + 1, c = channels % 70 + 1, stride = c + extra % 3 * 16;
+        var random = new Random(seed);
+        var dense = new byte[pixels * c];
+        random.NextBytes(dense);
+        // Scales of both signs and shifts around zero, as trained batch norms have; the arrays are padded to 8.
+        var multipliers = new float[(c + 7) & ~7];
+        var offsets = new float[multipliers.Length];
+        for (int i = 0; i < c; i++)
+        {
+            multipliers[i] = (float)((random.NextDouble() * 2 - 0.5) * Math.Exp(random.NextDouble() * 2 - 1));
+            offsets[i] = (float)(random.NextDouble() * 100 - 50);
+        }
+        var expected = new byte[pixels * c];
+        QuantizedReferenceKernels.PreActivation(dense, pixels, c, inZero, multipliers, offsets, outZero, expected);
+
+        byte[] input = Strided(dense, pixels, c, stride, random);
+        var actual = new byte[pixels * stride];
+        actual.AsSpan().Fill(Sentinel);
+        fixed (byte* x = input, y = actual)
+        fixed (float* m = multipliers, o = offsets)
+        {
+            var args = new QuantizedMapArgs
+            {
+                Input = x, InRowStride = (nint)pixels * stride, InPixelStride = stride, InputZeroPoint = inZero,
+                Output = y, OutRowStride = (nint)pixels * stride, OutPixelStride = stride, OutputZeroPoint = outZero, Width = pixels, Channels = c,
+            };
+            QuantizedPreActivation.Row(args, m, o, 0);
+        }
+        AssertStrided(expected, actual, c, stride, $"pre-activation {pixels}x{c} stride {stride} zero points {inZero}/{outZero}");
     }
 
     [Theory]
