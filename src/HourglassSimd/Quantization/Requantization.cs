@@ -38,6 +38,12 @@ internal static class Requantization
     }
 
     /// <summary>
+    /// A heatmap head's float output, dequantized straight from the accumulator (no detour through u8):
+    /// <c>(float)acc × float_multiplier[o]</c> with <c>float_multiplier[o] = x_scale · w_scale[o]</c>.
+    /// </summary>
+    public static float ToFloat(int accumulator, float floatMultiplier) => (float)accumulator * floatMultiplier;
+
+    /// <summary>
     /// A per-channel batch norm + ReLU on a quantized activation: with <c>multiplier = x_scale · scale[c] / y_scale</c>
     /// and <c>offset = shift[c] / y_scale</c> (each computed once in float32),
     /// <c>v = fma(x − x_zp, multiplier, offset)</c>, then <c>clamp(round_half_to_even(v) + y_zp, y_zp, 255)</c>.

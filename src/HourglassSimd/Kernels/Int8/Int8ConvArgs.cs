@@ -52,6 +52,15 @@ internal unsafe struct Int8ConvArgs
     public float ResidualMultiplier;
 
     public bool Relu;
+
+    /// <summary>
+    /// Also the accumulators dequantized to float, <c>(float)acc × FloatMultipliers[o]</c> (no rounding, no ReLU, no
+    /// residual: a heatmap head's output), or null. Laid out as the u8 output with its strides counted in floats.
+    /// </summary>
+    public float* FloatOutput;
+
+    /// <summary><c>x_scale · w_scale[o]</c> per output channel, padded as <see cref="Multipliers"/> (with <see cref="FloatOutput"/> only).</summary>
+    public float* FloatMultipliers;
     public byte* Output;
     public nint OutRowStride;
     public nint OutPixelStride;

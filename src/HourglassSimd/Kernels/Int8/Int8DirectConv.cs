@@ -7,7 +7,8 @@ namespace HourglassSimd.Kernels.Int8;
 /// <summary>
 /// Quantized direct KxK convolution (1x1, 3x3, the 7x7/2 stem), u8 activations x s8 weights into int32, requantized to
 /// u8 in the store (<see cref="Quantization.Requantization"/>: start value with bias and zero-point compensation,
-/// multiplier, optionally a residual added in the output's quantization, rounding, zero point, optional ReLU). Work items are (output-channel group of 16) x (output row) x (tile
+/// multiplier, optionally a residual added in the output's quantization, rounding, zero point, optional ReLU), and
+/// optionally also dequantized to float straight from the accumulators (a heatmap head). Work items are (output-channel group of 16) x (output row) x (tile
 /// of up to 6 pixels); each item keeps 6 x 2 accumulators of 8 lanes and walks the taps, and in each tap the input
 /// channels four at a time: per step it loads two weight vectors (16 output channels x 4 input channels) and
 /// broadcasts each pixel's 4 input bytes as one 32-bit value. Scalar equivalent: <see cref="QuantizedReferenceKernels.Conv"/>.
@@ -191,10 +192,20 @@ internal static unsafe class Int8DirectConv
         private readonly nint residualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output);
         private readonly bool hasResidual = a.Residual != null;
         private readonly Vector256<float> residualZero = Vector256.Create((float)a.ResidualZeroPoint), residualMultiplier = Vector256.Create(a.ResidualMultiplier);
+        private readonly float* floatOutput = a.FloatOutput;
+        private readonly byte* output = a.Output;
+        private readonly Vector256<float> f0 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + oc);
+        private readonly Vector256<float> f1 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + oc + 8);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(byte* destination, Vector256<int> first, Vector256<int> second)
         {
+            if (floatOutput != null)
+            {
+                float* f = floatOutput + (destination - output);
+                (Vector256.ConvertToSingle(first) * f0).Store(f);
+                (Vector256.ConvertToSingle(second) * f1).Store(f + 8);
+            }
             Vector256<float> v0 = Vector256.ConvertToSingle(first) * m0, v1 = Vector256.ConvertToSingle(second) * m1;
             if (hasResidual)
             {

@@ -11,12 +11,14 @@ internal static class QuantizedReferenceKernels
     /// [outChannels][inChannels][K][K], <paramref name="output"/> [outHeight][outWidth][outChannels], with
     /// outHeight = (height + 2 · pad − K) / stride + 1 (and the same for the width). Pixels outside the input are the
     /// zero point, the quantized 0, as ONNX's <c>QLinearConv</c> pads. A non-empty <paramref name="residual"/> (laid out
-    /// as the output) is added before the ReLU in the output's quantization.
+    /// as the output) is added before the ReLU in the output's quantization; a non-empty <paramref name="floatOutput"/> also
+    /// gets the accumulators dequantized (<see cref="Requantization.ToFloat"/>).
     /// </summary>
     public static void Conv(ReadOnlySpan<byte> input, int height, int width, int inChannels, byte inputZeroPoint,
         ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> biasQ, int outChannels, int kernelSize, int stride, int pad,
         ReadOnlySpan<float> multipliers, int outputZeroPoint, bool relu, Span<byte> output,
-        ReadOnlySpan<byte> residual = default, int residualZeroPoint = 0, float residualMultiplier = 0)
+        ReadOnlySpan<byte> residual = default, int residualZeroPoint = 0, float residualMultiplier = 0,
+        ReadOnlySpan<float> floatMultipliers = default, Span<float> floatOutput = default)
     {
         int outHeight = (height + 2 * pad - kernelSize) / stride + 1, outWidth = (width + 2 * pad - kernelSize) / stride + 1;
         for (int r = 0; r < outHeight; r++)
@@ -34,6 +36,8 @@ internal static class QuantizedReferenceKernels
                     sum = unchecked(sum + (input[(y * width + x) * inChannels + i] - inputZeroPoint) * weights[((o * inChannels + i) * kernelSize + ky) * kernelSize + kx]);
             }
             int at = (r * outWidth + c) * outChannels + o;
+            if (!floatOutput.IsEmpty)
+                floatOutput[at] = Requantization.ToFloat(sum, floatMultipliers[o]);
             output[at] = residual.IsEmpty
                 ? Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu)
                 : Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu, residual[at], residualZeroPoint, residualMultiplier);

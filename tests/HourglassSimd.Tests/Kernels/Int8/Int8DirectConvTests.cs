@@ -11,7 +11,7 @@ namespace HourglassSimd.Tests.Kernels.Int8;
 public sealed unsafe class Int8DirectConvTests
 {
     public sealed record Case(int Height, int Width, int InChannels, int OutChannels, int KernelSize, int Stride, byte InputZeroPoint,
-        byte OutputZeroPoint, bool Relu, int ExtraInStride, int ExtraOutStride, int Seed, bool Residual = false)
+        byte OutputZeroPoint, bool Relu, int ExtraInStride, int ExtraOutStride, int Seed, bool Residual = false, bool FloatOutput = false)
     {
         public int Pad => KernelSize / 2;
 
@@ -21,7 +21,7 @@ public sealed unsafe class Int8DirectConvTests
 
         public override string ToString() =>
             $"{Height}x{Width} {InChannels}->{OutChannels} k{KernelSize}/s{Stride} x_zp={InputZeroPoint} y_zp={OutputZeroPoint} relu={Relu} " +
-            $"stride+{ExtraInStride}/+{ExtraOutStride} seed={Seed}{(Residual ? " +residual" : "")}";
+            $"stride+{ExtraInStride}/+{ExtraOutStride} seed={Seed}{(Residual ? " +residual" : "")}{(FloatOutput ? " +float" : "")}";
     }
 
     /// <summary>1x1 (a third of the cases), 3x3 stride 1 (a half) or 7x7 stride 2 (the rest), sizes and channels off every multiple.</summary>
@@ -30,7 +30,7 @@ public sealed unsafe class Int8DirectConvTests
         (int k, int s) = (size % 6) switch { 0 or 1 => (1, 1), 5 => (7, 2), _ => (3, 1) };
         int channelCap = k == 7 ? 9 : 70;
         return new(size % 9 + 1, size / 9 % 13 + 1, ic % channelCap + 1, oc % 40 + 1, k, s, xzp, yzp, (flags & 1) != 0,
-            (flags >> 1) % 3 * 4, (flags >> 3) % 3 * 16, seed, Residual: (flags & 0x40) != 0);
+            (flags >> 1) % 3 * 4, (flags >> 3) % 3 * 16, seed, Residual: (flags & 0x40) != 0, FloatOutput: (flags & 0x80) != 0);
     }
 
     [Property(MaxTest = 150)]
@@ -72,9 +72,10 @@ public sealed unsafe class Int8DirectConvTests
     [InlineData(5, 13, 21, 21, 3, 1)]    // a pruned 3x3: tiles, groups and channels all partial
     [InlineData(16, 16, 3, 64, 7, 2)]    // the stem at a 16x16 input
     [InlineData(4, 8, 64, 128, 1, 1, true)] // a residual module's conv3 with its shortcut
-    public void Network_like_shapes_equal_the_reference(int height, int width, int ic, int oc, int kernel, int stride, bool residual = false)
+    [InlineData(8, 8, 64, 16, 1, 1, false, true)] // a heatmap head, dequantized to float too
+    public void Network_like_shapes_equal_the_reference(int height, int width, int ic, int oc, int kernel, int stride, bool residual = false, bool floatOutput = false)
     {
-        var c = new Case(height, width, ic, oc, kernel, stride, 7, 3, Relu: !residual, 0, 0, Seed: height * 1000 + width * 10 + ic, residual);
+        var c = new Case(height, width, ic, oc, kernel, stride, 7, 3, Relu: !residual && !floatOutput, 0, 0, Seed: height * 1000 + width * 10 + ic, residual, floatOutput);
         if (VnniDotProduct256.IsSupported)
             Check<VnniDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue);
         if (PairDotProduct256.IsSupported)
@@ -149,8 +150,11 @@ public sealed unsafe class Int8DirectConvTests
         byte[] residual = c.Residual ? new byte[pixels * c.OutChannels] : [];
         random.NextBytes(residual);
         var expected = new byte[pixels * c.OutChannels];
+        float[] floatMultipliers = Enumerable.Range(0, c.OutChannels).Select(_ => (float)Math.Exp(random.NextDouble() * 8 - 14)).ToArray();
+        float[] expectedFloats = c.FloatOutput ? new float[pixels * c.OutChannels] : [];
         QuantizedReferenceKernels.Conv(dense, c.Height, c.Width, c.InChannels, c.InputZeroPoint, weights, biasQ, c.OutChannels,
-            c.KernelSize, c.Stride, c.Pad, multipliers, c.OutputZeroPoint, c.Relu, expected, residual, residualZeroPoint, residualMultiplier);
+            c.KernelSize, c.Stride, c.Pad, multipliers, c.OutputZeroPoint, c.Relu, expected, residual, residualZeroPoint, residualMultiplier,
+            floatMultipliers, expectedFloats);
         // The kernel's residual is laid out as its output.
         byte[] residualStrided = new byte[pixels * outStride];
         for (int p = 0; p < pixels && c.Residual; p++)
@@ -163,8 +167,13 @@ public sealed unsafe class Int8DirectConvTests
         int perChannel = c.InChannels * taps;
         for (int o = 0; o < c.OutChannels; o++)
             starts[o] = Requantization.StartValue(biasQ[o], weights.AsSpan(o * perChannel, perChannel), c.InputZeroPoint);
+        float[] actualFloats = new float[pixels * outStride];
         RunKernel<TDot>(c, halo, weights, starts, multipliers, actual, inStride, outStride, wide,
-            c.Residual ? (residualStrided, residualZeroPoint, residualMultiplier) : null);
+            c.Residual ? (residualStrided, residualZeroPoint, residualMultiplier) : null, c.FloatOutput ? (floatMultipliers, actualFloats) : null);
+        for (int p = 0; p < pixels && c.FloatOutput; p++)
+        for (int o = 0; o < c.OutChannels; o++)
+            Assert.True(expectedFloats[p * c.OutChannels + o] == actualFloats[p * outStride + o],
+                $"{typeof(TDot).Name} {c}: pixel {p} channel {o} as float: expected {expectedFloats[p * c.OutChannels + o]}, got {actualFloats[p * outStride + o]}");
 
         for (int p = 0; p < pixels; p++)
         {
@@ -177,8 +186,11 @@ public sealed unsafe class Int8DirectConvTests
     }
 
     private static void RunKernel<TDot>(Case c, byte[] input, sbyte[] weights, int[] starts, float[] multipliers, byte[] output,
-        int inStride, int outStride, bool wide = false, (byte[] Map, byte ZeroPoint, float Multiplier)? residual = null) where TDot : struct, IInt8DotProduct256
+        int inStride, int outStride, bool wide = false, (byte[] Map, byte ZeroPoint, float Multiplier)? residual = null,
+        (float[] Multipliers, float[] Output)? floats = null) where TDot : struct, IInt8DotProduct256
     {
+        var paddedFloatMultipliers = new float[Int8DirectConv.PaddedOutChannels(c.OutChannels)];
+        floats?.Multipliers.CopyTo(paddedFloatMultipliers, 0);
         int outPadded = Int8DirectConv.PaddedOutChannels(c.OutChannels);
         sbyte[] packed = Int8DirectConv.PackWeights(weights, c.OutChannels, c.InChannels, c.KernelSize);
         var paddedStarts = new int[outPadded];
@@ -187,6 +199,7 @@ public sealed unsafe class Int8DirectConvTests
         paddedMultipliers.AsSpan().Fill(1f);
         multipliers.CopyTo(paddedMultipliers, 0);
         fixed (byte* x = input, y = output, r = residual?.Map)
+        fixed (float* fm = paddedFloatMultipliers, fo = floats?.Output)
         fixed (sbyte* w = packed)
         fixed (int* s = paddedStarts)
         fixed (float* m = paddedMultipliers)
@@ -198,6 +211,7 @@ public sealed unsafe class Int8DirectConvTests
                 Weights = w, OutChannelsPadded = outPadded, StartValues = s, Multipliers = m,
                 OutputZeroPoint = c.OutputZeroPoint, Relu = c.Relu, Output = y, OutRowStride = (nint)c.OutWidth * outStride, OutPixelStride = outStride,
                 Residual = residual is null ? null : r, ResidualZeroPoint = residual?.ZeroPoint ?? 0, ResidualMultiplier = residual?.Multiplier ?? 0,
+                FloatOutput = floats is null ? null : fo, FloatMultipliers = fm,
             };
             if (wide)
                 Int8DirectConv.Run512(args);
