@@ -65,6 +65,11 @@ internal static unsafe class Int8DirectConv
         return (item - spatial * groups, row, (spatial - row * tiles) * TilePixels);
     }
 
+    /// <summary>The input pixel that tap (<paramref name="ky"/>, <paramref name="kx"/>) of output pixel (<paramref name="row"/>, <paramref name="x"/>) reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte* TapInput(in Int8ConvArgs a, int row, int x, int ky, int kx) =>
+        a.Input + (row * a.Stride + ky) * a.InRowStride + (x * a.Stride + kx) * a.InPixelStride;
+
     public static void RunItem<TDot>(in Int8ConvArgs a, int item) where TDot : struct, IInt8DotProduct256
     {
         var (group, row, x) = Locate(a, item);
@@ -94,7 +99,7 @@ internal static unsafe class Int8DirectConv
         for (int ky = 0; ky < a.KernelSize; ky++)
         for (int kx = 0; kx < a.KernelSize; kx++)
         {
-            byte* p0 = a.Input + (row * a.Stride + ky) * a.InRowStride + (x * a.Stride + kx) * a.InPixelStride;
+            byte* p0 = TapInput(a, row, x, ky, kx);
             for (int c = 0; c < a.InChannelsPadded; c += 4, w += weightStep)
             {
                 Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
@@ -158,7 +163,7 @@ internal static unsafe class Int8DirectConv
         for (int ky = 0; ky < a.KernelSize; ky++)
         for (int kx = 0; kx < a.KernelSize; kx++)
         {
-            byte* p0 = a.Input + (row * a.Stride + ky) * a.InRowStride + (x * a.Stride + kx) * a.InPixelStride;
+            byte* p0 = TapInput(a, row, x, ky, kx);
             for (int c = 0; c < a.InChannelsPadded; c += 4, w += weightStep)
             {
                 Vector512<sbyte> weights = Vector512.Load(w);
