@@ -5,7 +5,8 @@ public enum ConvolutionMode
 {
     /// <summary>
     /// The fastest accurate choice per layer (the default): Winograd F(4x4, 3x3) for the 3x3 layers on maps of at
-    /// least <see cref="HourglassOptions.WinogradMinimumSize"/> pixels a side, direct convolution elsewhere.
+    /// least <see cref="HourglassOptions.WinogradMinimumSize"/> pixels a side with at least
+    /// <see cref="HourglassOptions.WinogradMinimumChannels"/> channels, direct convolution elsewhere.
     /// </summary>
     Fastest = 0,
 

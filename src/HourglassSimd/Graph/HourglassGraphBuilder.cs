@@ -110,12 +110,13 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
     }
 
     /// <summary>
-    /// Winograd F(4x4, 3x3) on 3x3 stride-1 layers with a ReLU and nothing else fused, on maps large enough to repay
-    /// the transforms (paths that have it, <see cref="ConvolutionMode.Fastest"/>).
+    /// Winograd F(4x4, 3x3) on 3x3 stride-1 layers with a ReLU and nothing else fused, on maps large enough and with
+    /// channels enough to repay the transforms (paths that have it, <see cref="ConvolutionMode.Fastest"/>).
     /// </summary>
     private bool UseWinograd(ConvStep step, Value input, Value? residual) =>
         _factory.HasWinograd && _options.Convolution == ConvolutionMode.Fastest
         && step is { KernelSize: 3, Stride: 1, Padding: 1, Relu: true, Prologue: null } && residual is null
+        && Math.Min(step.InChannels, step.OutChannels) >= _options.WinogradMinimumChannels
         && Math.Min(input.Height, input.Width) >= _options.WinogradMinimumSize && PackedWinogradConv.Fits(input.Height, input.Width);
 
     /// <summary>

@@ -51,6 +51,26 @@ public sealed class ArchitectureTests
         Assert.Equal(arch.MacCount, net.MacCountPerImage);
     }
 
+    /// <summary>
+    /// Fastest mode runs a 3x3 layer by Winograd only on maps of 16 and more with 48 channels and more (HourglassOptions).
+    /// At a 128 input the candidates are the stem's three (64 wide in pre.1 at 64x64 and pre.3 at 32x32, F/2 in pre.4),
+    /// the hourglass's four on maps of 32 and 16, and the feature residual's, all F/2 wide.
+    /// </summary>
+    [Theory]
+    [InlineData(32, 2, 8)]     // F/2 = 16: only pre.1's and pre.3's by default
+    [InlineData(128, 8, 8)]    // F/2 = 64: all of them
+    public void Winograd_runs_only_on_layers_wide_and_large_enough(int features, int expected, int expectedAtOneChannel)
+    {
+        var arch = new HourglassArchitecture(1, features, 16, 128, 128);
+        int Count(HourglassOptions options)
+        {
+            using var net = HourglassNetwork.CreateRandom(arch, seed: 1, options);
+            return net.ProfileLayers(new float[arch.InputSizePerImage], runs: 1).Count(l => l.Layer.StartsWith("winograd", StringComparison.Ordinal));
+        }
+        Assert.Equal(expected, Count(new HourglassOptions { Isa = KernelIsa.Vector256 }));
+        Assert.Equal(expectedAtOneChannel, Count(new HourglassOptions { Isa = KernelIsa.Vector256, WinogradMinimumChannels = 1 }));
+    }
+
     [Theory]
     [InlineData(0, 256, 16, 256, 256, "stacks")]
     [InlineData(2, 255, 16, 256, 256, "features")]

@@ -72,7 +72,7 @@ public sealed class DepthwiseBlockTests(ITestOutputHelper output)
     [InlineData(ConvolutionMode.Fastest)]
     public void Depthwise_networks_match_the_reference_in_both_modes_at_other_depths(ConvolutionMode mode) =>
         NetworkParityTests.CheckParity(new HourglassArchitecture(1, 32, 16, 128, 128) { Depth = 2, Block = ResidualBlock.Depthwise },
-            KernelIsa.Vector256, batch: 1, output, new HourglassOptions { Isa = KernelIsa.Vector256, Convolution = mode, WinogradMinimumSize = 4 });
+            KernelIsa.Vector256, batch: 1, output, new HourglassOptions { Isa = KernelIsa.Vector256, Convolution = mode, WinogradMinimumSize = 4, WinogradMinimumChannels = 1 });
 
     [Fact]
     public void A_depthwise_network_runs_at_another_size_than_its_own()
