@@ -35,6 +35,27 @@ public sealed class PruneCommandTests : IDisposable
         Assert.Contains("narrowed residual(s)", bench.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_stem_is_pruned_by_default_and_kept_whole_with_keep_stem()
+    {
+        string pruned = _temp.Combine("quarter.hgw"), kept = _temp.Combine("kept.hgw");
+        var run = HourglassCli.Run("prune", "--model", ShippedModel, "--target-macs", "0.25", "--out", pruned);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(HourglassModelFile.Load(pruned).Architecture.StemChannels < HourglassArchitecture.DefaultStemChannels);
+        Assert.Contains("stem         64 -> ", run.Output, StringComparison.Ordinal);
+
+        var keep = HourglassCli.Run("prune", "--model", ShippedModel, "--target-macs", "0.5", "--keep-stem", "--out", kept);
+        Assert.True(keep.ExitCode == 0, keep.ToString());
+        Assert.Equal(HourglassArchitecture.DefaultStemChannels, HourglassModelFile.Load(kept).Architecture.StemChannels);
+        // Without the stem a fifth of the MACs is out of reach (the floor is 0.219 with every module one channel wide):
+        // one line that says so, and no file.
+        string refused = _temp.Combine("refused.hgw");
+        var floor = HourglassCli.Run("prune", "--model", ShippedModel, "--target-macs", "0.2", "--keep-stem", "--out", refused);
+        Assert.NotEqual(0, floor.ExitCode);
+        Assert.Contains("nor (as asked) the stem convolution", floor.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(refused));
+    }
+
     [Theory]
     [InlineData("--target-macs", "0")]
     [InlineData("--target-macs", "1.01")]

@@ -6,7 +6,7 @@ using HourglassSimd.Tools.Pose;
 namespace HourglassSimd.Tools.Commands;
 
 /// <summary>
-/// <c>hourglass prune</c>: channel surgery on an <c>.hgw</c> model (<see cref="ChannelPruner"/>, filter-L1 criterion,
+/// <c>hourglass prune</c>: channel surgery on an <c>.hgw</c> model (residual inner channels and the stem convolution's outputs) (<see cref="ChannelPruner"/>, filter-L1 criterion,
 /// since a model file's batch norms are folded). No fine-tuning: that is the training CLI's <c>--prune-from</c>.
 /// </summary>
 internal static class PruneCommand
@@ -17,16 +17,18 @@ internal static class PruneCommand
         var output = new Option<string>("--out") { HelpName = "pruned.hgw", Description = "Pruned model file to write.", Required = true };
         var targetMacs = new Option<double?>("--target-macs") { Description = "Keep at most this share of the MACs per image, in (0, 1], e.g. 0.5." };
         var targetParameters = new Option<double?>("--target-params") { Description = "Keep at most this share of the parameters instead, in (0, 1]." };
+        var keepStem = new Option<bool>("--keep-stem") { Description = "Leave the 7x7 stem convolution's 64 outputs whole (by default they are pruned with the rest)." };
         var scope = new Option<string>("--scope") { Description = "global (one threshold over all modules, the default) or module (every module keeps the same share).", DefaultValueFactory = _ => "global" };
         var command = new Command("prune", """
-            Removes whole inner channels of the residual modules (conv1 and conv2 outputs, the L1 norm of their folded
-            filters ranking them) until the network keeps at most the requested share of MACs or parameters, and writes
+            Removes whole inner channels of the residual modules (conv1 and conv2 outputs) and outputs of the 7x7 stem
+            convolution, the L1 norm of their folded filters ranking them, until the network keeps at most the requested
+            share of MACs or parameters, and writes
             the smaller model with the same metadata. The residual stream keeps its width. Accuracy drops until the
             pruned network is fine-tuned (hourglass-train --prune-from; docs/model-zoo.md).
             Example: hourglass prune --model models/hourglass-demo.hgw --target-macs 0.5 --out demo-50.hgw
             """)
         {
-            model, output, targetMacs, targetParameters, scope,
+            model, output, targetMacs, targetParameters, scope, keepStem,
         };
         command.SetAction(result => CliErrors.Run(cancellation =>
         {
@@ -47,6 +49,7 @@ internal static class PruneCommand
                 Ratio = ratio,
                 Target = macs is null ? PruningTarget.Parameters : PruningTarget.Macs,
                 Scope = pruningScope,
+                PruneStem = !result.GetValue(keepStem),
             }, cancellation);
         }));
         return command;
