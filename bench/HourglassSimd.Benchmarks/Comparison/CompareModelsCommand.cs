@@ -45,11 +45,12 @@ internal static class CompareModelsCommand
         {
             if (batch < 1 || runs < 1 || threads < 1)
                 throw new ArgumentException("--batch, --runs and --threads must be at least 1.");
+            (int Height, int Width)? side = size is null ? null : CompareCommand.ParseSize(size);
             var random = new Random(2);
             foreach (var file in files)
             {
                 var model = HourglassModelFile.Load(file.FullName);
-                var arch = size is null ? model.Architecture : model.Architecture.WithInputSize(CompareCommand.ParseSize(size).Height, CompareCommand.ParseSize(size).Width);
+                var arch = side is { } s ? model.Architecture.WithInputSize(s.Height, s.Width) : model.Architecture;
                 var input = new float[batch * arch.InputSizePerImage];
                 for (int i = 0; i < input.Length; i++)
                     input[i] = random.NextSingle();

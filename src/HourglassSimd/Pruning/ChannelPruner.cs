@@ -260,14 +260,17 @@ public static class ChannelPruner
     private static float[] PreActivationOfZero(HourglassWeights weights, string batchNorm, int channels)
     {
         var response = new float[channels];
-        for (int c = 0; c < channels; c++)
+        if (weights.IsFolded)
         {
-            double shift = weights.IsFolded
-                ? weights.Get(batchNorm + ".shift").Data[c]
-                : weights.Get(batchNorm + ".bias").Data[c] - weights.Get(batchNorm + ".running_mean").Data[c] * weights.Get(batchNorm + ".weight").Data[c]
-                    / Math.Sqrt(weights.Get(batchNorm + ".running_var").Data[c] + BatchNormFolding.Epsilon);
-            response[c] = (float)Math.Max(0, shift);
+            float[] shift = weights.Get(batchNorm + ".shift").Data;
+            for (int c = 0; c < channels; c++)
+                response[c] = Math.Max(0, shift[c]);
+            return response;
         }
+        float[] gamma = weights.Get(batchNorm + ".weight").Data, beta = weights.Get(batchNorm + ".bias").Data;
+        float[] mean = weights.Get(batchNorm + ".running_mean").Data, variance = weights.Get(batchNorm + ".running_var").Data;
+        for (int c = 0; c < channels; c++)
+            response[c] = (float)Math.Max(0, beta[c] - mean[c] * gamma[c] / Math.Sqrt(variance[c] + BatchNormFolding.Epsilon));
         return response;
     }
 
