@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 using HourglassSimd.Graph;
+using HourglassSimd.Kernels.Int8;
 using HourglassSimd.Pose;
+using HourglassSimd.Quantization;
 using HourglassSimd.Threading;
 
 namespace HourglassSimd;
@@ -25,13 +27,18 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private readonly SizedPlan _default;
     private readonly PlanCache _otherSizes;
     private readonly WorkerPool _pool;
+    private readonly QuantizedModel? _quantized;
+    private readonly Int8KernelPath _int8Path;
 
-    private HourglassNetwork(HourglassArchitecture architecture, PackedWeights weights, HourglassOptions options, ModelMetadata metadata)
+    private HourglassNetwork(HourglassArchitecture architecture, PackedWeights weights, HourglassOptions options, ModelMetadata metadata,
+        QuantizedModel? quantized = null)
     {
         Architecture = architecture;
         Metadata = metadata;
         _weights = weights;
         _options = options;
+        _quantized = quantized;
+        _int8Path = quantized is null ? default : options.Int8Path ?? Int8KernelPaths.Resolve(weights.Isa);
         _default = BuildPlan(architecture);
         _otherSizes = new PlanCache(options.MaxCachedInputSizes, (height, width) => BuildPlan(architecture.WithInputSize(height, width)));
         _pool = new WorkerPool(options.ResolveThreadCount());
@@ -52,7 +59,12 @@ public sealed unsafe class HourglassNetwork : IDisposable
     /// <exception cref="WeightsMismatchException">The weights do not fit the architecture (every problem is listed).</exception>
     /// <exception cref="ArgumentException">The metadata's joint layout has another joint count than the architecture.</exception>
     public static HourglassNetwork Create(
-        HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null, ModelMetadata? metadata = null)
+        HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options = null, ModelMetadata? metadata = null) =>
+        Build(architecture, weights, options, metadata, quantized: null);
+
+    /// <summary><see cref="Create(HourglassArchitecture, HourglassWeights, HourglassOptions?, ModelMetadata?)"/>, quantized when <paramref name="quantized"/> is given.</summary>
+    internal static HourglassNetwork Build(
+        HourglassArchitecture architecture, HourglassWeights weights, HourglassOptions? options, ModelMetadata? metadata, QuantizedModel? quantized)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(weights);
@@ -69,7 +81,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(options), e.ActualValue, e.Message);
         }
-        return new HourglassNetwork(architecture, new PackedWeights(weights.Fold(architecture), options.ResolveIsa()), options, metadata);
+        return new HourglassNetwork(architecture, new PackedWeights(weights.Fold(architecture), options.ResolveIsa()), options, metadata, quantized);
     }
 
     /// <summary>Loads an <c>.hgw</c> model file (see <see cref="HourglassModelFile"/>) and builds its network.</summary>
@@ -104,6 +116,12 @@ public sealed unsafe class HourglassNetwork : IDisposable
 
     /// <summary>The kernel path in use.</summary>
     public KernelIsa Isa => _weights.Isa;
+
+    /// <summary>Whether the network computes in float32 or, for a quantized model (<c>hourglass quantize</c>), in int8.</summary>
+    public ModelPrecision Precision => _quantized is null ? ModelPrecision.Float32 : ModelPrecision.Int8;
+
+    /// <summary>The int8 instruction sequence a quantized network's convolutions run on (e.g. <c>Vnni256</c>), or null for a float network.</summary>
+    public string? Int8Path => _quantized is null ? null : _int8Path.ToString();
 
     /// <summary>Threads that work on one forward pass.</summary>
     public int ThreadCount => _pool.Threads;
@@ -273,7 +291,9 @@ public sealed unsafe class HourglassNetwork : IDisposable
     }
 
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
-        new(sized, HourglassGraphBuilder.Build(sized, _weights, _options));
+        new(sized, _quantized is null
+            ? HourglassGraphBuilder.Build(sized, _weights, _options)
+            : QuantizedGraphBuilder.Build(sized, _weights.Folded, _quantized, _int8Path));
 
     private bool IsSupportedSide(nint side) => side <= HourglassArchitecture.MaxInputSide && Architecture.AcceptsInputSide((int)side);
 

@@ -44,6 +44,9 @@ public sealed record HourglassOptions
     /// </summary>
     public int MaxCachedInputSizes { get; init; } = 4;
 
+    /// <summary>A quantized network's int8 path, forced (tests); null: <see cref="Kernels.Int8.Int8KernelPaths.Resolve"/> decides.</summary>
+    internal Kernels.Int8.Int8KernelPath? Int8Path { get; init; }
+
     /// <summary>The default options.</summary>
     public static HourglassOptions Default { get; } = new();
 

@@ -1,3 +1,4 @@
+using HourglassSimd.Quantization;
 using HourglassSimd.Tensors;
 
 namespace HourglassSimd.Graph;
@@ -36,7 +37,11 @@ internal sealed class ExecutionPlan
     /// <summary>Convolution multiply-accumulates per image.</summary>
     public long MacCount { get; }
 
-    private IEnumerable<Value> Touched(Layer layer) => layer.Output is null ? layer.Inputs : layer.Inputs.Append(layer.Output);
+    private IEnumerable<Value> Touched(Layer layer)
+    {
+        var touched = layer.Output is null ? layer.Inputs : layer.Inputs.Append(layer.Output);
+        return layer.ExtraOutput is null ? touched : touched.Append(layer.ExtraOutput);
+    }
 
     private void AssignLayouts()
     {
@@ -44,7 +49,13 @@ internal sealed class ExecutionPlan
         {
             int pack = PacksChannels && !value.Plain ? 16 : 1;
             int halo = PacksChannels ? value.Root.Halo : 0;
-            value.Layout = new ActivationLayout(value.Channels, value.Height, value.Width, pack, halo);
+            value.Layout = value.Format switch
+            {
+                ValueFormat.Float => new ActivationLayout(value.Channels, value.Height, value.Width, pack, halo),
+                // Channel-last maps as plain layouts of the same size in floats; their layers address them through QuantizedLayout.
+                ValueFormat.UInt8ChannelLast => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels) / sizeof(float), value.Height, value.Width, 1, value.Root.Halo),
+                _ => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels), value.Height, value.Width, 1, 0),
+            };
         }
     }
 

@@ -6,7 +6,8 @@ namespace HourglassSimd.Graph;
 /// One activation tensor of one image in the execution plan. A value written in place over another
 /// (<see cref="AliasOf"/>) shares its buffer.
 /// </summary>
-internal sealed class Value(int channels, int height, int width, int halo = 0, bool plain = false, Value? aliasOf = null)
+internal sealed class Value(int channels, int height, int width, int halo = 0, bool plain = false, Value? aliasOf = null,
+    ValueFormat format = ValueFormat.Float)
 {
     public int Channels { get; } = channels;
     public int Height { get; } = height;
@@ -25,6 +26,9 @@ internal sealed class Value(int channels, int height, int width, int halo = 0, b
     public Value? AliasOf { get; set; } = aliasOf;
 
     public Value Root => AliasOf?.Root ?? this;
+
+    /// <summary>What the elements are: floats (packed or plain, as the plan decides), or a quantized model's channel-last bytes or floats.</summary>
+    public ValueFormat Format { get; } = format;
 
     /// <summary>Set by <see cref="ExecutionPlan"/>.</summary>
     public ActivationLayout Layout { get; set; }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using HourglassSimd.IO;
 using HourglassSimd.Pose;
+using HourglassSimd.Quantization;
 
 namespace HourglassSimd;
 
@@ -19,8 +20,11 @@ public sealed class HourglassModelFile
     /// <summary>The 8 bytes every file starts with.</summary>
     public static ReadOnlySpan<byte> Magic => "HGWEIGHT"u8;
 
-    /// <summary>The format version this build writes; it reads this one and every earlier one.</summary>
+    /// <summary>The format version this build writes for float models; it reads every version up to <see cref="QuantizedFormatVersion"/>.</summary>
     public const int FormatVersion = 2;
+
+    /// <summary>The format version of quantized models (int8 weight tensors and activation quantization in the header).</summary>
+    public const int QuantizedFormatVersion = 3;
 
     /// <summary>The oldest format version this build reads.</summary>
     public const int MinimumFormatVersion = 1;
@@ -65,7 +69,8 @@ public sealed class HourglassModelFile
             jointLayoutAssumed: jointLayout is null, source);
     }
 
-    private HourglassModelFile(HourglassArchitecture architecture, HourglassWeights weights, ModelMetadata metadata, int version)
+    private HourglassModelFile(HourglassArchitecture architecture, HourglassWeights weights, ModelMetadata metadata, int version,
+        QuantizedModel? quantization = null)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(weights);
@@ -78,7 +83,25 @@ public sealed class HourglassModelFile
         Weights = weights.Fold(architecture);
         Metadata = metadata;
         Version = version;
+        Quantization = quantization;
     }
+
+    /// <summary>
+    /// <paramref name="model"/> quantized as <paramref name="quantization"/> states: its float tensors stay, except each
+    /// convolution's weights, which become the dequantized s8 values (what the int8 network computes with).
+    /// </summary>
+    internal static HourglassModelFile Quantized(HourglassModelFile model, QuantizedModel quantization)
+    {
+        var tensors = model.Weights.Tensors.Values.Select(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)
+            && quantization.Weights.TryGetValue(t.Name[..^".weight".Length], out var q) ? new WeightTensor(t.Name, [.. t.Shape], q.Dequantize()) : t);
+        return new HourglassModelFile(model.Architecture, new HourglassWeights(tensors, folded: true), model.Metadata, QuantizedFormatVersion, quantization);
+    }
+
+    /// <summary>The quantization of an int8 model, or null.</summary>
+    internal QuantizedModel? Quantization { get; }
+
+    /// <summary>float32, or int8 for a model made by <c>hourglass quantize</c> (<see cref="Quantization.HourglassQuantizer"/>).</summary>
+    public ModelPrecision Precision => Quantization is null ? ModelPrecision.Float32 : ModelPrecision.Int8;
 
     /// <summary>The network's shape.</summary>
     public HourglassArchitecture Architecture { get; }
@@ -108,7 +131,7 @@ public sealed class HourglassModelFile
     public int Version { get; }
 
     /// <summary>Builds the network; it carries this model's <see cref="Metadata"/>.</summary>
-    public HourglassNetwork CreateNetwork(HourglassOptions? options = null) => HourglassNetwork.Create(Architecture, Weights, options, Metadata);
+    public HourglassNetwork CreateNetwork(HourglassOptions? options = null) => HourglassNetwork.Build(Architecture, Weights, options, Metadata, Quantization);
 
     /// <summary>Reads and verifies a model file.</summary>
     /// <exception cref="ModelFileException">Not a model file, unsupported version, truncated or corrupt.</exception>
@@ -175,8 +198,8 @@ public sealed class HourglassModelFile
         if (read < FixedHeaderLength)
             throw new ModelFileException($"truncated: {read} bytes is shorter than the smallest model file.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(fixedHeader[8..]);
-        if (version < MinimumFormatVersion || version > FormatVersion)
-            throw new ModelFileException($"format version {version} is not supported (this build reads versions {MinimumFormatVersion} to {FormatVersion}).");
+        if (version < MinimumFormatVersion || version > QuantizedFormatVersion)
+            throw new ModelFileException($"format version {version} is not supported (this build reads versions {MinimumFormatVersion} to {QuantizedFormatVersion}).");
         int headerLength = BinaryPrimitives.ReadInt32LittleEndian(fixedHeader[12..]);
         if (headerLength <= 0 || headerLength > MaxHeaderBytes)
             throw new ModelFileException($"corrupt: the header says {headerLength} bytes of metadata (1 to {MaxHeaderBytes} bytes).");
@@ -196,8 +219,9 @@ public sealed class HourglassModelFile
 
         // The data block must be exactly what the stated architecture's tensors take (checked before reading it).
         var architecture = ReadArchitecture(header);
+        bool quantized = version >= QuantizedFormatVersion && ReadPrecision(header) == ModelPrecision.Int8;
         long dataLength = ReadLong(header, "dataLength");
-        long expectedData = WeightLayout.EnumerateFolded(architecture).Sum(t => Align(t.ElementCount * sizeof(float)));
+        long expectedData = StoredTensors(architecture, quantized).Sum(t => Align(t.ElementCount * t.ElementSize));
         if (dataLength != expectedData)
             throw new ModelFileException($"corrupt: 'dataLength' is {dataLength}, but the tensors of {architecture} take {expectedData} bytes.");
         long dataStart = Align(FixedHeaderLength + headerLength);
@@ -219,30 +243,38 @@ public sealed class HourglassModelFile
         byte[] checksum = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength));
         if (!checksum.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
             throw new ModelFileException("corrupt: the SHA-256 checksum does not match the content.");
-        return ReadModel(bytes, version, header, architecture, dataStart, dataLength);
+        return ReadModel(bytes, version, header, architecture, dataStart, dataLength, quantized);
     }
 
     private static HourglassModelFile ReadModel(byte[] bytes, int version, JsonElement header, HourglassArchitecture architecture, long dataStart,
-        long dataLength)
+        long dataLength, bool quantized)
     {
         var normalization = new InputNormalization(ReadFloats(header, "mean"), ReadFloats(header, "std"));
         string? source = header.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         var (layout, assumed) = version >= 2 ? ReadJointLayout(header, architecture.Joints) : (JointLayout.ForJointCount(architecture.Joints), true);
         var metadata = new ModelMetadata(normalization, layout, assumed, source);
         var tensors = new List<WeightTensor>();
+        var int8 = new Dictionary<string, (int[] Shape, sbyte[] Data)>(StringComparer.Ordinal);
         foreach (var entry in Property(header, "tensors").EnumerateArray())
         {
             string name = Property(entry, "name").GetString() ?? throw new ModelFileException("corrupt: a tensor has no name.");
             int[] shape = Property(entry, "shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
             long offset = ReadLong(entry, "offset");
+            int size = ReadElementSize(entry, name, quantized);
             // Overflow-safe: the element count saturates past the data block, and the offset is compared with what remains
             // (an offset near 2^63 once wrapped 'offset + bytes' negative and read the tensor from the header).
-            long maxCount = dataLength / sizeof(float);
+            long maxCount = dataLength / size;
             long count = shape.Aggregate(1L, (a, d) => d < 0 ? -1 : a < 0 || (d != 0 && a > maxCount / d) ? maxCount + 1 : a * d);
-            if (count < 0 || count > maxCount || offset < 0 || offset % sizeof(float) != 0 || offset > dataLength - count * sizeof(float))
+            if (count < 0 || count > maxCount || offset < 0 || offset % size != 0 || offset > dataLength - count * size)
                 throw new ModelFileException($"corrupt: tensor '{name}' (shape {WeightTensor.FormatShape(shape)}, offset {offset}) lies outside the data block.");
+            var raw = bytes.AsSpan((int)(dataStart + offset), (int)(count * size));
+            if (size == 1)
+            {
+                if (!int8.TryAdd(name, (shape, MemoryMarshal.Cast<byte, sbyte>(raw).ToArray())))
+                    throw new ModelFileException($"corrupt: tensor '{name}' is stored twice.");
+                continue;
+            }
             var data = new float[count];
-            var raw = bytes.AsSpan((int)(dataStart + offset), (int)(count * sizeof(float)));
             if (BitConverter.IsLittleEndian)
                 raw.CopyTo(MemoryMarshal.AsBytes(data.AsSpan()));
             else
@@ -250,7 +282,54 @@ public sealed class HourglassModelFile
                     data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4));
             tensors.Add(new WeightTensor(name, shape, data));
         }
-        return new HourglassModelFile(architecture, new HourglassWeights(tensors, folded: true), metadata, version);
+        if (!quantized)
+            return new HourglassModelFile(architecture, new HourglassWeights(tensors, folded: true), metadata, version);
+        var quantization = QuantizedModelJson.Read(header, architecture, tensors, int8);
+        var floats = tensors.Where(t => !t.Name.EndsWith(QuantizedModelJson.ScaleSuffix, StringComparison.Ordinal))
+            .Concat(quantization.Weights.Select(w => new WeightTensor(w.Key + ".weight", int8[w.Key + ".weight"].Shape, w.Value.Dequantize())));
+        return new HourglassModelFile(architecture, new HourglassWeights(floats, folded: true), metadata, version, quantization);
+    }
+
+    private static ModelPrecision ReadPrecision(JsonElement header)
+    {
+        if (!header.TryGetProperty("precision", out var precision))
+            return ModelPrecision.Float32;
+        return precision.ValueKind == JsonValueKind.String && precision.GetString() is { } text
+            ? text switch
+            {
+                "float32" => ModelPrecision.Float32,
+                QuantizedModel.Int8 => ModelPrecision.Int8,
+                _ => throw new ModelFileException($"unsupported: precision '{text}' (this version reads float32 and int8)."),
+            }
+            : throw new ModelFileException("corrupt: the header's 'precision' is not a string.");
+    }
+
+    /// <summary>Bytes per element of a tensor entry: 4 (float32, the default) or, in a quantized file, 1 (<c>"dtype": "int8"</c>).</summary>
+    private static int ReadElementSize(JsonElement entry, string name, bool quantized)
+    {
+        if (!entry.TryGetProperty("dtype", out var dtype))
+            return sizeof(float);
+        return dtype.ValueKind == JsonValueKind.String ? dtype.GetString() switch
+        {
+            "float32" => sizeof(float),
+            "int8" when quantized => 1,
+            var other => throw new ModelFileException($"corrupt: tensor '{name}' has dtype '{other}'{(quantized ? "" : " in a float model")}."),
+        } : throw new ModelFileException($"corrupt: tensor '{name}' has a 'dtype' that is not a string.");
+    }
+
+    /// <summary>The tensors a file of <paramref name="architecture"/> stores, in order: the folded ones, with each convolution's weights as int8 plus their scales when quantized.</summary>
+    private static IEnumerable<(string Name, int[] Shape, int ElementSize, long ElementCount)> StoredTensors(HourglassArchitecture architecture, bool quantized)
+    {
+        foreach (var t in WeightLayout.EnumerateFolded(architecture))
+        {
+            if (quantized && t.Kind == WeightKind.ConvWeight)
+            {
+                yield return (t.Name, t.Shape, 1, t.ElementCount);
+                yield return (t.Name[..^".weight".Length] + QuantizedModelJson.ScaleSuffix, [t.Shape[0]], sizeof(float), t.Shape[0]);
+            }
+            else
+                yield return (t.Name, t.Shape, sizeof(float), t.ElementCount);
+        }
     }
 
     private static (JointLayout Layout, bool Assumed) ReadJointLayout(JsonElement header, int joints)
@@ -280,33 +359,43 @@ public sealed class HourglassModelFile
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var tensors = WeightLayout.EnumerateFolded(Architecture).Select(t => Weights.Get(t.Name)).ToList();
+        bool quantized = Quantization is not null;
+        var stored = StoredTensors(Architecture, quantized).ToList();
         var offsets = new List<long>();
         long dataLength = 0;
-        foreach (var tensor in tensors)
+        foreach (var tensor in stored)
         {
             offsets.Add(dataLength);
-            dataLength = Align(dataLength + tensor.Data.LongLength * sizeof(float));
+            dataLength = Align(dataLength + tensor.ElementCount * tensor.ElementSize);
         }
 
-        byte[] json = WriteHeader(tensors, offsets, dataLength);
+        byte[] json = WriteHeader(stored, offsets, dataLength);
         long dataStart = Align(FixedHeaderLength + json.Length);
         var content = new byte[dataStart + dataLength];
         Magic.CopyTo(content);
-        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(8), FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(8), quantized ? QuantizedFormatVersion : FormatVersion);
         BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(12), json.Length);
         json.CopyTo(content.AsSpan(FixedHeaderLength));
-        for (int t = 0; t < tensors.Count; t++)
+        for (int t = 0; t < stored.Count; t++)
         {
-            var destination = content.AsSpan((int)(dataStart + offsets[t]), tensors[t].Data.Length * sizeof(float));
-            for (int i = 0; i < tensors[t].Data.Length; i++)
-                BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(i * 4), tensors[t].Data[i]);
+            var (name, _, size, count) = stored[t];
+            var destination = content.AsSpan((int)(dataStart + offsets[t]), (int)(count * size));
+            if (size == 1)
+            {
+                MemoryMarshal.AsBytes(Quantization!.Weights[name[..^".weight".Length]].Values.AsSpan()).CopyTo(destination);
+                continue;
+            }
+            float[] data = quantized && name.EndsWith(QuantizedModelJson.ScaleSuffix, StringComparison.Ordinal)
+                ? Quantization!.Weights[name[..^QuantizedModelJson.ScaleSuffix.Length]].Scales
+                : Weights.Get(name).Data;
+            for (int i = 0; i < data.Length; i++)
+                BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(i * 4), data[i]);
         }
         stream.Write(content);
         stream.Write(SHA256.HashData(content));
     }
 
-    private byte[] WriteHeader(List<WeightTensor> tensors, List<long> offsets, long dataLength)
+    private byte[] WriteHeader(List<(string Name, int[] Shape, int ElementSize, long ElementCount)> tensors, List<long> offsets, long dataLength)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -340,6 +429,11 @@ public sealed class HourglassModelFile
             JointLayoutJson.Write(json, "jointLayout", JointLayout, JointLayoutAssumed);
             if (Source is not null)
                 json.WriteString("source", Source);
+            if (Quantization is { } quantization)
+            {
+                json.WriteString("precision", QuantizedModel.Int8);
+                QuantizedModelJson.Write(json, quantization);
+            }
             json.WriteNumber("dataLength", dataLength);
             json.WriteStartArray("tensors");
             for (int t = 0; t < tensors.Count; t++)
@@ -350,6 +444,8 @@ public sealed class HourglassModelFile
                 foreach (int d in tensors[t].Shape)
                     json.WriteNumberValue(d);
                 json.WriteEndArray();
+                if (tensors[t].ElementSize == 1)
+                    json.WriteString("dtype", "int8");
                 json.WriteNumber("offset", offsets[t]);
                 json.WriteEndObject();
             }

@@ -20,12 +20,8 @@ internal sealed class QuantizedConvWeights
         if (maxWeight is < 1 or > 127)
             throw new ArgumentException($"The largest weight magnitude must be from 1 to 127, not {maxWeight}.", nameof(maxWeight));
         int perChannel = weights.Length / outChannels;
-        OutChannels = outChannels;
-        Weights = new sbyte[weights.Length];
-        WeightScales = new float[outChannels];
-        BiasQ = new int[outChannels];
-        Multipliers = new float[outChannels];
-        FloatMultipliers = new float[outChannels];
+        var quantized = new sbyte[weights.Length];
+        var scales = new float[outChannels];
         for (int o = 0; o < outChannels; o++)
         {
             var filter = weights.Slice(o * perChannel, perChannel);
@@ -38,17 +34,46 @@ internal sealed class QuantizedConvWeights
             }
             // An all-zero filter keeps scale 1 (its weights quantize to 0 whatever the scale).
             float scale = largest > 0 ? largest / maxWeight : 1f;
-            WeightScales[o] = scale;
+            scales[o] = scale;
             for (int i = 0; i < perChannel; i++)
-                Weights[o * perChannel + i] = (sbyte)Math.Clamp(MathF.Round(filter[i] / scale, MidpointRounding.ToEven), -maxWeight, maxWeight);
-            float accumulatorScale = input.Scale * scale;
-            double biasQ = Math.Round(bias[o] / (double)accumulatorScale, MidpointRounding.ToEven);
-            if (!double.IsFinite(biasQ) || Math.Abs(biasQ) > int.MaxValue / 2)
-                throw new ArgumentException($"Output channel {o}'s bias {bias[o]} does not fit the accumulator at scale {accumulatorScale}.", nameof(bias));
-            BiasQ[o] = (int)biasQ;
-            Multipliers[o] = accumulatorScale / output.Scale;
-            FloatMultipliers[o] = accumulatorScale;
+                quantized[o * perChannel + i] = (sbyte)Math.Clamp(MathF.Round(filter[i] / scale, MidpointRounding.ToEven), -maxWeight, maxWeight);
         }
+        (OutChannels, Weights, WeightScales) = (outChannels, quantized, scales);
+        (BiasQ, Multipliers, FloatMultipliers) = QuantizeBias(bias, scales, input, output);
+    }
+
+    /// <summary>Takes weights already quantized (a quantized model file's): <paramref name="weights"/> [out][in][K][K] with one scale per output channel.</summary>
+    /// <exception cref="ArgumentException">Shapes that do not match, or scales that are not finite and positive.</exception>
+    public QuantizedConvWeights(sbyte[] weights, float[] scales, ReadOnlySpan<float> bias, ActivationQuantization input, ActivationQuantization output)
+    {
+        int outChannels = scales.Length;
+        if (outChannels < 1 || weights.Length == 0 || weights.Length % outChannels != 0 || bias.Length != outChannels)
+            throw new ArgumentException($"{weights.Length} weights, {scales.Length} scales and {bias.Length} biases do not make one convolution.");
+        foreach (float scale in scales)
+            if (!float.IsFinite(scale) || scale <= 0)
+                throw new ArgumentException($"A weight scale must be finite and positive, not {scale}.", nameof(scales));
+        (OutChannels, Weights, WeightScales) = (outChannels, weights, scales);
+        (BiasQ, Multipliers, FloatMultipliers) = QuantizeBias(bias, scales, input, output);
+    }
+
+    /// <summary>The bias at the accumulator's scale and the requantization multipliers (<see cref="Requantization"/>).</summary>
+    private static (int[] BiasQ, float[] Multipliers, float[] FloatMultipliers) QuantizeBias(ReadOnlySpan<float> bias, float[] scales,
+        ActivationQuantization input, ActivationQuantization output)
+    {
+        var biasQ = new int[scales.Length];
+        var multipliers = new float[scales.Length];
+        var floatMultipliers = new float[scales.Length];
+        for (int o = 0; o < scales.Length; o++)
+        {
+            float accumulatorScale = input.Scale * scales[o];
+            double q = Math.Round(bias[o] / (double)accumulatorScale, MidpointRounding.ToEven);
+            if (!double.IsFinite(q) || Math.Abs(q) > int.MaxValue / 2)
+                throw new ArgumentException($"Output channel {o}'s bias {bias[o]} does not fit the accumulator at scale {accumulatorScale}.", nameof(bias));
+            biasQ[o] = (int)q;
+            multipliers[o] = accumulatorScale / output.Scale;
+            floatMultipliers[o] = accumulatorScale;
+        }
+        return (biasQ, multipliers, floatMultipliers);
     }
 
     public int OutChannels { get; }

@@ -124,6 +124,35 @@ internal static unsafe class Int8DirectConv
     }
 
     /// <summary>
+    /// One item in plain scalar code over the same packed weights and layouts (CPUs without AVX2): the raw products
+    /// summed from the start value, then <see cref="Quantization.Requantization"/> per channel.
+    /// </summary>
+    public static void RunItemScalar(in Int8ConvArgs a, int item)
+    {
+        var (group, row, x0) = Locate(a, item);
+        int pixels = Math.Min(TilePixels, a.OutWidth - x0);
+        for (int p = 0; p < pixels; p++)
+        for (int oc = group * GroupChannels; oc < (group + 1) * GroupChannels; oc++)
+        {
+            int sum = a.StartValues[oc];
+            for (int ky = 0; ky < a.KernelSize; ky++)
+            for (int kx = 0; kx < a.KernelSize; kx++)
+            {
+                byte* input = TapInput(a, row, x0 + p, ky, kx);
+                sbyte* w = a.Weights + (nint)(ky * a.KernelSize + kx) * (a.InChannelsPadded >> 2) * a.OutChannelsPadded * 4 + oc * 4;
+                for (int c = 0; c < a.InChannelsPadded; c += 4, w += a.OutChannelsPadded * 4)
+                    sum = unchecked(sum + input[c] * w[0] + input[c + 1] * w[1] + input[c + 2] * w[2] + input[c + 3] * w[3]);
+            }
+            nint at = row * a.OutRowStride + (x0 + p) * a.OutPixelStride + oc;
+            if (a.FloatOutput != null)
+                a.FloatOutput[at] = Quantization.Requantization.ToFloat(sum, a.FloatMultipliers[oc]);
+            a.Output[at] = a.Residual == null
+                ? Quantization.Requantization.ToUInt8(sum, a.Multipliers[oc], a.OutputZeroPoint, a.Relu)
+                : Quantization.Requantization.ToUInt8(sum, a.Multipliers[oc], a.OutputZeroPoint, a.Relu, a.Residual[at], a.ResidualZeroPoint, a.ResidualMultiplier);
+        }
+    }
+
+    /// <summary>
     /// The AVX512BW path: <c>vpmaddubsw</c>, <c>vpmaddwd</c> by ones, <c>vpaddd</c> at 512 bits, one vector of 16 output
     /// channels per group and 6 accumulators per item. Exact for weights in [<see cref="MinPairWeight"/>,
     /// <see cref="MaxPairWeight"/>], as <see cref="PairDotProduct256"/>. Needs <see cref="Avx512BW"/>.

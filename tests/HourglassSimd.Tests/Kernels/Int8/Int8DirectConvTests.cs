@@ -54,6 +54,10 @@ public sealed unsafe class Int8DirectConvTests
             Check<PairDotProduct256>(MakeCase(size, ic, oc, xzp, yzp, flags, seed), Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight, wide: true);
     }
 
+    [Property(MaxTest = 100)]
+    public void Scalar_path_equals_the_reference(byte size, byte ic, byte oc, byte xzp, byte yzp, byte flags, int seed) =>
+        Check<PairDotProduct256>(MakeCase(size, ic, oc, xzp, yzp, flags, seed), sbyte.MinValue, sbyte.MaxValue, scalar: true);
+
     [Fact]
     public void Paths_exist_on_this_cpu_or_the_properties_say_nothing()
     {
@@ -82,6 +86,7 @@ public sealed unsafe class Int8DirectConvTests
             Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight);
         if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
             Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight, wide: true);
+        Check<PairDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue, scalar: true);
     }
 
     [Fact]
@@ -112,7 +117,7 @@ public sealed unsafe class Int8DirectConvTests
     public void Requantization_rounds_half_to_even_then_adds_the_zero_point_then_clamps(int accumulator, float multiplier, int zeroPoint, bool relu, byte expected) =>
         Assert.Equal(expected, Requantization.ToUInt8(accumulator, multiplier, zeroPoint, relu));
 
-    private static void Check<TDot>(Case c, int minWeight, int maxWeight, bool wide = false) where TDot : struct, IInt8DotProduct256
+    private static void Check<TDot>(Case c, int minWeight, int maxWeight, bool wide = false, bool scalar = false) where TDot : struct, IInt8DotProduct256
     {
         var random = new Random(c.Seed);
         int inPadded = Int8DirectConv.PaddedInChannels(c.InChannels);
@@ -169,7 +174,7 @@ public sealed unsafe class Int8DirectConvTests
             starts[o] = Requantization.StartValue(biasQ[o], weights.AsSpan(o * perChannel, perChannel), c.InputZeroPoint);
         float[] actualFloats = new float[pixels * outStride];
         RunKernel<TDot>(c, halo, weights, starts, multipliers, actual, inStride, outStride, wide,
-            c.Residual ? (residualStrided, residualZeroPoint, residualMultiplier) : null, c.FloatOutput ? (floatMultipliers, actualFloats) : null);
+            c.Residual ? (residualStrided, residualZeroPoint, residualMultiplier) : null, c.FloatOutput ? (floatMultipliers, actualFloats) : null, scalar);
         for (int p = 0; p < pixels && c.FloatOutput; p++)
         for (int o = 0; o < c.OutChannels; o++)
             Assert.True(expectedFloats[p * c.OutChannels + o] == actualFloats[p * outStride + o],
@@ -187,7 +192,7 @@ public sealed unsafe class Int8DirectConvTests
 
     private static void RunKernel<TDot>(Case c, byte[] input, sbyte[] weights, int[] starts, float[] multipliers, byte[] output,
         int inStride, int outStride, bool wide = false, (byte[] Map, byte ZeroPoint, float Multiplier)? residual = null,
-        (float[] Multipliers, float[] Output)? floats = null) where TDot : struct, IInt8DotProduct256
+        (float[] Multipliers, float[] Output)? floats = null, bool scalar = false) where TDot : struct, IInt8DotProduct256
     {
         var paddedFloatMultipliers = new float[Int8DirectConv.PaddedOutChannels(c.OutChannels)];
         floats?.Multipliers.CopyTo(paddedFloatMultipliers, 0);
@@ -213,7 +218,10 @@ public sealed unsafe class Int8DirectConvTests
                 Residual = residual is null ? null : r, ResidualZeroPoint = residual?.ZeroPoint ?? 0, ResidualMultiplier = residual?.Multiplier ?? 0,
                 FloatOutput = floats is null ? null : fo, FloatMultipliers = fm,
             };
-            if (wide)
+            if (scalar)
+                for (int item = 0; item < Int8DirectConv.ItemCount(args); item++)
+                    Int8DirectConv.RunItemScalar(args, item);
+            else if (wide)
                 Int8DirectConv.Run512(args);
             else
                 Int8DirectConv.Run<TDot>(args);

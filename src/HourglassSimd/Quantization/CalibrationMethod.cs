@@ -1,0 +1,14 @@
+namespace HourglassSimd.Quantization;
+
+/// <summary>How post-training quantization turns calibration activations into each tensor's range.</summary>
+public enum CalibrationMethod
+{
+    /// <summary>The smallest and largest value seen over all calibration images.</summary>
+    MinMax = 0,
+
+    /// <summary>
+    /// Per image, the <see cref="QuantizationOptions.Percentile"/>-th percentile of the values at each end, averaged over
+    /// the images: rare outliers no longer stretch the scale of every other value.
+    /// </summary>
+    Percentile = 1,
+}

@@ -1,0 +1,14 @@
+namespace HourglassSimd.Quantization;
+
+/// <summary>Choices of <see cref="HourglassQuantizer.Quantize"/>.</summary>
+public sealed record QuantizationOptions
+{
+    /// <summary>How activation ranges are calibrated. Default <see cref="CalibrationMethod.MinMax"/>.</summary>
+    public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
+
+    /// <summary>For <see cref="CalibrationMethod.Percentile"/>: the share of values (in percent, 90 to 100) kept inside the range at each end. Default 99.99.</summary>
+    public double Percentile { get; init; } = 99.99;
+
+    /// <summary>Calibration images whose heatmaps are compared, quantized against float, for the report (<see cref="QuantizationResult.HeatmapSqnrDb"/>). Default 8.</summary>
+    public int ComparisonImages { get; init; } = 8;
+}

@@ -1,0 +1,76 @@
+using HourglassSimd.Kernels.Int8;
+
+namespace HourglassSimd.Quantization;
+
+/// <summary>
+/// What makes a model quantized, beside its float tensors (biases and pre-activation scales and shifts stay float32):
+/// every convolution's s8 weights with one scale per output channel, and the u8 quantization of every activation the
+/// quantized plan stores, keyed by the topology's names (<see cref="ActivationNames"/>). Shared by the plans of every
+/// input size, which pack each convolution once.
+/// </summary>
+internal sealed class QuantizedModel
+{
+    /// <summary>The precision written in model files.</summary>
+    public const string Int8 = "int8";
+
+    private readonly Dictionary<string, PackedInt8Conv> _packed = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public QuantizedModel(IReadOnlyDictionary<string, ActivationQuantization> activations, IReadOnlyDictionary<string, QuantizedWeight> weights,
+        int maxWeight, string method)
+    {
+        if (maxWeight is < 1 or > 127)
+            throw new ArgumentOutOfRangeException(nameof(maxWeight), maxWeight, "The largest weight magnitude must be from 1 to 127.");
+        Activations = activations;
+        Weights = weights;
+        MaxWeight = maxWeight;
+        Method = method;
+    }
+
+    /// <summary>The u8 quantization of each stored activation, by name.</summary>
+    public IReadOnlyDictionary<string, ActivationQuantization> Activations { get; }
+
+    /// <summary>Each convolution's quantized weights, by its prefix (e.g. <c>pre.0.conv</c>).</summary>
+    public IReadOnlyDictionary<string, QuantizedWeight> Weights { get; }
+
+    /// <summary>The largest weight magnitude the quantizer used: 63 (7-bit weights, exact on every int8 kernel path) unless stated otherwise.</summary>
+    public int MaxWeight { get; }
+
+    /// <summary>How the activation ranges were calibrated (<c>minmax</c>, <c>percentile</c>).</summary>
+    public string Method { get; }
+
+    /// <summary>The quantization of activation <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidOperationException">The model has none for it.</exception>
+    public ActivationQuantization Activation(string name) =>
+        Activations.TryGetValue(name, out var q) ? q : throw new InvalidOperationException($"The quantized model has no quantization for activation '{name}'.");
+
+    /// <summary>Convolution <paramref name="name"/> packed for its input and output quantization (once; later calls return the same packing).</summary>
+    public PackedInt8Conv Packed(string name, ReadOnlySpan<float> bias, int inChannels, int kernelSize, int stride, int pad,
+        ActivationQuantization input, ActivationQuantization output, bool relu)
+    {
+        lock (_lock)
+        {
+            if (_packed.TryGetValue(name, out var packed))
+                return packed;
+            if (!Weights.TryGetValue(name, out var weight))
+                throw new InvalidOperationException($"The quantized model has no weights for convolution '{name}'.");
+            var conv = new QuantizedConvWeights(weight.Values, weight.Scales, bias, input, output);
+            _packed.Add(name, packed = new PackedInt8Conv(conv, inChannels, kernelSize, stride, pad, input, output, relu));
+            return packed;
+        }
+    }
+}
+
+/// <summary>A convolution's s8 weights [out][in][K][K] and their per-output-channel scales: <c>w = Scales[o] · Values[...]</c>.</summary>
+internal sealed record QuantizedWeight(sbyte[] Values, float[] Scales)
+{
+    /// <summary>The float weights these stand for: <c>Scales[o] · Values[...]</c>.</summary>
+    public float[] Dequantize()
+    {
+        int perChannel = Values.Length / Scales.Length;
+        var data = new float[Values.Length];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = Scales[i / perChannel] * Values[i];
+        return data;
+    }
+}

@@ -1,0 +1,144 @@
+using HourglassSimd.Kernels.Int8;
+using HourglassSimd.Quantization;
+
+namespace HourglassSimd.Tests.Quantization;
+
+/// <summary>
+/// Whole quantized networks: post-training quantization of random-weight models, the int8 plan on every kernel path,
+/// and the quantized <c>.hgw</c> format.
+/// </summary>
+public sealed class QuantizedNetworkTests
+{
+    private static readonly HourglassArchitecture Small = new(stacks: 2, features: 32, joints: 16, inputHeight: 64, inputWidth: 64);
+
+    /// <summary>Smooth images in [0, 1] (sums of a few random waves per channel), like normalized photographs.</summary>
+    internal static List<float[]> Images(HourglassArchitecture arch, int count, int seed)
+    {
+        var random = new Random(seed);
+        var images = new List<float[]>();
+        for (int n = 0; n < count; n++)
+        {
+            var image = new float[3 * arch.InputHeight * arch.InputWidth];
+            for (int c = 0; c < 3; c++)
+            {
+                double fx = random.NextDouble() * 0.3, fy = random.NextDouble() * 0.3, phase = random.NextDouble() * 6;
+                for (int y = 0; y < arch.InputHeight; y++)
+                for (int x = 0; x < arch.InputWidth; x++)
+                    image[(c * arch.InputHeight + y) * arch.InputWidth + x] =
+                        (float)(0.5 + 0.25 * Math.Sin(fx * x + fy * y + phase) + 0.2 * random.NextDouble());
+            }
+            images.Add(image);
+        }
+        return images;
+    }
+
+    private static HourglassModelFile FloatModel(HourglassArchitecture arch, int seed) => new(arch, HourglassWeights.CreateRandom(arch, seed));
+
+    [Fact]
+    public void Quantized_heatmaps_follow_the_float_ones()
+    {
+        var model = FloatModel(Small, 3);
+        var result = HourglassQuantizer.Quantize(model, Images(Small, 6, 1));
+        Assert.Equal(ModelPrecision.Int8, result.Model.Precision);
+        Assert.Equal(6, result.CalibrationImages);
+        Assert.Equal(Small.Stacks, result.HeatmapSqnrDb.Count);
+        // 8-bit activations through 2 stacks of random weights: each stack's heatmaps stay within a few percent of the
+        // float ones (20 dB is a noise power of 1% of the signal's).
+        Assert.All(result.HeatmapSqnrDb, db => Assert.True(db > 20, $"heatmap SQNR {db:F1} dB"));
+
+        // On images it was not calibrated on too.
+        using var floatNet = model.CreateNetwork();
+        using var int8Net = result.Model.CreateNetwork();
+        Assert.Equal(ModelPrecision.Int8, int8Net.Precision);
+        Assert.Equal(ModelPrecision.Float32, floatNet.Precision);
+        var image = Images(Small, 1, 99)[0];
+        float[] f = floatNet.Run(image), q = int8Net.Run(image);
+        double signal = f.Sum(v => (double)v * v), noise = f.Zip(q, (a, b) => (double)(a - b) * (a - b)).Sum();
+        Assert.True(10 * Math.Log10(signal / noise) > 20, $"SQNR {10 * Math.Log10(signal / noise):F1} dB on an unseen image");
+    }
+
+    [Fact]
+    public void Every_int8_path_gives_bitwise_the_same_heatmaps()
+    {
+        var quantized = HourglassQuantizer.Quantize(FloatModel(Small, 5), Images(Small, 2, 2)).Model;
+        var image = Images(Small, 1, 7)[0];
+        float[]? first = null;
+        foreach (var path in Enum.GetValues<Int8KernelPath>().Where(Int8KernelPaths.IsSupported))
+        {
+            using var net = quantized.CreateNetwork(new HourglassOptions { Int8Path = path, MaxDegreeOfParallelism = 2 });
+            Assert.Equal(path.ToString(), net.Int8Path);
+            float[] heatmaps = net.Run(image);
+            first ??= heatmaps;
+            Assert.True(first.AsSpan().SequenceEqual(heatmaps), $"{path} differs from the first path");
+        }
+    }
+
+    [Fact]
+    public void Thread_counts_and_batches_give_bitwise_the_same_heatmaps()
+    {
+        var quantized = HourglassQuantizer.Quantize(FloatModel(Small, 6), Images(Small, 2, 3)).Model;
+        var images = Images(Small, 2, 8);
+        float[] batch = [.. images[0], .. images[1]];
+        using var one = quantized.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 1 });
+        using var two = quantized.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 2 });
+        float[] a = one.Run(batch), b = two.Run(batch), single = two.Run(images[1]);
+        Assert.True(a.AsSpan().SequenceEqual(b));
+        Assert.True(single.AsSpan().SequenceEqual(b.AsSpan(b.Length / 2)));
+    }
+
+    [Fact]
+    public void A_saved_quantized_model_loads_to_the_same_network_and_is_under_a_third_of_the_float_size()
+    {
+        var arch = new HourglassArchitecture(stacks: 2, features: 64, joints: 16, inputHeight: 64, inputWidth: 64);
+        var model = FloatModel(arch, 4);
+        var quantized = HourglassQuantizer.Quantize(model, Images(arch, 2, 4), new QuantizationOptions { Method = CalibrationMethod.Percentile }).Model;
+        using var floatFile = new MemoryStream();
+        using var int8File = new MemoryStream();
+        model.Save(floatFile);
+        quantized.Save(int8File);
+        Assert.True(int8File.Length <= 0.3 * floatFile.Length, $"{int8File.Length} bytes against {floatFile.Length}");
+
+        int8File.Position = 0;
+        var loaded = HourglassModelFile.Load(int8File);
+        Assert.Equal(ModelPrecision.Int8, loaded.Precision);
+        Assert.Equal(HourglassModelFile.QuantizedFormatVersion, loaded.Version);
+        var image = Images(arch, 1, 5)[0];
+        using var before = quantized.CreateNetwork();
+        using var after = loaded.CreateNetwork();
+        Assert.True(before.Run(image).AsSpan().SequenceEqual(after.Run(image)));
+
+        // Saved again, it is the same file.
+        using var again = new MemoryStream();
+        loaded.Save(again);
+        Assert.True(int8File.ToArray().AsSpan().SequenceEqual(again.ToArray()));
+    }
+
+    [Fact]
+    public void Runs_at_other_input_sizes()
+    {
+        var quantized = HourglassQuantizer.Quantize(FloatModel(Small, 9), Images(Small, 2, 9)).Model;
+        using var net = quantized.CreateNetwork();
+        var wide = Small.WithInputSize(64, 128);
+        var heatmaps = net.Run(Images(wide, 1, 3)[0], 64, 128);
+        Assert.Equal(net.OutputLength(1, 64, 128), heatmaps.Length);
+        Assert.All(heatmaps, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Bad_calibration_and_requantizing_are_refused_with_a_message()
+    {
+        var model = FloatModel(Small, 1);
+        var empty = Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(model, []));
+        Assert.Contains("empty", empty.Message);
+        var wrongSize = Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(model, [new float[10]]));
+        Assert.Contains("3 x 64 x 64", wrongSize.Message);
+        var image = Images(Small, 1, 1)[0];
+        image[5] = float.NaN;
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(model, [image])).Message);
+        var quantized = HourglassQuantizer.Quantize(model, Images(Small, 1, 1)).Model;
+        var again = Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(quantized, Images(Small, 1, 1)));
+        Assert.Contains("already quantized", again.Message);
+        var depthwise = new HourglassModelFile(Small with { Block = ResidualBlock.Depthwise }, HourglassWeights.CreateRandom(Small with { Block = ResidualBlock.Depthwise }, 1));
+        Assert.Throws<NotSupportedException>(() => HourglassQuantizer.Quantize(depthwise, Images(Small, 1, 1)));
+    }
+}
