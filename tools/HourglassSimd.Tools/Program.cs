@@ -12,5 +12,6 @@ var root = new RootCommand("hourglass: Stacked Hourglass inference on the CPU (H
     DemoDataCommand.Create(),
     SynthCommand.Create(),
     PruneCommand.Create(),
+    QuantizeCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -38,6 +38,12 @@ public sealed record ForwardSetup
 
     public KernelIsa Isa { get; }
 
+    /// <summary>
+    /// The model file the weights came from, or null; HourglassSimd builds its network from it, so that a quantized model
+    /// runs quantized (the other engines run <see cref="Weights"/>: for an int8 model, its dequantized float weights).
+    /// </summary>
+    public HourglassModelFile? Model { get; init; }
+
     /// <summary>HourglassSimd convolution algorithms (Winograd where it pays, or direct only).</summary>
     public ConvolutionMode Convolution { get; init; } = ConvolutionMode.Fastest;
 

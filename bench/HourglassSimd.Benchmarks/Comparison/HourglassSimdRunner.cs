@@ -10,11 +10,14 @@ public sealed class HourglassSimdRunner : IForwardRunner
     public HourglassSimdRunner(ForwardSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        _network = HourglassNetwork.Create(setup.Architecture, setup.Weights,
-            new HourglassOptions { MaxDegreeOfParallelism = setup.Threads, Isa = setup.Isa, Convolution = setup.Convolution });
+        var options = new HourglassOptions { MaxDegreeOfParallelism = setup.Threads, Isa = setup.Isa, Convolution = setup.Convolution };
+        _network = setup.Model is { } model
+            ? model.WithInputSize(setup.Architecture.InputHeight, setup.Architecture.InputWidth).CreateNetwork(options)
+            : HourglassNetwork.Create(setup.Architecture, setup.Weights, options);
         _input = setup.Input;
         _output = new float[setup.OutputLength];
-        Description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {_network.Isa}, {setup.Convolution}, {_network.ThreadCount} thread(s)";
+        string kernels = _network.Precision == ModelPrecision.Int8 ? $"int8 {_network.Int8Path}" : $"{_network.Isa}, {setup.Convolution}";
+        Description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {kernels}, {_network.ThreadCount} thread(s)";
     }
 
     public string Name => "HourglassSimd";

@@ -97,6 +97,19 @@ public sealed class HourglassModelFile
         return new HourglassModelFile(model.Architecture, new HourglassWeights(tensors, folded: true), model.Metadata, QuantizedFormatVersion, quantization);
     }
 
+    /// <summary><paramref name="model"/> with other metadata (normalization, joint layout, source); weights and quantization unchanged.</summary>
+    /// <exception cref="ArgumentException">The metadata's joint layout has another joint count than the architecture.</exception>
+    public static HourglassModelFile WithMetadata(HourglassModelFile model, ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new HourglassModelFile(model.Architecture, model.Weights, metadata, model.Version, model.Quantization);
+    }
+
+    /// <summary>This model with another default input size (the network is fully convolutional: the same weights run at any supported size).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A side that is not a positive multiple of the architecture's input side multiple.</exception>
+    public HourglassModelFile WithInputSize(int height, int width) =>
+        new(Architecture.WithInputSize(height, width), Weights, Metadata, Version, Quantization);
+
     /// <summary>The quantization of an int8 model, or null.</summary>
     internal QuantizedModel? Quantization { get; }
 

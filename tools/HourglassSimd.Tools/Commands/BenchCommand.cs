@@ -62,31 +62,31 @@ internal static class BenchCommand
         if (s.Batch < 1 || s.Batch > MaxBatch) throw new ArgumentException($"--batch is {s.Batch}; it must be from 1 to {MaxBatch}.");
         if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
         ThreadCount.Check(s.Threads);
-        HourglassArchitecture arch;
-        HourglassWeights weights;
+        HourglassModelFile file;
         if (s.Model is not null)
         {
-            var file = ModelLoading.Load(s.Model);
-            (arch, weights) = (file.Architecture, file.Weights);
+            file = ModelLoading.Load(s.Model);
             if (s.Size is { } size)
-                arch = arch.WithInputSize(size.Height, size.Width); // same weights: the network is fully convolutional
+                file = file.WithInputSize(size.Height, size.Width); // same weights: the network is fully convolutional
         }
         else
         {
             var size = s.Size ?? new InputSize(256, 256);
-            arch = s.Shape.Apply(new HourglassArchitecture(s.Stacks, s.Features, s.Joints, size.Height, size.Width), s.Parsed);
-            weights = HourglassWeights.CreateRandom(arch, seed: 1);
+            var shape = s.Shape.Apply(new HourglassArchitecture(s.Stacks, s.Features, s.Joints, size.Height, size.Width), s.Parsed);
+            file = new HourglassModelFile(shape, HourglassWeights.CreateRandom(shape, seed: 1));
         }
+        var arch = file.Architecture;
         var random = new Random(2);
         var input = new float[s.Batch * arch.InputSizePerImage];
         for (int i = 0; i < input.Length; i++)
             input[i] = random.NextSingle();
 
-        using var network = HourglassNetwork.Create(arch, weights,
-            new HourglassOptions { MaxDegreeOfParallelism = s.Threads, Isa = s.Isa, Convolution = s.Convolution });
+        // A quantized model runs quantized (its network's int8 path is in the description).
+        using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = s.Threads, Isa = s.Isa, Convolution = s.Convolution });
         var output = new float[network.OutputLength(s.Batch)];
         long macs = network.MacCountPerImage * s.Batch;
-        string description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {network.Isa}, {s.Convolution}, {network.ThreadCount} thread(s)";
+        string kernels = network.Precision == ModelPrecision.Int8 ? $"int8 {network.Int8Path}" : $"{network.Isa}, {s.Convolution}";
+        string description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {kernels}, {network.ThreadCount} thread(s)";
         if (s.Model is not null)
             Console.WriteLine($"model: {s.Model}");
         Console.WriteLine($"network: {arch}, {network.ParameterCount:N0} parameters, {macs / s.Batch / 1e9:F3} G MACs per image, batch {s.Batch}");

@@ -77,6 +77,8 @@ internal static class ExportOnnxCommand
         if (!file.Exists)
             throw new FileNotFoundException($"The model file '{file.FullName}' does not exist.");
         var model = HourglassModelFile.Load(file.FullName);
+        if (model.Precision != ModelPrecision.Float32)
+            throw new NotSupportedException($"{file.Name} is an {model.Precision.ToString().ToLowerInvariant()} model; exporting quantized models (QDQ ONNX) is not implemented yet: export its float original.");
         return (model.Architecture, model.Weights, file.Name);
     }
 }

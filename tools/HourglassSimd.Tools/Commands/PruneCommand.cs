@@ -59,6 +59,8 @@ internal static class PruneCommand
     {
         OutputFileChecks.Check(modelPath, "--model", outputPath);
         var file = ModelLoading.Load(modelPath);
+        if (file.Precision != ModelPrecision.Float32)
+            throw new ArgumentException($"{modelPath} is quantized ({file.Precision.ToString().ToLowerInvariant()}); prune its float original, then quantize the pruned model.");
         cancellation.ThrowIfCancellationRequested();
         var result = ChannelPruner.Prune(file.Architecture, file.Weights, options);
         cancellation.ThrowIfCancellationRequested(); // interrupted: write nothing
