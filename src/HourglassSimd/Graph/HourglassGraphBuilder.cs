@@ -138,18 +138,10 @@ internal sealed class HourglassGraphBuilder : IHourglassVisitor<Value>
     /// </summary>
     private void WriteDeadResidualsInPlace()
     {
-        var reads = new Dictionary<Value, int>();
-        foreach (var layer in _layers)
-            foreach (var value in layer.Inputs)
-                reads[value] = reads.GetValueOrDefault(value) + 1;
-        foreach (var layer in _layers.OfType<ConvLayer>())
+        foreach (var (residual, sum) in DeadResiduals.Candidates(_layers, _layers.OfType<ConvLayer>().Select(l => (l.Residual, l.Output))))
         {
-            if (layer.Residual is { } residual && reads[residual] == 1 && residual.Root == residual
-                && (residual.Channels, residual.Height, residual.Width) == (layer.Output.Channels, layer.Output.Height, layer.Output.Width))
-            {
-                residual.Halo = Math.Max(residual.Halo, layer.Output.Halo);
-                layer.Output.AliasOf = residual;
-            }
+            residual.Halo = Math.Max(residual.Halo, sum.Halo);
+            sum.AliasOf = residual;
         }
     }
 }

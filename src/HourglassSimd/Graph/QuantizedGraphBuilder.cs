@@ -124,19 +124,11 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     /// <summary>As the float plan: a convolution whose residual nothing else reads writes its sum over it.</summary>
     private void WriteDeadResidualsInPlace()
     {
-        var reads = new Dictionary<Value, int>();
-        foreach (var layer in _layers)
-            foreach (var value in layer.Inputs)
-                reads[value] = reads.GetValueOrDefault(value) + 1;
-        foreach (var layer in _layers.OfType<Int8ConvLayer>())
+        // Not where a halo is read: the residual's producer fills it with the residual's zero point, not the sum's.
+        foreach (var (residual, sum) in DeadResiduals.Candidates(_layers, _layers.OfType<Int8ConvLayer>().Select(l => (l.Residual, l.Output))))
         {
-            // Not where a halo is read: the residual's producer fills it with the residual's zero point, not the sum's.
-            if (layer.Residual is { } residual && reads[residual] == 1 && residual.Root == residual && layer.Output.Root == layer.Output
-                && residual.Halo == 0 && layer.Output.Halo == 0
-                && (residual.Channels, residual.Height, residual.Width) == (layer.Output.Channels, layer.Output.Height, layer.Output.Width))
-            {
-                layer.Output.AliasOf = residual;
-            }
+            if (sum.Root == sum && residual.Halo == 0 && sum.Halo == 0)
+                sum.AliasOf = residual;
         }
     }
 }
