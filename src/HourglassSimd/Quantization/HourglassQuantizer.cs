@@ -62,17 +62,13 @@ public static class HourglassQuantizer
         }
 
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
-        var tensors = new List<WeightTensor>();
-        foreach (var tensor in model.Weights.Tensors.Values)
-            tensors.Add(tensor);
         foreach (var step in WeightLayout.Blocks(arch).OfType<ConvStep>())
         {
-            var folded = model.Weights.Get(step.Name + ".weight");
-            var bias = model.Weights.Get(step.Name + ".bias").Data;
-            // Quantizing the weights needs no activation scale: the biases are quantized when a plan is built.
-            var quantized = new QuantizedConvWeights(folded.Data, bias, step.OutChannels, new(1, 0), new(1, 0), Int8DirectConv.MaxPairWeight);
-            weights.Add(step.Name, new QuantizedWeight(quantized.Weights, quantized.WeightScales));
-            reports.Add(WeightReport(step.Name, folded.Data, quantized));
+            var folded = model.Weights.Get(step.Name + ".weight").Data;
+            var (values, scales) = QuantizedConvWeights.QuantizeWeights(folded, step.OutChannels, Int8DirectConv.MaxPairWeight);
+            var quantized = new QuantizedWeight(values, scales);
+            weights.Add(step.Name, quantized);
+            reports.Add(WeightReport(step.Name, folded, quantized));
         }
 
         var quantizedModel = new QuantizedModel(activations, weights, Int8DirectConv.MaxPairWeight, Name(options.Method));
@@ -82,17 +78,17 @@ public static class HourglassQuantizer
 
     internal static string Name(CalibrationMethod method) => method == CalibrationMethod.Percentile ? "percentile" : "minmax";
 
-    private static QuantizedTensorReport WeightReport(string name, float[] weights, QuantizedConvWeights q)
+    private static QuantizedTensorReport WeightReport(string name, float[] weights, QuantizedWeight q)
     {
-        int perChannel = weights.Length / q.OutChannels;
+        float[] dequantized = q.Dequantize();
         double signal = 0, noise = 0;
         for (int i = 0; i < weights.Length; i++)
         {
-            double w = weights[i], e = q.WeightScales[i / perChannel] * q.Weights[i] - w;
+            double w = weights[i], e = dequantized[i] - w;
             signal += w * w;
             noise += e * e;
         }
-        return new QuantizedTensorReport(name, "weights", weights.Min(), weights.Max(), q.WeightScales.Max(), 0, Sqnr(signal, noise));
+        return new QuantizedTensorReport(name, "weights", weights.Min(), weights.Max(), q.Scales.Max(), 0, Sqnr(signal, noise));
     }
 
     /// <summary>Per stack, the SQNR of the quantized network's heatmaps against the float network's on <paramref name="images"/>.</summary>

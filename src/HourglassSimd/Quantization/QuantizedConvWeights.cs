@@ -17,6 +17,20 @@ internal sealed class QuantizedConvWeights
     {
         if (outChannels < 1 || weights.Length == 0 || weights.Length % outChannels != 0 || bias.Length != outChannels)
             throw new ArgumentException($"{weights.Length} weights and {bias.Length} biases do not make {outChannels} output channels.");
+        var (quantized, scales) = QuantizeWeights(weights, outChannels, maxWeight);
+        (OutChannels, Weights, WeightScales) = (outChannels, quantized, scales);
+        (BiasQ, Multipliers, FloatMultipliers) = QuantizeBias(bias, scales, input, output);
+    }
+
+    /// <summary>
+    /// The weights alone, symmetric per output channel: <c>scale[o] = max |w| / maxWeight</c> (1 for an all-zero filter)
+    /// and <c>q = clamp(round_half_to_even(w / scale[o]), −maxWeight, maxWeight)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes that do not match, non-finite weights, or a weight range out of 1..127.</exception>
+    public static (sbyte[] Weights, float[] Scales) QuantizeWeights(ReadOnlySpan<float> weights, int outChannels, int maxWeight)
+    {
+        if (outChannels < 1 || weights.Length == 0 || weights.Length % outChannels != 0)
+            throw new ArgumentException($"{weights.Length} weights do not make {outChannels} output channels.");
         if (maxWeight is < 1 or > 127)
             throw new ArgumentException($"The largest weight magnitude must be from 1 to 127, not {maxWeight}.", nameof(maxWeight));
         int perChannel = weights.Length / outChannels;
@@ -38,8 +52,7 @@ internal sealed class QuantizedConvWeights
             for (int i = 0; i < perChannel; i++)
                 quantized[o * perChannel + i] = (sbyte)Math.Clamp(MathF.Round(filter[i] / scale, MidpointRounding.ToEven), -maxWeight, maxWeight);
         }
-        (OutChannels, Weights, WeightScales) = (outChannels, quantized, scales);
-        (BiasQ, Multipliers, FloatMultipliers) = QuantizeBias(bias, scales, input, output);
+        return (quantized, scales);
     }
 
     /// <summary>Takes weights already quantized (a quantized model file's): <paramref name="weights"/> [out][in][K][K] with one scale per output channel.</summary>
