@@ -290,6 +290,49 @@ public sealed unsafe class HourglassNetwork : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Runs one default-size image through a quantized network layer by layer and hands every named activation
+    /// (<see cref="ActivationProbe"/>), dequantized to plain CHW floats, to <paramref name="observe"/> right after the
+    /// layer that writes it (for the quantizer's per-tensor report, not for production).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A float network (it has no quantized activations).</exception>
+    internal void ProbeActivations(ReadOnlySpan<float> image, Action<string, float[]> observe)
+    {
+        if (_quantized is null)
+            throw new InvalidOperationException("Only a quantized network has activations to probe.");
+        var plan = _default.Plan;
+        var heatmaps = new float[OutputLength(1)];
+        var context = new RunContext(plan, _pool);
+        fixed (float* input = image)
+        fixed (float* output = heatmaps)
+        {
+            context.Image = input;
+            context.Heatmaps = output;
+            int next = 0;
+            for (int i = 0; i < plan.Layers.Count; i++)
+            {
+                plan.Layers[i].Run(context);
+                for (; next < plan.Probes.Count && plan.Probes[next].Layer == i; next++)
+                    observe(plan.Probes[next].Name, Dequantize(plan.Probes[next], (byte*)context.Pointer(plan.Probes[next].Value)));
+            }
+        }
+    }
+
+    private static float[] Dequantize(ActivationProbe probe, byte* buffer)
+    {
+        var v = probe.Value;
+        var layout = new QuantizedLayout(v.Channels, v.Height, v.Width, v.Root.Halo);
+        var data = new float[v.Channels * v.Height * v.Width];
+        for (int y = 0; y < v.Height; y++)
+        for (int x = 0; x < v.Width; x++)
+        {
+            byte* pixel = buffer + layout.Origin + y * layout.RowStride + x * layout.PixelStride;
+            for (int c = 0; c < v.Channels; c++)
+                data[(c * v.Height + y) * v.Width + x] = probe.Quantization.Dequantize(pixel[c]);
+        }
+        return data;
+    }
+
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
         new(sized, _quantized is null
             ? HourglassGraphBuilder.Build(sized, _weights, _options)

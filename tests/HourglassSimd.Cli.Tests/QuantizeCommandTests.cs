@@ -22,8 +22,12 @@ public sealed class QuantizeCommandTests : IDisposable
     {
         string quantized = _temp.Combine("demo-int8.hgw");
         var run = HourglassCli.Run("quantize", "--model", ShippedModel, "--calibration", Path.Combine(Samples, "annotations.json"),
-            "--images", Samples, "--method", "percentile", "--out", quantized, "--progress", "none");
+            "--images", Samples, "--method", "percentile", "--out", quantized, "--progress", "none", "--report", _temp.Combine("tensors.csv"));
         Assert.True(run.ExitCode == 0, run.ToString());
+        string[] report = File.ReadAllLines(_temp.Combine("tensors.csv"));
+        Assert.Equal("tensor,kind,min,max,scale,zero_point,sqnr_db", report[0]);
+        Assert.StartsWith("image,activation,0,1,", report[1], StringComparison.Ordinal);
+        Assert.Equal(102, report.Count(line => line.Contains(",weights,", StringComparison.Ordinal))); // the demo model's convolutions
         Assert.Contains("heatmaps     SQNR against float32 per stack", run.Output, StringComparison.Ordinal);
 
         var original = HourglassModelFile.Load(ShippedModel);

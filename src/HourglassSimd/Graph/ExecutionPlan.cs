@@ -14,9 +14,11 @@ internal sealed class ExecutionPlan
 
     /// <param name="layers">The layers in run order.</param>
     /// <param name="packChannels">SIMD paths: activations NCHW16c with the halos the builder asked for; scalar: plain NCHW.</param>
-    public ExecutionPlan(IReadOnlyList<Layer> layers, bool packChannels)
+    /// <param name="probes">A quantized plan's named activations (<see cref="ActivationProbe"/>), or null.</param>
+    public ExecutionPlan(IReadOnlyList<Layer> layers, bool packChannels, IReadOnlyList<ActivationProbe>? probes = null)
     {
         Layers = layers;
+        Probes = probes ?? [];
         PacksChannels = packChannels;
         AssignLayouts();
         ArenaSize = AssignOffsets();
@@ -25,6 +27,9 @@ internal sealed class ExecutionPlan
     }
 
     public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>The named activations a quantized plan can read back; empty for a float plan.</summary>
+    public IReadOnlyList<ActivationProbe> Probes { get; }
 
     public bool PacksChannels { get; }
 

@@ -20,6 +20,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     private readonly List<Layer> _layers = [];
     private readonly Dictionary<Value, Layer> _producers = [];
     private readonly Dictionary<Value, ActivationQuantization> _quantization = [];
+    private readonly List<ActivationProbe> _probes = [];
 
     private QuantizedGraphBuilder(HourglassArchitecture arch, HourglassWeights folded, QuantizedModel model, Int8KernelPath path)
     {
@@ -34,7 +35,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         var builder = new QuantizedGraphBuilder(arch, folded, model, path);
         HourglassTopology.Walk(arch, builder);
         builder.WriteDeadResidualsInPlace();
-        return new ExecutionPlan(builder._layers, packChannels: true);
+        return new ExecutionPlan(builder._layers, packChannels: true, builder._probes);
     }
 
     public Value Image(int channels)
@@ -44,6 +45,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         var q = _model.Activation(ActivationNames.Image);
         var quantized = Bytes(channels, _arch.InputHeight, _arch.InputWidth, q);
         Add(new QuantizeImageLayer(image, quantized, q));
+        Probe(ActivationNames.Image, quantized);
         return quantized;
     }
 
@@ -57,6 +59,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             var outQ = _model.Activation(ActivationNames.Of(prologue));
             var activated = Bytes(input.Channels, input.Height, input.Width, outQ);
             Add(new QuantizedPreActivationLayer(input, activated, _folded.Get(prologue.Name + ".scale").Data, _folded.Get(prologue.Name + ".shift").Data, inQ, outQ));
+            Probe(ActivationNames.Of(prologue), activated);
             input = activated;
         }
         RequireHalo(input, step.Padding);
@@ -65,6 +68,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         var packed = _model.Packed(step.Name, _folded.Get(step.Name + ".bias").Data, step.InChannels, step.KernelSize, step.Stride, step.Padding,
             _quantization[input], q, step.Relu);
         Add(new Int8ConvLayer(input, output, residual, residual is null ? default : _quantization[residual], packed, _path));
+        Probe(ActivationNames.Of(step), output);
         return output;
     }
 
@@ -82,6 +86,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         var sum = new Value(skip.Channels, skip.Height, skip.Width, aliasOf: skip, format: ValueFormat.UInt8ChannelLast);
         _quantization[sum] = q;
         Add(new QuantizedUpsampleAddLayer(low, skip, sum, _quantization[low], _quantization[skip], q));
+        Probe(ActivationNames.OfUpsampleAdd(name), sum);
         return sum;
     }
 
@@ -94,6 +99,9 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         head.FloatOutput = floats;
         _layers.Add(new ExportQuantizedHeatmapsLayer(floats, stack));
     }
+
+    /// <summary>Records that the layer just added writes the activation <paramref name="name"/>.</summary>
+    private void Probe(string name, Value value) => _probes.Add(new ActivationProbe(_layers.Count - 1, name, value, _quantization[value]));
 
     private Value Bytes(int channels, int height, int width, ActivationQuantization q)
     {

@@ -11,4 +11,10 @@ public enum CalibrationMethod
     /// the images: rare outliers no longer stretch the scale of every other value.
     /// </summary>
     Percentile = 1,
+
+    /// <summary>
+    /// The range that minimizes the expected squared quantization error (clipping plus rounding) of each tensor's
+    /// values over all calibration images, from a histogram over the full range: a second pass over the images.
+    /// </summary>
+    Mse = 2,
 }

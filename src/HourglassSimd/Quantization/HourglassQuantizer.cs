@@ -15,7 +15,10 @@ public static class HourglassQuantizer
     /// <param name="model">A float model.</param>
     /// <param name="calibration">Plain CHW float images at the model's input size, normalized as its inputs (at least one).</param>
     /// <param name="options">Calibration method and report; null: the defaults.</param>
-    /// <param name="progress">Told the number of calibration images done, after each.</param>
+    /// <param name="progress">
+    /// Told the number of calibration images done, after each; <see cref="CalibrationMethod.Mse"/> reads them twice and
+    /// counts on to twice their number.
+    /// </param>
     /// <exception cref="ArgumentException">No image, an image of the wrong size or holding a non-finite value, or a model that is already quantized.</exception>
     /// <exception cref="NotSupportedException">An architecture the int8 engine does not run (depthwise blocks).</exception>
     public static QuantizationResult Quantize(HourglassModelFile model, IEnumerable<float[]> calibration, QuantizationOptions? options = null,
@@ -26,6 +29,8 @@ public static class HourglassQuantizer
         options ??= new QuantizationOptions();
         if (options.Percentile is < 90 or > 100 || double.IsNaN(options.Percentile))
             throw new ArgumentOutOfRangeException(nameof(options), options.Percentile, "The calibration percentile must be from 90 to 100.");
+        if (options.ComparisonImages < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ComparisonImages, "The number of comparison images cannot be negative.");
         if (model.Precision != ModelPrecision.Float32)
             throw new ArgumentException($"The model is already quantized ({model.Precision}); quantize its float original instead.", nameof(model));
         var arch = model.Architecture;
@@ -33,7 +38,7 @@ public static class HourglassQuantizer
             throw new NotSupportedException("Only bottleneck residual blocks quantize: the int8 engine has no depthwise kernel.");
 
         int expected = arch.InputChannels * arch.InputHeight * arch.InputWidth;
-        var ranges = new ActivationRanges(options.Method, options.Percentile);
+        var ranges = new ActivationRanges(options.Method == CalibrationMethod.Percentile ? CalibrationMethod.Percentile : CalibrationMethod.MinMax, options.Percentile);
         var comparison = new List<float[]>();
         int count = 0;
         foreach (float[] image in calibration)
@@ -51,15 +56,30 @@ public static class HourglassQuantizer
         }
         if (count == 0)
             throw new ArgumentException("The calibration set is empty: give at least one image.", nameof(calibration));
-
-        var reports = new List<QuantizedTensorReport>();
-        var activations = new Dictionary<string, ActivationQuantization>(StringComparer.Ordinal);
-        foreach (var (name, (min, max)) in ranges.Ranges())
+        var measured = ranges.Ranges().ToList();
+        if (options.Method == CalibrationMethod.Mse)
         {
-            var q = ActivationQuantization.FromRange(min, max);
-            activations.Add(name, q);
-            reports.Add(new QuantizedTensorReport(name, "activation", min, max, q.Scale, q.ZeroPoint, double.NaN));
+            var search = new MseRangeSearch(measured.ToDictionary(r => r.Name, r => r.Range, StringComparer.Ordinal));
+            int second = 0;
+            foreach (float[] image in calibration)
+            {
+                if (second == count)
+                    break;
+                FloatActivationRun.Run(arch, model.Weights, image, search.Observe);
+                second++;
+                progress?.Report(count + second);
+            }
+            if (second != count)
+                throw new ArgumentException($"The calibration sequence gave {count} images, then {second} when read again; the mse method reads it twice.", nameof(calibration));
+            measured = [.. measured.Select(r => (r.Name, search.Range(r.Name)))];
         }
+
+        var activations = new Dictionary<string, ActivationQuantization>(StringComparer.Ordinal);
+        // The input's range is known, not measured: every value a pixel can give under the model's normalization
+        // (with pixel / 255 a u8 step is one pixel level, so the crop quantizes without loss); calibration would clip it.
+        var activationRanges = measured.Select(r => r.Name == ActivationNames.Image ? (r.Name, InputRange(model.Normalization)) : r).ToList();
+        foreach (var (name, (min, max)) in activationRanges)
+            activations.Add(name, ActivationQuantization.FromRange(min, max));
 
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
         foreach (var step in WeightLayout.Blocks(arch).OfType<ConvStep>())
@@ -68,15 +88,36 @@ public static class HourglassQuantizer
             var (values, scales) = QuantizedConvWeights.QuantizeWeights(folded, step.OutChannels, Int8DirectConv.MaxPairWeight);
             var quantized = new QuantizedWeight(values, scales);
             weights.Add(step.Name, quantized);
-            reports.Add(WeightReport(step.Name, folded, quantized));
         }
 
         var quantizedModel = new QuantizedModel(activations, weights, Int8DirectConv.MaxPairWeight, Name(options.Method));
         var result = HourglassModelFile.Quantized(model, quantizedModel);
-        return new QuantizationResult(result, reports, HeatmapSqnr(model, result, comparison), count);
+        var (heatmapSqnr, activationSqnr) = Compare(model, result, comparison);
+
+        var reports = new List<QuantizedTensorReport>();
+        foreach (var (name, (min, max)) in activationRanges)
+        {
+            var q = activations[name];
+            reports.Add(new QuantizedTensorReport(name, "activation", min, max, q.Scale, q.ZeroPoint, activationSqnr.GetValueOrDefault(name, double.NaN)));
+        }
+        foreach (var step in WeightLayout.Blocks(arch).OfType<ConvStep>())
+            reports.Add(WeightReport(step.Name, model.Weights.Get(step.Name + ".weight").Data, weights[step.Name]));
+        return new QuantizationResult(result, reports, heatmapSqnr, count);
     }
 
-    internal static string Name(CalibrationMethod method) => method == CalibrationMethod.Percentile ? "percentile" : "minmax";
+    /// <summary>The smallest and largest input value a pixel of 0 or 255 gives in any channel.</summary>
+    private static (float Min, float Max) InputRange(InputNormalization normalization)
+    {
+        var values = Enumerable.Range(0, 3).SelectMany(c => new[] { normalization.Apply(c, 0), normalization.Apply(c, 255) }).ToList();
+        return (values.Min(), values.Max());
+    }
+
+    internal static string Name(CalibrationMethod method) => method switch
+    {
+        CalibrationMethod.Percentile => "percentile",
+        CalibrationMethod.Mse => "mse",
+        _ => "minmax",
+    };
 
     private static QuantizedTensorReport WeightReport(string name, float[] weights, QuantizedWeight q)
     {
@@ -91,12 +132,19 @@ public static class HourglassQuantizer
         return new QuantizedTensorReport(name, "weights", weights.Min(), weights.Max(), q.Scales.Max(), 0, Sqnr(signal, noise));
     }
 
-    /// <summary>Per stack, the SQNR of the quantized network's heatmaps against the float network's on <paramref name="images"/>.</summary>
-    private static double[] HeatmapSqnr(HourglassModelFile original, HourglassModelFile quantized, List<float[]> images)
+    /// <summary>
+    /// On <paramref name="images"/>: per stack, the SQNR of the quantized network's heatmaps against the float network's;
+    /// per stored activation, the SQNR of the int8 plan's tensor (dequantized) against the float run's, so the error
+    /// that each tensor carries, accumulated from the input on.
+    /// </summary>
+    private static (double[] Heatmaps, Dictionary<string, double> Activations) Compare(HourglassModelFile original, HourglassModelFile quantized, List<float[]> images)
     {
         var arch = original.Architecture;
+        if (images.Count == 0)
+            return ([.. Enumerable.Repeat(double.NaN, arch.Stacks)], []);
         var signal = new double[arch.Stacks];
         var noise = new double[arch.Stacks];
+        var tensors = new Dictionary<string, (double Signal, double Noise)>(StringComparer.Ordinal);
         using var floatNet = original.CreateNetwork();
         using var int8Net = quantized.CreateNetwork();
         int perStack = arch.Joints * (arch.InputHeight / HourglassArchitecture.OutputStride) * (arch.InputWidth / HourglassArchitecture.OutputStride);
@@ -109,8 +157,22 @@ public static class HourglassQuantizer
                 signal[i / perStack] += (double)f[i] * f[i];
                 noise[i / perStack] += e * e;
             }
+            var reference = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            FloatActivationRun.Run(arch, original.Weights, image, (name, map) => reference[name] = map.Data);
+            int8Net.ProbeActivations(image, (name, values) =>
+            {
+                float[] expected = reference[name];
+                var (s, n) = tensors.GetValueOrDefault(name);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    double e = values[i] - expected[i];
+                    s += (double)expected[i] * expected[i];
+                    n += e * e;
+                }
+                tensors[name] = (s, n);
+            });
         }
-        return [.. signal.Select((s, i) => Sqnr(s, noise[i]))];
+        return ([.. signal.Select((s, i) => Sqnr(s, noise[i]))], tensors.ToDictionary(t => t.Key, t => Sqnr(t.Value.Signal, t.Value.Noise), StringComparer.Ordinal));
     }
 
     private static double Sqnr(double signal, double noise) => noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);

@@ -9,6 +9,6 @@ public sealed record QuantizationOptions
     /// <summary>For <see cref="CalibrationMethod.Percentile"/>: the share of values (in percent, 90 to 100) kept inside the range at each end. Default 99.99.</summary>
     public double Percentile { get; init; } = 99.99;
 
-    /// <summary>Calibration images whose heatmaps are compared, quantized against float, for the report (<see cref="QuantizationResult.HeatmapSqnrDb"/>). Default 8.</summary>
+    /// <summary>Calibration images whose heatmaps are compared, quantized against float, for the report (<see cref="QuantizationResult.HeatmapSqnrDb"/>, and each activation's <see cref="QuantizedTensorReport.SqnrDb"/>); 0 for none (NaN in the report). Default 8.</summary>
     public int ComparisonImages { get; init; } = 8;
 }

@@ -34,11 +34,14 @@ public sealed class QuantizedNetworkTests
 
     private static HourglassModelFile FloatModel(HourglassArchitecture arch, int seed) => new(arch, HourglassWeights.CreateRandom(arch, seed));
 
-    [Fact]
-    public void Quantized_heatmaps_follow_the_float_ones()
+    [Theory]
+    [InlineData(CalibrationMethod.MinMax)]
+    [InlineData(CalibrationMethod.Percentile)]
+    [InlineData(CalibrationMethod.Mse)]
+    public void Quantized_heatmaps_follow_the_float_ones(CalibrationMethod method)
     {
         var model = FloatModel(Small, 3);
-        var result = HourglassQuantizer.Quantize(model, Images(Small, 6, 1));
+        var result = HourglassQuantizer.Quantize(model, Images(Small, 6, 1), new QuantizationOptions { Method = method });
         Assert.Equal(ModelPrecision.Int8, result.Model.Precision);
         Assert.Equal(6, result.CalibrationImages);
         Assert.Equal(Small.Stacks, result.HeatmapSqnrDb.Count);
@@ -55,6 +58,32 @@ public sealed class QuantizedNetworkTests
         float[] f = floatNet.Run(image), q = int8Net.Run(image);
         double signal = f.Sum(v => (double)v * v), noise = f.Zip(q, (a, b) => (double)(a - b) * (a - b)).Sum();
         Assert.True(10 * Math.Log10(signal / noise) > 20, $"SQNR {10 * Math.Log10(signal / noise):F1} dB on an unseen image");
+    }
+
+    [Fact]
+    public void The_report_gives_every_tensor_and_the_input_keeps_its_pixel_levels()
+    {
+        var model = FloatModel(Small, 12);
+        int progress = 0;
+        var result = HourglassQuantizer.Quantize(model, Images(Small, 3, 12), new QuantizationOptions { Method = CalibrationMethod.Mse },
+            new SynchronousProgress(n => progress = n));
+        Assert.Equal(6, progress); // mse reads the 3 images twice
+        var activations = result.Tensors.Where(t => t.Kind == "activation").ToList();
+        Assert.Equal(ActivationNames.Required(Small), activations.Select(t => t.Name));
+        Assert.Equal(WeightLayout.Blocks(Small).OfType<Topology.ConvStep>().Count(), result.Tensors.Count(t => t.Kind == "weights"));
+        Assert.All(result.Tensors, t => Assert.True(double.IsFinite(t.SqnrDb) && t.SqnrDb > 0, $"{t.Kind} {t.Name}: SQNR {t.SqnrDb}"));
+        // The input's range is the normalization's (pixel / 255: [0, 1], one pixel level per step), not a measured one,
+        // so the only error left is the rounding of interpolated values: about 53 dB for values spread over [0, 1].
+        var image = activations[0];
+        Assert.Equal((ActivationNames.Image, 0f, 1f, 1f / 255, 0), (image.Name, image.Min, image.Max, image.Scale, image.ZeroPoint));
+        Assert.True(image.SqnrDb > 45, $"input SQNR {image.SqnrDb:F1} dB");
+        // Error only accumulates along the network: the deepest tensors carry more than the first convolution.
+        Assert.True(activations[1].SqnrDb > activations[^1].SqnrDb);
+    }
+
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HourglassSimd.Datasets;
+using HourglassSimd.IO;
 using HourglassSimd.Imaging;
 using HourglassSimd.Interop.Npy;
 using HourglassSimd.Pose;
@@ -28,8 +29,9 @@ internal static class QuantizeCommand
         var images = new Option<string?>("--images") { HelpName = "folder", Description = "The images the annotations name." };
         var output = new Option<string>("--out") { HelpName = "quantized.hgw", Description = "Quantized model file to write.", Required = true };
         var precision = new Option<string>("--precision") { Description = "int8 (the only precision so far).", DefaultValueFactory = _ => "int8" };
-        var method = new Option<string>("--method") { Description = "minmax (the default) or percentile: how activation ranges are calibrated.", DefaultValueFactory = _ => "minmax" };
+        var method = new Option<string>("--method") { Description = "How activation ranges are calibrated: minmax (the default), percentile, or mse (the range of least expected error; reads the crops twice).", DefaultValueFactory = _ => "minmax" };
         var percentile = new Option<double>("--percentile") { Description = "With --method percentile: the share of values (%) kept in range at each end.", DefaultValueFactory = _ => 99.99 };
+        var report = new Option<string?>("--report") { HelpName = "tensors.csv", Description = "Also write every tensor's range, scale, zero point and SQNR as CSV." };
         var count = new Option<int>("--max-images") { Description = "Calibration crops to use at most, spread over the data.", DefaultValueFactory = _ => 64 };
         var progressMode = ProgressOption.Create();
         var command = new Command("quantize", """
@@ -41,7 +43,7 @@ internal static class QuantizeCommand
             Example: hourglass quantize --model models/hourglass-demo.hgw --calibration people/annotations.json --images people/images --out demo-int8.hgw
             """)
         {
-            model, calibration, images, output, precision, method, percentile, count, progressMode,
+            model, calibration, images, output, precision, method, percentile, count, report, progressMode,
         };
         command.SetAction(result => CliErrors.Run(cancellation =>
         {
@@ -51,7 +53,8 @@ internal static class QuantizeCommand
             {
                 "minmax" => CalibrationMethod.MinMax,
                 "percentile" => CalibrationMethod.Percentile,
-                var other => throw new ArgumentException($"--method must be minmax or percentile, not '{other}'."),
+                "mse" => CalibrationMethod.Mse,
+                var other => throw new ArgumentException($"--method must be minmax, percentile or mse, not '{other}'."),
             };
             int maxImages = result.GetValue(count);
             if (maxImages < 1)
@@ -60,15 +63,20 @@ internal static class QuantizeCommand
             if (options.Percentile is < 90 or > 100)
                 throw new ArgumentException($"--percentile must be from 90 to 100, not {options.Percentile.ToString(CultureInfo.InvariantCulture)}.");
             return Execute(result.GetValue(model)!, result.GetValue(calibration)!, result.GetValue(images), result.GetValue(output)!, options, maxImages,
-                result.GetValue(progressMode), cancellation);
+                result.GetValue(report), result.GetValue(progressMode), cancellation);
         }));
         return command;
     }
 
     private static int Execute(string modelPath, string calibrationPath, string? imageFolder, string outputPath, QuantizationOptions options, int maxImages,
-        ProgressMode progressMode, CancellationToken cancellation)
+        string? reportPath, ProgressMode progressMode, CancellationToken cancellation)
     {
         OutputFileChecks.Check(modelPath, "--model", outputPath);
+        if (reportPath is not null)
+        {
+            OutputFileChecks.Check(modelPath, "--model", reportPath);
+            AtomicFile.RefuseNonRegular(reportPath);
+        }
         var file = ModelLoading.Load(modelPath);
         if (file.Precision != ModelPrecision.Float32)
             throw new ArgumentException($"{modelPath} is already quantized ({file.Precision.ToString().ToLowerInvariant()}); quantize its float original instead.");
@@ -76,7 +84,7 @@ internal static class QuantizeCommand
         Console.WriteLine($"model        {modelPath}: {file.Architecture}");
         Console.WriteLine($"calibration  {crops.Count} crops from {calibrationPath}, {QuantizerMethodText(options)}");
 
-        var progress = ProgressReporter.ForConsole(crops.Count, "crops", progressMode);
+        var progress = ProgressReporter.ForConsole(options.Method == CalibrationMethod.Mse ? 2 * crops.Count : crops.Count, "crops", progressMode);
         progress.Start();
         var reporter = new Progress(progress, cancellation);
         QuantizationResult result;
@@ -104,17 +112,33 @@ internal static class QuantizeCommand
         var worst = weights.MinBy(t => t.SqnrDb)!;
         Console.WriteLine(string.Create(c, $"weights      {weights.Count} convolutions, s8 per output channel (|w| <= 63): SQNR {weights.Min(t => t.SqnrDb):F1} to {weights.Max(t => t.SqnrDb):F1} dB (lowest {worst.Name})"));
         var widest = activations.MaxBy(t => t.Max - t.Min)!;
-        Console.WriteLine(string.Create(c, $"activations  {activations.Count} tensors in u8; widest range {widest.Name} [{widest.Min:G4}, {widest.Max:G4}] (scale {widest.Scale:G4}, zero point {widest.ZeroPoint})"));
+        Console.WriteLine(string.Create(c, $"activations  {activations.Count} tensors in u8; widest range {widest.Name} [{widest.Min:G4}, {widest.Max:G4}] (scale {widest.Scale:G4}, zero point {widest.ZeroPoint}); the 5 with the most error:"));
+        foreach (var tensor in activations.OrderBy(t => t.SqnrDb).Take(5))
+            Console.WriteLine(string.Create(c, $"             {tensor.Name}: SQNR {tensor.SqnrDb:F1} dB against float32, range [{tensor.Min:G4}, {tensor.Max:G4}]"));
         Console.WriteLine(string.Create(c, $"heatmaps     SQNR against float32 per stack: {string.Join(", ", result.HeatmapSqnrDb.Select(d => d.ToString("F1", c) + " dB"))} (on {Math.Min(options.ComparisonImages, crops.Count)} calibration crops)"));
+        if (reportPath is not null)
+        {
+            AtomicFile.WriteAllText(reportPath, ReportCsv(result.Tensors));
+            Console.WriteLine($"report       {Path.GetFullPath(reportPath)} ({result.Tensors.Count} tensors)");
+        }
         long before = new FileInfo(modelPath).Length, after = new FileInfo(outputPath).Length;
         Console.WriteLine(string.Create(c, $"wrote        {Path.GetFullPath(outputPath)} ({after:N0} bytes, {(double)after / before:F2}x the float file)"));
         return 0;
     }
 
+    private static string ReportCsv(IReadOnlyList<QuantizedTensorReport> tensors)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder("tensor,kind,min,max,scale,zero_point,sqnr_db\n");
+        foreach (var t in tensors)
+            text.Append(string.Create(c, $"{t.Name},{t.Kind},{t.Min:R},{t.Max:R},{t.Scale:R},{t.ZeroPoint},{t.SqnrDb:F2}\n"));
+        return text.ToString();
+    }
+
     private static string QuantizerMethodText(QuantizationOptions options) =>
         options.Method == CalibrationMethod.Percentile
             ? string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}")
-            : "minmax";
+            : HourglassQuantizer.Name(options.Method);
 
     /// <summary>The calibration crops, as network inputs at the model's size, read and checked before any work.</summary>
     private static List<float[]> CalibrationCrops(HourglassModelFile file, string path, string? imageFolder, int maxImages)
