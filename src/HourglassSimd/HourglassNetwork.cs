@@ -292,7 +292,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
 
     /// <summary>
     /// Runs one default-size image through a quantized network layer by layer and hands every named activation
-    /// (<see cref="ActivationProbe"/>), dequantized to plain CHW floats, to <paramref name="observe"/> right after the
+    /// (<see cref="ActivationProbe"/>), as plain CHW floats (dequantized where it is u8), to <paramref name="observe"/> right after the
     /// layer that writes it (for the quantizer's per-tensor report, not for production).
     /// </summary>
     /// <exception cref="InvalidOperationException">A float network (it has no quantized activations).</exception>
@@ -321,6 +321,12 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private static float[] Dequantize(ActivationProbe probe, byte* buffer)
     {
         var v = probe.Value;
+        if (probe.Quantization is not { } q)
+        {
+            var floats = new float[v.Channels * v.Height * v.Width];
+            v.Layout.UnpackTo((float*)buffer, floats);
+            return floats;
+        }
         var layout = new QuantizedLayout(v.Channels, v.Height, v.Width, v.Root.Halo);
         var data = new float[v.Channels * v.Height * v.Width];
         for (int y = 0; y < v.Height; y++)
@@ -328,7 +334,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
         {
             byte* pixel = buffer + layout.Origin + y * layout.RowStride + x * layout.PixelStride;
             for (int c = 0; c < v.Channels; c++)
-                data[(c * v.Height + y) * v.Width + x] = probe.Quantization.Dequantize(pixel[c]);
+                data[(c * v.Height + y) * v.Width + x] = q.Dequantize(pixel[c]);
         }
         return data;
     }
@@ -336,7 +342,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
         new(sized, _quantized is null
             ? HourglassGraphBuilder.Build(sized, _weights, _options)
-            : QuantizedGraphBuilder.Build(sized, _weights.Folded, _quantized, _int8Path));
+            : QuantizedGraphBuilder.Build(sized, _weights, _quantized, _int8Path));
 
     private bool IsSupportedSide(nint side) => side <= HourglassArchitecture.MaxInputSide && Architecture.AcceptsInputSide((int)side);
 

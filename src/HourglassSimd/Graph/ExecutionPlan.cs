@@ -42,11 +42,7 @@ internal sealed class ExecutionPlan
     /// <summary>Convolution multiply-accumulates per image.</summary>
     public long MacCount { get; }
 
-    private IEnumerable<Value> Touched(Layer layer)
-    {
-        var touched = layer.Output is null ? layer.Inputs : layer.Inputs.Append(layer.Output);
-        return layer.ExtraOutput is null ? touched : touched.Append(layer.ExtraOutput);
-    }
+    private IEnumerable<Value> Touched(Layer layer) => layer.Output is null ? layer.Inputs : layer.Inputs.Append(layer.Output);
 
     private void AssignLayouts()
     {
@@ -57,9 +53,8 @@ internal sealed class ExecutionPlan
             value.Layout = value.Format switch
             {
                 ValueFormat.Float => new ActivationLayout(value.Channels, value.Height, value.Width, pack, halo),
-                // Channel-last maps as plain layouts of the same size in floats; their layers address them through QuantizedLayout.
-                ValueFormat.UInt8ChannelLast => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels) / sizeof(float), value.Height, value.Width, 1, value.Root.Halo),
-                _ => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels), value.Height, value.Width, 1, 0),
+                // u8 channel-last maps as plain layouts of the same size in floats; their layers address them through QuantizedLayout.
+                _ => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels) / sizeof(float), value.Height, value.Width, 1, value.Root.Halo),
             };
         }
     }

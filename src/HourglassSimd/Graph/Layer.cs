@@ -13,9 +13,6 @@ internal abstract class Layer
     /// <summary>The value written, or null for a layer that only exports.</summary>
     public abstract Value? Output { get; }
 
-    /// <summary>A second value the layer writes (a quantized head's float heatmaps beside its u8 map), or null.</summary>
-    public virtual Value? ExtraOutput => null;
-
     /// <summary>Floats of per-run scratch memory the layer needs (shared by all layers of a run, one at a time).</summary>
     public virtual nint ScratchFloats => 0;
 

@@ -5,34 +5,44 @@ using HourglassSimd.Topology;
 namespace HourglassSimd.Graph;
 
 /// <summary>
-/// Turns a walk of <see cref="HourglassTopology"/> into the layers of a quantized (int8) plan: the float image is
-/// imported and quantized once, every convolution runs on u8 maps with s8 weights (<see cref="Int8ConvLayer"/>), a
-/// pre-activation batch norm + ReLU gets a layer of its own, pooling and upsample-add stay in u8, and each heatmap head
-/// also writes its accumulators dequantized to float for the output. The float plan's builder is
-/// <see cref="HourglassGraphBuilder"/>; this one shares its arena placement (<see cref="ExecutionPlan"/>).
+/// Turns a walk of <see cref="HourglassTopology"/> into the layers of a quantized plan: int8 convolutions inside the
+/// residual modules, a float32 residual stream between them. The hourglass's residual sums reach hundreds of times the
+/// range of the tensors inside its modules (the demo model: ±600 against ±20), more than one u8 scale holds, so:
+/// <list type="bullet">
+/// <item>the image is quantized once and the stem convolution runs in int8 (u8 out, with its ReLU);</item>
+/// <item>each residual module quantizes its opening batch norm + ReLU (<see cref="QuantizeActivationLayer"/> from
+/// float, <see cref="QuantizedPreActivationLayer"/> from u8), runs conv1 and conv2 in int8 between u8 maps, and conv3
+/// (and a shortcut projection that reads a u8 map) in int8 with a float output, the float residual added in the store;</item>
+/// <item>what reads the float stream without a batch norm first (a shortcut projection of a float map, the heads and
+/// merges: 1x1 layers, a small share of the MACs), max pooling and upsample-add run in float32 on the SIMD float layers.</item>
+/// </list>
+/// The arena placement and the in-place residual writes are the float plan's (<see cref="ExecutionPlan"/>).
 /// </summary>
 internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
 {
     private readonly HourglassArchitecture _arch;
-    private readonly HourglassWeights _folded;
+    private readonly PackedWeights _weights;
     private readonly QuantizedModel _model;
     private readonly Int8KernelPath _path;
+    private readonly LayerFactory _floats;
     private readonly List<Layer> _layers = [];
     private readonly Dictionary<Value, Layer> _producers = [];
     private readonly Dictionary<Value, ActivationQuantization> _quantization = [];
     private readonly List<ActivationProbe> _probes = [];
 
-    private QuantizedGraphBuilder(HourglassArchitecture arch, HourglassWeights folded, QuantizedModel model, Int8KernelPath path)
+    private QuantizedGraphBuilder(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path)
     {
-        (_arch, _folded, _model, _path) = (arch, folded, model, path);
+        (_arch, _weights, _model, _path) = (arch, weights, model, path);
+        // The float layers must share the int8 layers' NCHW16c float maps: the scalar path borrows Vector128's layers.
+        _floats = LayerFactory.For(weights.Isa == KernelIsa.Scalar ? KernelIsa.Vector128 : weights.Isa);
     }
 
     /// <summary>The quantized plan for the input size of <paramref name="arch"/>.</summary>
-    public static ExecutionPlan Build(HourglassArchitecture arch, HourglassWeights folded, QuantizedModel model, Int8KernelPath path)
+    public static ExecutionPlan Build(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path)
     {
         if (arch.Block != ResidualBlock.Bottleneck)
             throw new NotSupportedException("Quantized plans run bottleneck residual blocks only; the int8 engine has no depthwise kernel.");
-        var builder = new QuantizedGraphBuilder(arch, folded, model, path);
+        var builder = new QuantizedGraphBuilder(arch, weights, model, path);
         HourglassTopology.Walk(arch, builder);
         builder.WriteDeadResidualsInPlace();
         return new ExecutionPlan(builder._layers, packChannels: true, builder._probes);
@@ -53,55 +63,78 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     {
         if (step.Groups != 1)
             throw new NotSupportedException($"'{step.Name}' is a grouped convolution; the int8 engine runs full convolutions only.");
+        if (input.Format == ValueFormat.Float && step.Prologue is null)
+            return FloatConvolution(step, input, residual);
         if (step.Prologue is { } prologue)
         {
-            var inQ = _quantization[input];
-            var outQ = _model.Activation(ActivationNames.Of(prologue));
-            var activated = Bytes(input.Channels, input.Height, input.Width, outQ);
-            Add(new QuantizedPreActivationLayer(input, activated, _folded.Get(prologue.Name + ".scale").Data, _folded.Get(prologue.Name + ".shift").Data, inQ, outQ));
+            var q = _model.Activation(ActivationNames.Of(prologue));
+            var activated = Bytes(input.Channels, input.Height, input.Width, q);
+            float[] scale = _weights.Folded.Get(prologue.Name + ".scale").Data, shift = _weights.Folded.Get(prologue.Name + ".shift").Data;
+            Add(input.Format == ValueFormat.Float
+                ? new QuantizeActivationLayer(input, activated, scale, shift, q)
+                : new QuantizedPreActivationLayer(input, activated, scale, shift, _quantization[input], q));
             Probe(ActivationNames.Of(prologue), activated);
             input = activated;
         }
+        if (step.Relu && residual is not null || !step.Relu && residual is { Format: not ValueFormat.Float })
+            throw new NotSupportedException($"'{step.Name}': an int8 convolution adds a residual only to a float output without a ReLU.");
         RequireHalo(input, step.Padding);
-        var q = _model.Activation(ActivationNames.Of(step));
-        var output = Bytes(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width), q);
-        var packed = _model.Packed(step.Name, _folded.Get(step.Name + ".bias").Data, step.InChannels, step.KernelSize, step.Stride, step.Padding,
-            _quantization[input], q, step.Relu);
-        Add(new Int8ConvLayer(input, output, residual, residual is null ? default : _quantization[residual], packed, _path));
+        int height = step.OutputSize(input.Height), width = step.OutputSize(input.Width);
+        // With a ReLU the output is a bounded u8 map; without one it joins the float residual stream.
+        var outQ = _model.Activation(ActivationNames.Of(step));
+        var output = step.Relu ? Bytes(step.OutChannels, height, width, outQ) : new Value(step.OutChannels, height, width);
+        var packed = _model.Packed(step.Name, _weights.Folded.Get(step.Name + ".bias").Data, step.InChannels, step.KernelSize, step.Stride, step.Padding,
+            _quantization[input], outQ, step.Relu);
+        Add(new Int8ConvLayer(input, output, residual, default, packed, _path));
+        Probe(ActivationNames.Of(step), output);
+        return output;
+    }
+
+    /// <summary>A 1x1 convolution of the float stream with no batch norm before it, in float32 (its dequantized weights).</summary>
+    private Value FloatConvolution(ConvStep step, Value input, Value? residual)
+    {
+        if (step.Padding != 0 || residual is { Format: not ValueFormat.Float })
+            throw new NotSupportedException($"'{step.Name}': a float convolution in a quantized plan must be unpadded with a float residual.");
+        var conv = _weights.Conv(step.Name, step.Stride, step.Padding);
+        var output = new Value(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width));
+        Add(_floats.Convolution(input, output, residual, _weights, step.Name, conv, prologue: null, step.Relu));
         Probe(ActivationNames.Of(step), output);
         return output;
     }
 
     public Value MaxPool(string name, Value input)
     {
-        var q = _quantization[input]; // max pooling commutes with a monotonic quantization
-        var pooled = Bytes(input.Channels, input.Height / 2, input.Width / 2, q);
-        Add(new QuantizedMaxPoolLayer(input, pooled, q.ZeroPoint));
+        RequireFloat(input, name);
+        var pooled = new Value(input.Channels, input.Height / 2, input.Width / 2);
+        Add(_floats.MaxPool(input, pooled));
         return pooled;
     }
 
     public Value UpsampleAdd(string name, Value low, Value skip)
     {
-        var q = _model.Activation(ActivationNames.OfUpsampleAdd(name));
-        var sum = new Value(skip.Channels, skip.Height, skip.Width, aliasOf: skip, format: ValueFormat.UInt8ChannelLast);
-        _quantization[sum] = q;
-        Add(new QuantizedUpsampleAddLayer(low, skip, sum, _quantization[low], _quantization[skip], q));
+        RequireFloat(low, name);
+        RequireFloat(skip, name);
+        var sum = new Value(skip.Channels, skip.Height, skip.Width, aliasOf: skip);
+        Add(_floats.UpsampleAdd(low, skip, sum));
         Probe(ActivationNames.OfUpsampleAdd(name), sum);
         return sum;
     }
 
-    /// <summary>The head that made <paramref name="heatmaps"/> also writes them dequantized, and that float map is exported.</summary>
     public void Heatmaps(int stack, Value heatmaps)
     {
-        if (!_producers.TryGetValue(heatmaps, out var producer) || producer is not Int8ConvLayer head)
-            throw new InvalidOperationException("A quantized plan's heatmaps must come straight from a convolution.");
-        var floats = new Value(heatmaps.Channels, heatmaps.Height, heatmaps.Width, format: ValueFormat.FloatChannelLast);
-        head.FloatOutput = floats;
-        _layers.Add(new ExportQuantizedHeatmapsLayer(floats, stack));
+        RequireFloat(heatmaps, $"outs.{stack}");
+        _layers.Add(new ExportHeatmapsLayer(heatmaps, stack));
+    }
+
+    private static void RequireFloat(Value value, string name)
+    {
+        if (value.Format != ValueFormat.Float)
+            throw new NotSupportedException($"'{name}' reads a u8 map; in a quantized plan it runs on the float residual stream only.");
     }
 
     /// <summary>Records that the layer just added writes the activation <paramref name="name"/>.</summary>
-    private void Probe(string name, Value value) => _probes.Add(new ActivationProbe(_layers.Count - 1, name, value, _quantization[value]));
+    private void Probe(string name, Value value) =>
+        _probes.Add(new ActivationProbe(_layers.Count - 1, name, value, _quantization.TryGetValue(value, out var q) ? q : null));
 
     private Value Bytes(int channels, int height, int width, ActivationQuantization q)
     {
@@ -117,23 +150,28 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             _producers[output] = layer;
     }
 
-    /// <summary>A padded convolution reads its input's halo, which the producer fills with the zero point on every run.</summary>
+    /// <summary>A padded int8 convolution reads its u8 input's halo, which the producer fills with the zero point on every run.</summary>
     private void RequireHalo(Value input, int padding)
     {
         if (padding == 0 || padding <= input.Root.Halo)
             return;
         if (input.Root != input)
             throw new NotSupportedException("A padded int8 convolution reads a value written in place over another, whose halo holds the other's zero point.");
-        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (QuantizeImageLayer or Int8ConvLayer or QuantizedPreActivationLayer or QuantizedMaxPoolLayer))
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (QuantizeImageLayer or Int8ConvLayer or QuantizedPreActivationLayer or QuantizeActivationLayer))
             throw new NotSupportedException($"A padded int8 convolution reads a value made by {producer?.Describe() ?? "nothing"}, which fills no halo.");
         input.Root.Halo = padding;
     }
 
-    /// <summary>As the float plan: a convolution whose residual nothing else reads writes its sum over it.</summary>
+    /// <summary>As the float plan: a convolution whose float residual nothing else reads writes its sum over it.</summary>
     private void WriteDeadResidualsInPlace()
     {
-        // Not where a halo is read: the residual's producer fills it with the residual's zero point, not the sum's.
-        foreach (var (residual, sum) in DeadResiduals.Candidates(_layers, _layers.OfType<Int8ConvLayer>().Select(l => (l.Residual, l.Output))))
+        var sums = _layers.Select(l => l switch
+        {
+            Int8ConvLayer q => (q.Residual, q.Output),
+            ConvLayer f => (f.Residual, f.Output),
+            _ => ((Value?)null, (Value?)null),
+        }).Where(p => p.Item2 is { Format: ValueFormat.Float } && p.Item1 is { Format: ValueFormat.Float }).Select(p => (p.Item1, p.Item2!));
+        foreach (var (residual, sum) in DeadResiduals.Candidates(_layers, sums))
         {
             if (sum.Root == sum && residual.Halo == 0 && sum.Halo == 0)
                 sum.AliasOf = residual;

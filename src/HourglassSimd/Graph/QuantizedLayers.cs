@@ -1,10 +1,11 @@
+using System.Runtime.Intrinsics;
 using HourglassSimd.Kernels.Int8;
 using HourglassSimd.Quantization;
 using HourglassSimd.Tensors;
 
 namespace HourglassSimd.Graph;
 
-/// <summary>The layers of a quantized plan: u8 channel-last maps (<see cref="ValueFormat.UInt8ChannelLast"/>) between them.</summary>
+/// <summary>Where a quantized plan's u8 channel-last maps (<see cref="ValueFormat.UInt8ChannelLast"/>) lie.</summary>
 internal static class QuantizedValues
 {
     public static QuantizedLayout Layout(Value value) => new(value.Channels, value.Height, value.Width, value.Root.Halo);
@@ -39,42 +40,110 @@ internal sealed unsafe class QuantizeImageLayer(Value image, Value output, Activ
     }
 }
 
-/// <summary>A quantized convolution (<see cref="Int8DirectConv"/> on the plan's <see cref="Int8KernelPath"/>) with its fused residual, ReLU and, for a heatmap head, float output.</summary>
+/// <summary>
+/// A quantized convolution (<see cref="Int8DirectConv"/> on the plan's <see cref="Int8KernelPath"/>) from a u8 map
+/// to a u8 map (with its ReLU) or to a float map (NCHW16c: a residual sum, with the float residual added in the store).
+/// </summary>
 internal sealed unsafe class Int8ConvLayer(Value input, Value output, Value? residual, ActivationQuantization residualQuantization, PackedInt8Conv packed,
     Int8KernelPath path) : Layer
 {
-    /// <summary>The value that gets the dequantized accumulators (<see cref="ValueFormat.FloatChannelLast"/>), or null; set by the builder for heads.</summary>
-    public Value? FloatOutput { get; set; }
-
     public Value? Residual => residual;
 
     public override IEnumerable<Value> Inputs => residual is null ? [input] : [input, residual];
 
     public override Value Output => output;
 
-    public override Value? ExtraOutput => FloatOutput;
-
     public override long MacCount => (long)packed.OutChannels * packed.InChannels * packed.KernelSize * packed.KernelSize * output.Height * output.Width;
 
     public override string Describe() =>
-        $"int8 conv{packed.KernelSize}x{packed.KernelSize}{(packed.Stride > 1 ? $"/{packed.Stride}" : "")} {packed.InChannels}->{packed.OutChannels} @{output.Height}x{output.Width}";
+        $"int8 conv{packed.KernelSize}x{packed.KernelSize}{(packed.Stride > 1 ? $"/{packed.Stride}" : "")} {packed.InChannels}->{packed.OutChannels} @{output.Height}x{output.Width}" +
+        (output.Format == ValueFormat.Float ? " (float out)" : "");
 
     public override void Run(RunContext context)
     {
         var outLayout = QuantizedValues.Layout(output);
-        byte* o = QuantizedValues.Pointer(context, output);
+        bool floatOut = output.Format == ValueFormat.Float;
+        byte* bytes = floatOut ? null : QuantizedValues.Pointer(context, output);
         if (output.Root == output)
-            outLayout.FillHalo(o, packed.Output.ZeroPoint);
-        if (residual is not null && QuantizedValues.Layout(residual) is var r && (r.RowStride, r.Origin) != (outLayout.RowStride, outLayout.Origin))
-            throw new InvalidOperationException($"{Describe()}: its residual is laid out unlike its output.");
+        {
+            if (floatOut)
+                output.Layout.ZeroHalo(context.Pointer(output));
+            else
+                outLayout.FillHalo(bytes, packed.Output.ZeroPoint);
+        }
         ref var args = ref context.Binding<Int8ConvArgs>();
-        args = packed.Bind(QuantizedValues.Pointer(context, input), QuantizedValues.Layout(input), o, outLayout,
-            residual is null ? null : QuantizedValues.Pointer(context, residual), residualQuantization,
-            FloatOutput is null ? null : context.Pointer(FloatOutput));
+        args = packed.Bind(QuantizedValues.Pointer(context, input), QuantizedValues.Layout(input), bytes, outLayout,
+            residual is null || floatOut ? null : QuantizedValues.Pointer(context, residual), residualQuantization,
+            floatOut ? context.Pointer(output) : null, output.Layout, floatOut && residual is not null ? context.Pointer(residual) : null);
         context.Parallel(this, Int8DirectConv.ItemCount(args));
     }
 
     public override void RunItem(RunContext context, int item) => Int8KernelPaths.RunItem(path, context.Binding<Int8ConvArgs>(), item);
+}
+
+/// <summary>
+/// A residual module's opening batch norm + ReLU on a float map (NCHW16c, the float residual stream), quantized into
+/// a u8 map for the module's first int8 convolution: <c>q = ActivationQuantization.Quantize(max(scale[c] · x + shift[c], 0))</c>.
+/// Work items are rows.
+/// </summary>
+internal sealed unsafe class QuantizeActivationLayer : Layer
+{
+    private readonly Value _input;
+    private readonly Value _output;
+    private readonly AlignedBuffer _scale;
+    private readonly AlignedBuffer _shift;
+    private readonly ActivationQuantization _quantization;
+
+    public QuantizeActivationLayer(Value input, Value output, float[] scale, float[] shift, ActivationQuantization quantization)
+    {
+        (_input, _output, _quantization) = (input, output, quantization);
+        int padded = QuantizedLayout.PaddedChannels(input.Channels);
+        _scale = new AlignedBuffer(padded);
+        _shift = new AlignedBuffer(padded);
+        scale.CopyTo(_scale.Span);
+        shift.CopyTo(_shift.Span);
+    }
+
+    public override IEnumerable<Value> Inputs => [_input];
+
+    public override Value Output => _output;
+
+    public override string Describe() => $"bn+relu+quantize {_input.Channels} @{_output.Height}x{_output.Width}";
+
+    public override void Run(RunContext context)
+    {
+        QuantizedValues.Layout(_output).FillHalo(QuantizedValues.Pointer(context, _output), _quantization.ZeroPoint);
+        context.Parallel(this, _output.Height);
+    }
+
+    public override void RunItem(RunContext context, int item)
+    {
+        var inLayout = _input.Layout;
+        var outLayout = QuantizedValues.Layout(_output);
+        float* source = context.Pointer(_input) + inLayout.Origin + item * inLayout.RowStride;
+        byte* destination = QuantizedValues.Pointer(context, _output) + outLayout.Origin + item * outLayout.RowStride;
+        var step = Vector256.Create(_quantization.Scale);
+        var zero = Vector256.Create((float)_quantization.ZeroPoint);
+        var high = Vector256.Create(255f);
+        for (int g = 0; g < inLayout.Groups; g++)
+        {
+            float* row = source + g * inLayout.GroupStride;
+            Vector256<float> s0 = Vector256.Load(_scale.Pointer + g * 16), s1 = Vector256.Load(_scale.Pointer + g * 16 + 8);
+            Vector256<float> b0 = Vector256.Load(_shift.Pointer + g * 16), b1 = Vector256.Load(_shift.Pointer + g * 16 + 8);
+            for (int x = 0; x < _output.Width; x++)
+            {
+                float* pixel = row + x * 16;
+                Vector256<int> q0 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel), s0, b0), step, zero, high);
+                Vector256<int> q1 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel + 8), s1, b1), step, zero, high);
+                Vector256<short> words = Vector256.Narrow(q0, q1);
+                Vector256.Narrow(words, words).AsByte().GetLower().Store(destination + x * outLayout.PixelStride + g * 16);
+            }
+        }
+    }
+
+    /// <summary>The ReLU, then <see cref="ActivationQuantization.Quantize"/> on 8 lanes (x / scale, round half to even, zero point, clamp).</summary>
+    private static Vector256<int> Quantize(Vector256<float> v, Vector256<float> step, Vector256<float> zero, Vector256<float> high) =>
+        Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step) + zero, high));
 }
 
 /// <summary>A residual module's opening batch norm + ReLU on a u8 map (<see cref="QuantizedPreActivation"/>), into a map of its own quantization.</summary>
@@ -130,97 +199,4 @@ internal sealed unsafe class QuantizedPreActivationLayer : Layer
 
     public override void RunItem(RunContext context, int item) =>
         QuantizedPreActivation.Row(context.Binding<QuantizedMapArgs>(), _multipliers.Pointer, _offsets.Pointer, item);
-}
-
-/// <summary>2x2 max pooling of a u8 map; the output keeps the input's quantization.</summary>
-internal sealed unsafe class QuantizedMaxPoolLayer(Value input, Value output, byte zeroPoint) : Layer
-{
-    public override IEnumerable<Value> Inputs => [input];
-
-    public override Value Output => output;
-
-    public override string Describe() => $"int8 maxpool2x2 {input.Channels} @{output.Height}x{output.Width}";
-
-    public override void Run(RunContext context)
-    {
-        var inLayout = QuantizedValues.Layout(input);
-        var outLayout = QuantizedValues.Layout(output);
-        byte* o = QuantizedValues.Pointer(context, output);
-        outLayout.FillHalo(o, zeroPoint);
-        context.Binding<QuantizedMapArgs>() = new QuantizedMapArgs
-        {
-            Input = QuantizedValues.Pointer(context, input) + inLayout.Origin,
-            InRowStride = inLayout.RowStride,
-            InPixelStride = inLayout.PixelStride,
-            Output = o + outLayout.Origin,
-            OutRowStride = outLayout.RowStride,
-            OutPixelStride = outLayout.PixelStride,
-            Width = output.Width,
-            Channels = (int)outLayout.PixelStride,
-        };
-        context.Parallel(this, output.Height);
-    }
-
-    public override void RunItem(RunContext context, int item) => QuantizedPooling.MaxPool2x2Row(context.Binding<QuantizedMapArgs>(), item);
-}
-
-/// <summary><c>skip + nearest-2x(low)</c> on u8 maps, requantized to the output's quantization, written over the skip map.</summary>
-internal sealed unsafe class QuantizedUpsampleAddLayer(Value low, Value skip, Value output, ActivationQuantization lowQ, ActivationQuantization skipQ,
-    ActivationQuantization outQ) : Layer
-{
-    public override IEnumerable<Value> Inputs => [low, skip];
-
-    public override Value Output => output;
-
-    public override string Describe() => $"int8 upsample2x+add {low.Channels} @{output.Height}x{output.Width}";
-
-    public override void Run(RunContext context)
-    {
-        var lowLayout = QuantizedValues.Layout(low);
-        var skipLayout = QuantizedValues.Layout(skip);
-        var outLayout = QuantizedValues.Layout(output);
-        context.Binding<QuantizedMapArgs>() = new QuantizedMapArgs
-        {
-            Input = QuantizedValues.Pointer(context, low) + lowLayout.Origin,
-            InRowStride = lowLayout.RowStride,
-            InPixelStride = lowLayout.PixelStride,
-            InputZeroPoint = lowQ.ZeroPoint,
-            InputMultiplier = lowQ.Scale / outQ.Scale,
-            Skip = QuantizedValues.Pointer(context, skip) + skipLayout.Origin,
-            SkipRowStride = skipLayout.RowStride,
-            SkipPixelStride = skipLayout.PixelStride,
-            SkipZeroPoint = skipQ.ZeroPoint,
-            SkipMultiplier = skipQ.Scale / outQ.Scale,
-            Output = QuantizedValues.Pointer(context, output) + outLayout.Origin,
-            OutRowStride = outLayout.RowStride,
-            OutPixelStride = outLayout.PixelStride,
-            OutputZeroPoint = outQ.ZeroPoint,
-            Width = output.Width,
-            Channels = (int)outLayout.PixelStride, // the padding lanes too: whole vectors, and their results are never read
-        };
-        context.Parallel(this, output.Height);
-    }
-
-    public override void RunItem(RunContext context, int item) => QuantizedPooling.UpsampleAddRow(context.Binding<QuantizedMapArgs>(), item);
-}
-
-/// <summary>Copies one stack's dequantized heatmaps (<see cref="ValueFormat.FloatChannelLast"/>) out to the caller's plain [stacks][joints][h][w] buffer.</summary>
-internal sealed unsafe class ExportQuantizedHeatmapsLayer(Value heatmaps, int stack) : Layer
-{
-    public override IEnumerable<Value> Inputs => [heatmaps];
-
-    public override Value? Output => null;
-
-    public override string Describe() => "export heatmaps";
-
-    public override void Run(RunContext context)
-    {
-        var layout = QuantizedValues.Layout(heatmaps);
-        float* source = context.Pointer(heatmaps);
-        int plane = heatmaps.Height * heatmaps.Width;
-        float* destination = context.Heatmaps + (nint)stack * heatmaps.Channels * plane;
-        for (int p = 0; p < plane; p++)
-        for (int c = 0; c < heatmaps.Channels; c++)
-            destination[c * plane + p] = source[p * layout.PixelStride + c];
-    }
 }

@@ -11,7 +11,4 @@ internal enum ValueFormat
     /// (<see cref="Quantization.QuantizedLayout"/>), with a halo filled with the value's zero point.
     /// </summary>
     UInt8ChannelLast,
-
-    /// <summary>float32 channel-last, as <see cref="UInt8ChannelLast"/> with floats (a quantized heatmap head's dequantized output), no halo.</summary>
-    FloatChannelLast,
 }

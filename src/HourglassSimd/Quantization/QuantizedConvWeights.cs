@@ -103,6 +103,6 @@ internal sealed class QuantizedConvWeights
     /// <summary>Per output channel: <c>x_scale · w_scale / y_scale</c>.</summary>
     public float[] Multipliers { get; }
 
-    /// <summary>Per output channel: <c>x_scale · w_scale</c>, for a float output (<see cref="Requantization.ToFloat"/>).</summary>
+    /// <summary>Per output channel: <c>x_scale · w_scale</c>, for a float output (<see cref="Requantization.ToFloat(int, float)"/>).</summary>
     public float[] FloatMultipliers { get; }
 }

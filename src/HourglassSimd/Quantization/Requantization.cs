@@ -44,6 +44,12 @@ internal static class Requantization
     public static float ToFloat(int accumulator, float floatMultiplier) => (float)accumulator * floatMultiplier;
 
     /// <summary>
+    /// <see cref="ToFloat(int, float)"/> with a float residual added: <c>(float)acc × float_multiplier[o] + residual</c>,
+    /// a product then a sum, each rounded (no fused multiply-add), so that every kernel path gives the same float.
+    /// </summary>
+    public static float ToFloat(int accumulator, float floatMultiplier, float residual) => ToFloat(accumulator, floatMultiplier) + residual;
+
+    /// <summary>
     /// A per-channel batch norm + ReLU on a quantized activation: with <c>multiplier = x_scale · scale[c] / y_scale</c>
     /// and <c>offset = shift[c] / y_scale</c> (each computed once in float32),
     /// <c>v = fma(x − x_zp, multiplier, offset)</c>, then <c>clamp(round_half_to_even(v) + y_zp, y_zp, 255)</c>.

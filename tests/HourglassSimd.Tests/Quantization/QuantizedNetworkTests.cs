@@ -77,8 +77,10 @@ public sealed class QuantizedNetworkTests
         var image = activations[0];
         Assert.Equal((ActivationNames.Image, 0f, 1f, 1f / 255, 0), (image.Name, image.Min, image.Max, image.Scale, image.ZeroPoint));
         Assert.True(image.SqnrDb > 45, $"input SQNR {image.SqnrDb:F1} dB");
-        // Error only accumulates along the network: the deepest tensors carry more than the first convolution.
-        Assert.True(activations[1].SqnrDb > activations[^1].SqnrDb);
+        // Every tensor, u8 or on the float residual stream, stays well above the noise of one 8-bit rounding per layer
+        // taken 30 times over (25 dB); the least is reported with its name.
+        var worst = activations.MinBy(t => t.SqnrDb)!;
+        Assert.True(worst.SqnrDb > 25, $"{worst.Name}: SQNR {worst.SqnrDb:F1} dB");
     }
 
     private sealed class SynchronousProgress(Action<int> report) : IProgress<int>

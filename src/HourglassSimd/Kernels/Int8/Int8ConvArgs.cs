@@ -54,13 +54,24 @@ internal unsafe struct Int8ConvArgs
     public bool Relu;
 
     /// <summary>
-    /// Also the accumulators dequantized to float, <c>(float)acc × FloatMultipliers[o]</c> (no rounding, no ReLU, no
-    /// residual: a heatmap head's output), or null. Laid out as the u8 output with its strides counted in floats.
+    /// Also (or instead: <see cref="Output"/> may be null) the accumulators dequantized to float,
+    /// <c>(float)acc × FloatMultipliers[o]</c> plus <see cref="FloatResidual"/> if any (no rounding to u8, no ReLU): a
+    /// layer whose output stays float. Output channel o of pixel (y, x) goes to <c>FloatOutput + (o / 16) ·
+    /// FloatGroupStride + y · FloatRowStride + x · FloatPixelStride + o % 16</c> (channel-blocked NCHW16c, or
+    /// channel-last with a group stride of 16). Null: none.
     /// </summary>
     public float* FloatOutput;
+    public nint FloatGroupStride;
+    public nint FloatRowStride;
+    public nint FloatPixelStride;
+
+    /// <summary>A float map laid out as <see cref="FloatOutput"/> (it may be the output itself) added to it, or null.</summary>
+    public float* FloatResidual;
 
     /// <summary><c>x_scale · w_scale[o]</c> per output channel, padded as <see cref="Multipliers"/> (with <see cref="FloatOutput"/> only).</summary>
     public float* FloatMultipliers;
+
+    /// <summary>The u8 output, or null when only <see cref="FloatOutput"/> is wanted.</summary>
     public byte* Output;
     public nint OutRowStride;
     public nint OutPixelStride;

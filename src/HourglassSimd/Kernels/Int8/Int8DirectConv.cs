@@ -113,14 +113,13 @@ internal static unsafe class Int8DirectConv
             }
         }
 
-        var requantize = new Requantizer(a, oc);
-        byte* o = a.Output + row * a.OutRowStride + x * a.OutPixelStride + oc;
-        requantize.Store(o, a00, a01);
-        if (TP.N > 1) requantize.Store(o + a.OutPixelStride, a10, a11);
-        if (TP.N > 2) requantize.Store(o + 2 * a.OutPixelStride, a20, a21);
-        if (TP.N > 3) requantize.Store(o + 3 * a.OutPixelStride, a30, a31);
-        if (TP.N > 4) requantize.Store(o + 4 * a.OutPixelStride, a40, a41);
-        if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a50, a51);
+        var requantize = new Requantizer(a, group, row, x);
+        requantize.Store(0, a00, a01);
+        if (TP.N > 1) requantize.Store(1, a10, a11);
+        if (TP.N > 2) requantize.Store(2, a20, a21);
+        if (TP.N > 3) requantize.Store(3, a30, a31);
+        if (TP.N > 4) requantize.Store(4, a40, a41);
+        if (TP.N > 5) requantize.Store(5, a50, a51);
     }
 
     /// <summary>
@@ -143,9 +142,16 @@ internal static unsafe class Int8DirectConv
                 for (int c = 0; c < a.InChannelsPadded; c += 4, w += a.OutChannelsPadded * 4)
                     sum = unchecked(sum + input[c] * w[0] + input[c + 1] * w[1] + input[c + 2] * w[2] + input[c + 3] * w[3]);
             }
-            nint at = row * a.OutRowStride + (x0 + p) * a.OutPixelStride + oc;
             if (a.FloatOutput != null)
-                a.FloatOutput[at] = Quantization.Requantization.ToFloat(sum, a.FloatMultipliers[oc]);
+            {
+                nint f = group * a.FloatGroupStride + row * a.FloatRowStride + (x0 + p) * a.FloatPixelStride + (oc - group * GroupChannels);
+                a.FloatOutput[f] = a.FloatResidual == null
+                    ? Quantization.Requantization.ToFloat(sum, a.FloatMultipliers[oc])
+                    : Quantization.Requantization.ToFloat(sum, a.FloatMultipliers[oc], a.FloatResidual[f]);
+            }
+            if (a.Output == null)
+                continue;
+            nint at = row * a.OutRowStride + (x0 + p) * a.OutPixelStride + oc;
             a.Output[at] = a.Residual == null
                 ? Quantization.Requantization.ToUInt8(sum, a.Multipliers[oc], a.OutputZeroPoint, a.Relu)
                 : Quantization.Requantization.ToUInt8(sum, a.Multipliers[oc], a.OutputZeroPoint, a.Relu, a.Residual[at], a.ResidualZeroPoint, a.ResidualMultiplier);
@@ -206,49 +212,65 @@ internal static unsafe class Int8DirectConv
         }
 
         // The 16 lanes of one accumulator are the group's 16 channels: store them through the 256-bit requantizer.
-        var requantize = new Requantizer(a, oc);
-        byte* o = a.Output + row * a.OutRowStride + x * a.OutPixelStride + oc;
-        requantize.Store(o, a0.GetLower(), a0.GetUpper());
-        if (TP.N > 1) requantize.Store(o + a.OutPixelStride, a1.GetLower(), a1.GetUpper());
-        if (TP.N > 2) requantize.Store(o + 2 * a.OutPixelStride, a2.GetLower(), a2.GetUpper());
-        if (TP.N > 3) requantize.Store(o + 3 * a.OutPixelStride, a3.GetLower(), a3.GetUpper());
-        if (TP.N > 4) requantize.Store(o + 4 * a.OutPixelStride, a4.GetLower(), a4.GetUpper());
-        if (TP.N > 5) requantize.Store(o + 5 * a.OutPixelStride, a5.GetLower(), a5.GetUpper());
+        var requantize = new Requantizer(a, group, row, x);
+        requantize.Store(0, a0.GetLower(), a0.GetUpper());
+        if (TP.N > 1) requantize.Store(1, a1.GetLower(), a1.GetUpper());
+        if (TP.N > 2) requantize.Store(2, a2.GetLower(), a2.GetUpper());
+        if (TP.N > 3) requantize.Store(3, a3.GetLower(), a3.GetUpper());
+        if (TP.N > 4) requantize.Store(4, a4.GetLower(), a4.GetUpper());
+        if (TP.N > 5) requantize.Store(5, a5.GetLower(), a5.GetUpper());
     }
 
-    /// <summary><see cref="Quantization.Requantization"/>'s ToUInt8 (with or without a residual) for 16 channels at once.</summary>
-    private readonly struct Requantizer(in Int8ConvArgs a, int oc)
+    /// <summary>
+    /// <see cref="Quantization.Requantization"/>'s ToUInt8 (with or without a residual) and ToFloat (with or without a
+    /// float residual) for the 16 channels of one group at the pixels of one tile.
+    /// </summary>
+    private readonly struct Requantizer(in Int8ConvArgs a, int group, int row, int x)
     {
-        private readonly Vector256<float> m0 = Vector256.Load(a.Multipliers + oc), m1 = Vector256.Load(a.Multipliers + oc + 8);
+        private readonly Vector256<float> m0 = Vector256.Load(a.Multipliers + group * GroupChannels), m1 = Vector256.Load(a.Multipliers + group * GroupChannels + 8);
         private readonly Vector256<float> zeroPoint = Vector256.Create((float)a.OutputZeroPoint);
         private readonly Vector256<float> low = Vector256.Create(a.Relu ? (float)a.OutputZeroPoint : 0f);
         private readonly Vector256<float> high = Vector256.Create(255f);
+        private readonly byte* output = a.Output == null ? null : a.Output + row * a.OutRowStride + x * a.OutPixelStride + group * GroupChannels;
+        private readonly nint pixelStride = a.OutPixelStride;
         private readonly nint residualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output);
         private readonly bool hasResidual = a.Residual != null;
         private readonly Vector256<float> residualZero = Vector256.Create((float)a.ResidualZeroPoint), residualMultiplier = Vector256.Create(a.ResidualMultiplier);
-        private readonly float* floatOutput = a.FloatOutput;
-        private readonly byte* output = a.Output;
-        private readonly Vector256<float> f0 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + oc);
-        private readonly Vector256<float> f1 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + oc + 8);
+        private readonly float* floatOutput = a.FloatOutput == null ? null : a.FloatOutput + group * a.FloatGroupStride + row * a.FloatRowStride + x * a.FloatPixelStride;
+        private readonly nint floatPixelStride = a.FloatPixelStride;
+        private readonly nint floatResidualDelta = a.FloatResidual == null ? 0 : (nint)(a.FloatResidual - a.FloatOutput);
+        private readonly bool hasFloatResidual = a.FloatResidual != null;
+        private readonly Vector256<float> f0 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + group * GroupChannels);
+        private readonly Vector256<float> f1 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + group * GroupChannels + 8);
 
+        /// <summary>Stores pixel <paramref name="p"/> of the tile: its accumulators for channels 0..7 and 8..15 of the group.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(byte* destination, Vector256<int> first, Vector256<int> second)
+        public void Store(int p, Vector256<int> first, Vector256<int> second)
         {
             if (floatOutput != null)
             {
-                float* f = floatOutput + (destination - output);
-                (Vector256.ConvertToSingle(first) * f0).Store(f);
-                (Vector256.ConvertToSingle(second) * f1).Store(f + 8);
+                float* f = floatOutput + p * floatPixelStride;
+                Vector256<float> v0 = Vector256.ConvertToSingle(first) * f0, v1 = Vector256.ConvertToSingle(second) * f1;
+                if (hasFloatResidual)
+                {
+                    v0 += Vector256.Load(f + floatResidualDelta); // a separate add, as the scalar path: no fused multiply-add
+                    v1 += Vector256.Load(f + floatResidualDelta + 8);
+                }
+                v0.Store(f);
+                v1.Store(f + 8);
             }
-            Vector256<float> v0 = Vector256.ConvertToSingle(first) * m0, v1 = Vector256.ConvertToSingle(second) * m1;
+            if (output == null)
+                return;
+            byte* destination = output + p * pixelStride;
+            Vector256<float> u0 = Vector256.ConvertToSingle(first) * m0, u1 = Vector256.ConvertToSingle(second) * m1;
             if (hasResidual)
             {
                 // The 16 residual bytes of these channels, widened to two vectors of 8 floats.
                 Vector256<ushort> words = Vector256.WidenLower(Vector256.Create(Vector128.Load(destination + residualDelta), Vector128<byte>.Zero));
-                v0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.WidenLower(words).AsInt32()) - residualZero, residualMultiplier, v0);
-                v1 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.WidenUpper(words).AsInt32()) - residualZero, residualMultiplier, v1);
+                u0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.WidenLower(words).AsInt32()) - residualZero, residualMultiplier, u0);
+                u1 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.WidenUpper(words).AsInt32()) - residualZero, residualMultiplier, u1);
             }
-            Vector256<short> packed = Vector256.Narrow(Clamp(v0), Clamp(v1));
+            Vector256<short> packed = Vector256.Narrow(Clamp(u0), Clamp(u1));
             Vector256.Narrow(packed, packed).AsByte().GetLower().Store(destination); // values 0..255: truncation keeps them
         }
 

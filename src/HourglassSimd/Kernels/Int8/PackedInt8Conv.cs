@@ -50,14 +50,18 @@ internal sealed unsafe class PackedInt8Conv
 
     /// <summary>
     /// Arguments for one image. <paramref name="input"/> points at the input buffer (halo included, at least
-    /// <see cref="Pad"/> pixels), <paramref name="output"/> and <paramref name="residual"/> (which may alias it) at theirs;
-    /// <paramref name="floatOutput"/>, if not null, gets the dequantized accumulators laid out as the output without a halo.
+    /// <see cref="Pad"/> pixels). The output is u8 at <paramref name="output"/> (with <paramref name="residual"/>, which
+    /// may alias it, added in its quantization), or float (NCHW16c) at <paramref name="floatOutput"/> with
+    /// <paramref name="floatResidual"/> (which may alias it) added; <paramref name="outLayout"/> gives the output's size
+    /// either way (and the u8 strides).
     /// </summary>
     public Int8ConvArgs Bind(byte* input, QuantizedLayout inLayout, byte* output, QuantizedLayout outLayout,
-        byte* residual, ActivationQuantization residualQuantization, float* floatOutput)
+        byte* residual, ActivationQuantization residualQuantization, float* floatOutput, ActivationLayout floatLayout, float* floatResidual)
     {
         if (inLayout.Halo < Pad)
             throw new InvalidOperationException($"A padded int8 convolution needs an input halo of {Pad} pixels, not {inLayout.Halo}.");
+        if (floatOutput != null && floatLayout.Pack != Int8DirectConv.GroupChannels)
+            throw new InvalidOperationException("An int8 convolution's float output must be channel-blocked by 16 (NCHW16c).");
         var args = new Int8ConvArgs
         {
             Input = input + inLayout.Origin - (Pad * inLayout.RowStride + Pad * inLayout.PixelStride),
@@ -77,14 +81,18 @@ internal sealed unsafe class PackedInt8Conv
             ResidualZeroPoint = residualQuantization.ZeroPoint,
             ResidualMultiplier = residualQuantization.Scale / Output.Scale,
             Relu = Relu,
-            FloatOutput = floatOutput,
+            FloatOutput = floatOutput == null ? null : floatOutput + floatLayout.Origin,
+            FloatGroupStride = floatLayout.GroupStride,
+            FloatRowStride = floatLayout.RowStride,
+            FloatPixelStride = floatLayout.Pack,
+            FloatResidual = floatResidual == null ? null : floatResidual + floatLayout.Origin,
             FloatMultipliers = _floatMultipliers.Pointer,
-            Output = output + outLayout.Origin,
+            Output = output == null ? null : output + outLayout.Origin,
             OutRowStride = outLayout.RowStride,
             OutPixelStride = outLayout.PixelStride,
         };
         // A 1x1 stride-1 layer over maps without halos is one row of all their pixels: fewer partial tiles.
-        if (KernelSize == 1 && Stride == 1 && inLayout.Halo == 0 && outLayout.Halo == 0)
+        if (KernelSize == 1 && Stride == 1 && inLayout.Halo == 0 && outLayout.Halo == 0 && (floatOutput == null || floatLayout.Halo == 0))
         {
             args.OutWidth = outLayout.Height * outLayout.Width;
             args.OutHeight = 1;

@@ -12,13 +12,14 @@ internal static class QuantizedReferenceKernels
     /// outHeight = (height + 2 · pad − K) / stride + 1 (and the same for the width). Pixels outside the input are the
     /// zero point, the quantized 0, as ONNX's <c>QLinearConv</c> pads. A non-empty <paramref name="residual"/> (laid out
     /// as the output) is added before the ReLU in the output's quantization; a non-empty <paramref name="floatOutput"/> also
-    /// gets the accumulators dequantized (<see cref="Requantization.ToFloat"/>).
+    /// gets the accumulators dequantized (<see cref="Requantization.ToFloat(int, float)"/>), plus a non-empty <paramref name="floatResidual"/>
+    /// laid out as it.
     /// </summary>
     public static void Conv(ReadOnlySpan<byte> input, int height, int width, int inChannels, byte inputZeroPoint,
         ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> biasQ, int outChannels, int kernelSize, int stride, int pad,
         ReadOnlySpan<float> multipliers, int outputZeroPoint, bool relu, Span<byte> output,
         ReadOnlySpan<byte> residual = default, int residualZeroPoint = 0, float residualMultiplier = 0,
-        ReadOnlySpan<float> floatMultipliers = default, Span<float> floatOutput = default)
+        ReadOnlySpan<float> floatMultipliers = default, Span<float> floatOutput = default, ReadOnlySpan<float> floatResidual = default)
     {
         int outHeight = (height + 2 * pad - kernelSize) / stride + 1, outWidth = (width + 2 * pad - kernelSize) / stride + 1;
         for (int r = 0; r < outHeight; r++)
@@ -37,7 +38,7 @@ internal static class QuantizedReferenceKernels
             }
             int at = (r * outWidth + c) * outChannels + o;
             if (!floatOutput.IsEmpty)
-                floatOutput[at] = Requantization.ToFloat(sum, floatMultipliers[o]);
+                floatOutput[at] = floatResidual.IsEmpty ? Requantization.ToFloat(sum, floatMultipliers[o]) : Requantization.ToFloat(sum, floatMultipliers[o], floatResidual[at]);
             output[at] = residual.IsEmpty
                 ? Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu)
                 : Requantization.ToUInt8(sum, multipliers[o], outputZeroPoint, relu, residual[at], residualZeroPoint, residualMultiplier);

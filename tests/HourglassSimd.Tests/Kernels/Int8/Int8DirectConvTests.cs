@@ -13,6 +13,12 @@ public sealed unsafe class Int8DirectConvTests
     public sealed record Case(int Height, int Width, int InChannels, int OutChannels, int KernelSize, int Stride, byte InputZeroPoint,
         byte OutputZeroPoint, bool Relu, int ExtraInStride, int ExtraOutStride, int Seed, bool Residual = false, bool FloatOutput = false)
     {
+        /// <summary>With a float output: a float residual added to it (odd seeds).</summary>
+        public bool FloatResidual => FloatOutput && (Seed & 1) != 0;
+
+        /// <summary>With a float output: no u8 output at all (seeds with bit 1 set).</summary>
+        public bool FloatOnly => FloatOutput && (Seed & 2) != 0;
+
         public int Pad => KernelSize / 2;
 
         public int OutHeight => (Height + 2 * Pad - KernelSize) / Stride + 1;
@@ -21,7 +27,7 @@ public sealed unsafe class Int8DirectConvTests
 
         public override string ToString() =>
             $"{Height}x{Width} {InChannels}->{OutChannels} k{KernelSize}/s{Stride} x_zp={InputZeroPoint} y_zp={OutputZeroPoint} relu={Relu} " +
-            $"stride+{ExtraInStride}/+{ExtraOutStride} seed={Seed}{(Residual ? " +residual" : "")}{(FloatOutput ? " +float" : "")}";
+            $"stride+{ExtraInStride}/+{ExtraOutStride} seed={Seed}{(Residual ? " +residual" : "")}{(FloatOutput ? " +float" : "")}{(FloatResidual ? " +float residual" : "")}{(FloatOnly ? " float only" : "")}";
     }
 
     /// <summary>1x1 (a third of the cases), 3x3 stride 1 (a half) or 7x7 stride 2 (the rest), sizes and channels off every multiple.</summary>
@@ -87,6 +93,27 @@ public sealed unsafe class Int8DirectConvTests
         if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
             Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight, wide: true);
         Check<PairDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue, scalar: true);
+    }
+
+    [Theory]
+    [InlineData(1)] // float residual, u8 output too
+    [InlineData(2)] // float output only
+    [InlineData(3)] // float residual, float output only: a residual module's conv3 on the float residual stream
+    public void Float_outputs_with_a_float_residual_or_without_the_u8_output_equal_the_reference(int seed)
+    {
+        foreach (var (height, width, ic, oc, k) in new[] { (4, 13, 64, 128, 1), (5, 7, 21, 37, 3) })
+        {
+            var c = new Case(height, width, ic, oc, k, 1, 5, 0, Relu: false, 0, 0, Seed: seed, FloatOutput: true);
+            Assert.Equal((seed & 1) != 0, c.FloatResidual);
+            Assert.Equal((seed & 2) != 0, c.FloatOnly);
+            if (VnniDotProduct256.IsSupported)
+                Check<VnniDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue);
+            if (PairDotProduct256.IsSupported)
+                Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight);
+            if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+                Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight, wide: true);
+            Check<PairDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue, scalar: true);
+        }
     }
 
     [Fact]
@@ -157,9 +184,14 @@ public sealed unsafe class Int8DirectConvTests
         var expected = new byte[pixels * c.OutChannels];
         float[] floatMultipliers = Enumerable.Range(0, c.OutChannels).Select(_ => (float)Math.Exp(random.NextDouble() * 8 - 14)).ToArray();
         float[] expectedFloats = c.FloatOutput ? new float[pixels * c.OutChannels] : [];
+        float[] floatResidual = c.FloatResidual ? [.. Enumerable.Range(0, pixels * c.OutChannels).Select(_ => random.NextSingle() * 20 - 10)] : [];
         QuantizedReferenceKernels.Conv(dense, c.Height, c.Width, c.InChannels, c.InputZeroPoint, weights, biasQ, c.OutChannels,
             c.KernelSize, c.Stride, c.Pad, multipliers, c.OutputZeroPoint, c.Relu, expected, residual, residualZeroPoint, residualMultiplier,
-            floatMultipliers, expectedFloats);
+            floatMultipliers, expectedFloats, floatResidual);
+        // The kernel's float residual is laid out as its float output (channel-last, the u8 output's strides).
+        float[] floatResidualStrided = new float[pixels * outStride];
+        for (int p = 0; p < pixels && c.FloatResidual; p++)
+            floatResidual.AsSpan(p * c.OutChannels, c.OutChannels).CopyTo(floatResidualStrided.AsSpan(p * outStride));
         // The kernel's residual is laid out as its output.
         byte[] residualStrided = new byte[pixels * outStride];
         for (int p = 0; p < pixels && c.Residual; p++)
@@ -173,8 +205,9 @@ public sealed unsafe class Int8DirectConvTests
         for (int o = 0; o < c.OutChannels; o++)
             starts[o] = Requantization.StartValue(biasQ[o], weights.AsSpan(o * perChannel, perChannel), c.InputZeroPoint);
         float[] actualFloats = new float[pixels * outStride];
-        RunKernel<TDot>(c, halo, weights, starts, multipliers, actual, inStride, outStride, wide,
-            c.Residual ? (residualStrided, residualZeroPoint, residualMultiplier) : null, c.FloatOutput ? (floatMultipliers, actualFloats) : null, scalar);
+        RunKernel<TDot>(c, halo, weights, starts, multipliers, c.FloatOnly ? null : actual, inStride, outStride, wide,
+            c.Residual ? (residualStrided, residualZeroPoint, residualMultiplier) : null, c.FloatOutput ? (floatMultipliers, actualFloats) : null, scalar,
+            c.FloatResidual ? floatResidualStrided : null);
         for (int p = 0; p < pixels && c.FloatOutput; p++)
         for (int o = 0; o < c.OutChannels; o++)
             Assert.True(expectedFloats[p * c.OutChannels + o] == actualFloats[p * outStride + o],
@@ -182,6 +215,11 @@ public sealed unsafe class Int8DirectConvTests
 
         for (int p = 0; p < pixels; p++)
         {
+            if (c.FloatOnly)
+            {
+                Assert.All(actual, b => Assert.Equal(Sentinel, b)); // no u8 output was given, none was written
+                break;
+            }
             for (int o = 0; o < c.OutChannels; o++)
                 Assert.True(expected[p * c.OutChannels + o] == actual[p * outStride + o],
                     $"{(wide ? "Avx512BW pair" : typeof(TDot).Name)} {c}: pixel {p} channel {o}: expected {expected[p * c.OutChannels + o]}, got {actual[p * outStride + o]}");
@@ -190,9 +228,9 @@ public sealed unsafe class Int8DirectConvTests
         }
     }
 
-    private static void RunKernel<TDot>(Case c, byte[] input, sbyte[] weights, int[] starts, float[] multipliers, byte[] output,
+    private static void RunKernel<TDot>(Case c, byte[] input, sbyte[] weights, int[] starts, float[] multipliers, byte[]? output,
         int inStride, int outStride, bool wide = false, (byte[] Map, byte ZeroPoint, float Multiplier)? residual = null,
-        (float[] Multipliers, float[] Output)? floats = null, bool scalar = false) where TDot : struct, IInt8DotProduct256
+        (float[] Multipliers, float[] Output)? floats = null, bool scalar = false, float[]? floatResidual = null) where TDot : struct, IInt8DotProduct256
     {
         var paddedFloatMultipliers = new float[Int8DirectConv.PaddedOutChannels(c.OutChannels)];
         floats?.Multipliers.CopyTo(paddedFloatMultipliers, 0);
@@ -204,7 +242,7 @@ public sealed unsafe class Int8DirectConvTests
         paddedMultipliers.AsSpan().Fill(1f);
         multipliers.CopyTo(paddedMultipliers, 0);
         fixed (byte* x = input, y = output, r = residual?.Map)
-        fixed (float* fm = paddedFloatMultipliers, fo = floats?.Output)
+        fixed (float* fm = paddedFloatMultipliers, fo = floats?.Output, fr = floatResidual)
         fixed (sbyte* w = packed)
         fixed (int* s = paddedStarts)
         fixed (float* m = paddedMultipliers)
@@ -216,7 +254,8 @@ public sealed unsafe class Int8DirectConvTests
                 Weights = w, OutChannelsPadded = outPadded, StartValues = s, Multipliers = m,
                 OutputZeroPoint = c.OutputZeroPoint, Relu = c.Relu, Output = y, OutRowStride = (nint)c.OutWidth * outStride, OutPixelStride = outStride,
                 Residual = residual is null ? null : r, ResidualZeroPoint = residual?.ZeroPoint ?? 0, ResidualMultiplier = residual?.Multiplier ?? 0,
-                FloatOutput = floats is null ? null : fo, FloatMultipliers = fm,
+                FloatOutput = floats is null ? null : fo, FloatMultipliers = fm, FloatResidual = floatResidual is null ? null : fr,
+                FloatGroupStride = Int8DirectConv.GroupChannels, FloatRowStride = (nint)c.OutWidth * outStride, FloatPixelStride = outStride,
             };
             if (scalar)
                 for (int item = 0; item < Int8DirectConv.ItemCount(args); item++)
