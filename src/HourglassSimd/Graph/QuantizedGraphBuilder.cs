@@ -29,6 +29,9 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     private readonly Dictionary<Value, Layer> _producers = [];
     private readonly Dictionary<Value, ActivationQuantization> _quantization = [];
     private readonly List<ActivationProbe> _probes = [];
+    private readonly Dictionary<Value, Value> _dequantized = [];
+    private Value? _image;
+    private Value? _quantizedImage;
 
     private QuantizedGraphBuilder(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path)
     {
@@ -48,23 +51,35 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         return new ExecutionPlan(builder._layers, packChannels: true, builder._probes);
     }
 
+    /// <summary>The float image; the first int8 convolution that reads it quantizes it (<see cref="QuantizedImage"/>).</summary>
     public Value Image(int channels)
     {
-        var image = new Value(channels, _arch.InputHeight, _arch.InputWidth, plain: true);
-        Add(new ImportImageLayer(image));
-        var q = _model.Activation(ActivationNames.Image);
-        var quantized = Bytes(channels, _arch.InputHeight, _arch.InputWidth, q);
-        Add(new QuantizeImageLayer(image, quantized, q));
-        Probe(ActivationNames.Image, quantized);
-        return quantized;
+        _image = new Value(channels, _arch.InputHeight, _arch.InputWidth, plain: true);
+        Add(new ImportImageLayer(_image));
+        return _image;
+    }
+
+    private Value QuantizedImage()
+    {
+        if (_quantizedImage is null)
+        {
+            var q = _model.Activation(ActivationNames.Image);
+            _quantizedImage = Bytes(_image!.Channels, _image.Height, _image.Width, q);
+            Add(new QuantizeImageLayer(_image, _quantizedImage, q));
+            Probe(ActivationNames.Image, _quantizedImage);
+        }
+        return _quantizedImage;
     }
 
     public Value Convolution(ConvStep step, Value input, Value? residual)
     {
         if (step.Groups != 1)
             throw new NotSupportedException($"'{step.Name}' is a grouped convolution; the int8 engine runs full convolutions only.");
-        if (input.Format == ValueFormat.Float && step.Prologue is null)
-            return FloatConvolution(step, input, residual);
+        if (input == _image && !_model.IsFloat(step.Name))
+            input = QuantizedImage();
+        // Kept in float, or reading the float stream with no batch norm to quantize first.
+        if (_model.IsFloat(step.Name) || input.Format == ValueFormat.Float && step.Prologue is null)
+            return FloatConvolution(step, AsFloat(input), residual is null ? null : AsFloat(residual));
         if (step.Prologue is { } prologue)
         {
             var q = _model.Activation(ActivationNames.Of(prologue));
@@ -76,7 +91,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             Probe(ActivationNames.Of(prologue), activated);
             input = activated;
         }
-        if (step.Relu && residual is not null || !step.Relu && residual is { Format: not ValueFormat.Float })
+        if (step.Relu && residual is not null)
             throw new NotSupportedException($"'{step.Name}': an int8 convolution adds a residual only to a float output without a ReLU.");
         RequireHalo(input, step.Padding);
         int height = step.OutputSize(input.Height), width = step.OutputSize(input.Width);
@@ -85,21 +100,46 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         var output = step.Relu ? Bytes(step.OutChannels, height, width, outQ) : new Value(step.OutChannels, height, width);
         var packed = _model.Packed(step.Name, _weights.Folded.Get(step.Name + ".bias").Data, step.InChannels, step.KernelSize, step.Stride, step.Padding,
             _quantization[input], outQ, step.Relu);
-        Add(new Int8ConvLayer(input, output, residual, default, packed, _path));
+        Add(new Int8ConvLayer(input, output, residual is null ? null : AsFloat(residual), default, packed, _path));
         Probe(ActivationNames.Of(step), output);
         return output;
     }
 
-    /// <summary>A 1x1 convolution of the float stream with no batch norm before it, in float32 (its dequantized weights).</summary>
+    /// <summary>A convolution in float32 with its dequantized (or kept) weights, its batch norm + ReLU fused as in the float plan.</summary>
     private Value FloatConvolution(ConvStep step, Value input, Value? residual)
     {
-        if (step.Padding != 0 || residual is { Format: not ValueFormat.Float })
-            throw new NotSupportedException($"'{step.Name}': a float convolution in a quantized plan must be unpadded with a float residual.");
         var conv = _weights.Conv(step.Name, step.Stride, step.Padding);
+        (float[], float[])? prologue = step.Prologue is { } p
+            ? (_weights.Folded.Get(p.Name + ".scale").Data, _weights.Folded.Get(p.Name + ".shift").Data)
+            : null;
+        RequireFloatHalo(input, step.Padding);
         var output = new Value(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width));
-        Add(_floats.Convolution(input, output, residual, _weights, step.Name, conv, prologue: null, step.Relu));
+        Add(_floats.Convolution(input, output, residual, _weights, step.Name, conv, prologue, step.Relu));
         Probe(ActivationNames.Of(step), output);
         return output;
+    }
+
+    /// <summary>A u8 map as a float map (dequantized once, by <see cref="DequantizeLayer"/>); a float map as it is.</summary>
+    private Value AsFloat(Value value)
+    {
+        if (value.Format == ValueFormat.Float)
+            return value;
+        if (!_dequantized.TryGetValue(value, out var floats))
+        {
+            _dequantized[value] = floats = new Value(value.Channels, value.Height, value.Width);
+            Add(new DequantizeLayer(value, floats, _quantization[value]));
+        }
+        return floats;
+    }
+
+    /// <summary>A padded float convolution reads its input's zero halo, which only the image import and the float layers that own their output clear.</summary>
+    private void RequireFloatHalo(Value input, int padding)
+    {
+        if (padding == 0 || padding <= input.Root.Halo)
+            return;
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (ImportImageLayer or ConvLayer or DequantizeLayer))
+            throw new NotSupportedException($"A padded float convolution reads a value made by {producer?.Describe() ?? "nothing"}, which writes no zero border.");
+        input.Root.Halo = padding;
     }
 
     public Value MaxPool(string name, Value input)

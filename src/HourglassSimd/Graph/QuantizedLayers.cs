@@ -146,6 +146,34 @@ internal sealed unsafe class QuantizeActivationLayer : Layer
         Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step) + zero, high));
 }
 
+/// <summary>A u8 map dequantized into a float map (NCHW16c, its halo cleared), for a convolution kept in float32 that reads it.</summary>
+internal sealed unsafe class DequantizeLayer(Value input, Value output, ActivationQuantization quantization) : Layer
+{
+    public override IEnumerable<Value> Inputs => [input];
+
+    public override Value Output => output;
+
+    public override string Describe() => $"dequantize {input.Channels} @{output.Height}x{output.Width}";
+
+    public override void Run(RunContext context)
+    {
+        output.Layout.ZeroHalo(context.Pointer(output));
+        context.Parallel(this, output.Height);
+    }
+
+    public override void RunItem(RunContext context, int item)
+    {
+        var inLayout = QuantizedValues.Layout(input);
+        var layout = output.Layout;
+        byte* source = QuantizedValues.Pointer(context, input) + inLayout.Origin + item * inLayout.RowStride;
+        float* destination = context.Pointer(output) + layout.Origin + item * layout.RowStride;
+        for (int x = 0; x < output.Width; x++)
+        for (int c = 0; c < layout.Groups * layout.Pack; c++)
+            destination[c / layout.Pack * layout.GroupStride + x * layout.Pack + c % layout.Pack] =
+                c < output.Channels ? quantization.Dequantize(source[x * inLayout.PixelStride + c]) : 0f;
+    }
+}
+
 /// <summary>A residual module's opening batch norm + ReLU on a u8 map (<see cref="QuantizedPreActivation"/>), into a map of its own quantization.</summary>
 internal sealed unsafe class QuantizedPreActivationLayer : Layer
 {

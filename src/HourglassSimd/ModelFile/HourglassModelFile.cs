@@ -234,7 +234,8 @@ public sealed class HourglassModelFile
         var architecture = ReadArchitecture(header);
         bool quantized = version >= QuantizedFormatVersion && ReadPrecision(header) == ModelPrecision.Int8;
         long dataLength = ReadLong(header, "dataLength");
-        long expectedData = StoredTensors(architecture, quantized).Sum(t => Align(t.ElementCount * t.ElementSize));
+        string[] keepFloat = quantized ? QuantizedModelJson.ReadKeepFloat(header) : [];
+        long expectedData = StoredTensors(architecture, quantized, keepFloat).Sum(t => Align(t.ElementCount * t.ElementSize));
         if (dataLength != expectedData)
             throw new ModelFileException($"corrupt: 'dataLength' is {dataLength}, but the tensors of {architecture} take {expectedData} bytes.");
         long dataStart = Align(FixedHeaderLength + headerLength);
@@ -330,12 +331,16 @@ public sealed class HourglassModelFile
         } : throw new ModelFileException($"corrupt: tensor '{name}' has a 'dtype' that is not a string.");
     }
 
-    /// <summary>The tensors a file of <paramref name="architecture"/> stores, in order: the folded ones, with each convolution's weights as int8 plus their scales when quantized.</summary>
-    private static IEnumerable<(string Name, int[] Shape, int ElementSize, long ElementCount)> StoredTensors(HourglassArchitecture architecture, bool quantized)
+    /// <summary>
+    /// The tensors a file of <paramref name="architecture"/> stores, in order: the folded ones, with each int8
+    /// convolution's weights (all but those <paramref name="keepFloat"/> matches) as int8 plus their scales when quantized.
+    /// </summary>
+    private static IEnumerable<(string Name, int[] Shape, int ElementSize, long ElementCount)> StoredTensors(HourglassArchitecture architecture, bool quantized,
+        IReadOnlyList<string> keepFloat)
     {
         foreach (var t in WeightLayout.EnumerateFolded(architecture))
         {
-            if (quantized && t.Kind == WeightKind.ConvWeight)
+            if (quantized && t.Kind == WeightKind.ConvWeight && !keepFloat.Any(p => QuantizedModel.Matches(p, t.Name[..^".weight".Length])))
             {
                 yield return (t.Name, t.Shape, 1, t.ElementCount);
                 yield return (t.Name[..^".weight".Length] + QuantizedModelJson.ScaleSuffix, [t.Shape[0]], sizeof(float), t.Shape[0]);
@@ -373,7 +378,7 @@ public sealed class HourglassModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         bool quantized = Quantization is not null;
-        var stored = StoredTensors(Architecture, quantized).ToList();
+        var stored = StoredTensors(Architecture, quantized, Quantization?.KeepFloat ?? []).ToList();
         var offsets = new List<long>();
         long dataLength = 0;
         foreach (var tensor in stored)

@@ -36,6 +36,12 @@ public static class HourglassQuantizer
         var arch = model.Architecture;
         if (arch.Block != ResidualBlock.Bottleneck)
             throw new NotSupportedException("Only bottleneck residual blocks quantize: the int8 engine has no depthwise kernel.");
+        var convolutions = WeightLayout.Blocks(arch).OfType<ConvStep>().ToList();
+        foreach (string pattern in options.KeepFloat)
+        {
+            if (string.IsNullOrWhiteSpace(pattern) || !convolutions.Any(c => QuantizedModel.Matches(pattern, c.Name)))
+                throw new ArgumentException($"The keep-float pattern '{pattern}' matches no convolution of {arch} (e.g. pre.0, hgs.0.0.low1, outs.*).", nameof(options));
+        }
 
         int expected = arch.InputChannels * arch.InputHeight * arch.InputWidth;
         var ranges = new ActivationRanges(options.Method == CalibrationMethod.Percentile ? CalibrationMethod.Percentile : CalibrationMethod.MinMax, options.Percentile);
@@ -82,7 +88,8 @@ public static class HourglassQuantizer
             activations.Add(name, ActivationQuantization.FromRange(min, max));
 
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
-        foreach (var step in WeightLayout.Blocks(arch).OfType<ConvStep>())
+        var keepFloat = options.KeepFloat.ToArray();
+        foreach (var step in convolutions.Where(c => !keepFloat.Any(p => QuantizedModel.Matches(p, c.Name))))
         {
             var folded = model.Weights.Get(step.Name + ".weight").Data;
             var (values, scales) = QuantizedConvWeights.QuantizeWeights(folded, step.OutChannels, Int8DirectConv.MaxPairWeight);
@@ -90,7 +97,7 @@ public static class HourglassQuantizer
             weights.Add(step.Name, quantized);
         }
 
-        var quantizedModel = new QuantizedModel(activations, weights, Int8DirectConv.MaxPairWeight, Name(options.Method));
+        var quantizedModel = new QuantizedModel(activations, weights, Int8DirectConv.MaxPairWeight, Name(options.Method), keepFloat);
         var result = HourglassModelFile.Quantized(model, quantizedModel);
         var (heatmapSqnr, activationSqnr) = Compare(model, result, comparison);
 
@@ -100,7 +107,7 @@ public static class HourglassQuantizer
             var q = activations[name];
             reports.Add(new QuantizedTensorReport(name, "activation", min, max, q.Scale, q.ZeroPoint, activationSqnr.GetValueOrDefault(name, double.NaN)));
         }
-        foreach (var step in WeightLayout.Blocks(arch).OfType<ConvStep>())
+        foreach (var step in convolutions.Where(c => weights.ContainsKey(c.Name)))
             reports.Add(WeightReport(step.Name, model.Weights.Get(step.Name + ".weight").Data, weights[step.Name]));
         return new QuantizationResult(result, reports, heatmapSqnr, count);
     }

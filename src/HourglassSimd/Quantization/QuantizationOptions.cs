@@ -9,6 +9,14 @@ public sealed record QuantizationOptions
     /// <summary>For <see cref="CalibrationMethod.Percentile"/>: the share of values (in percent, 90 to 100) kept inside the range at each end. Default 99.99.</summary>
     public double Percentile { get; init; } = 99.99;
 
+    /// <summary>
+    /// Convolutions to keep in float32 (mixed precision), as patterns matched against each convolution's name and its
+    /// dotted prefixes, <c>*</c> matching any characters: <c>pre.0</c> keeps the stem, <c>hgs.1.0.low2</c> every
+    /// convolution of that branch. A kept convolution's float output keeps the convolutions after it in float until the
+    /// next residual module's batch norm. Recorded in the model file. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> KeepFloat { get; init; } = [];
+
     /// <summary>Calibration images whose heatmaps are compared, quantized against float, for the report (<see cref="QuantizationResult.HeatmapSqnrDb"/>, and each activation's <see cref="QuantizedTensorReport.SqnrDb"/>); 0 for none (NaN in the report). Default 8.</summary>
     public int ComparisonImages { get; init; } = 8;
 }

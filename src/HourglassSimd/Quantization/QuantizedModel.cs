@@ -17,8 +17,9 @@ internal sealed class QuantizedModel
     private readonly Lock _lock = new();
 
     public QuantizedModel(IReadOnlyDictionary<string, ActivationQuantization> activations, IReadOnlyDictionary<string, QuantizedWeight> weights,
-        int maxWeight, string method)
+        int maxWeight, string method, IReadOnlyList<string>? keepFloat = null)
     {
+        KeepFloat = keepFloat ?? [];
         if (maxWeight is < 1 or > 127)
             throw new ArgumentOutOfRangeException(nameof(maxWeight), maxWeight, "The largest weight magnitude must be from 1 to 127.");
         Activations = activations;
@@ -30,7 +31,27 @@ internal sealed class QuantizedModel
     /// <summary>The u8 quantization of each stored activation, by name.</summary>
     public IReadOnlyDictionary<string, ActivationQuantization> Activations { get; }
 
-    /// <summary>Each convolution's quantized weights, by its prefix (e.g. <c>pre.0.conv</c>).</summary>
+    /// <summary>
+    /// Patterns of the convolutions kept in float32 (mixed precision, <see cref="QuantizationOptions.KeepFloat"/>): a
+    /// pattern keeps a convolution when it matches its name or a dotted prefix of it, <c>*</c> matching any characters
+    /// (<c>pre.0</c>: the stem convolution; <c>hgs.*.low2</c>: every lower branch below the first level).
+    /// </summary>
+    public IReadOnlyList<string> KeepFloat { get; }
+
+    /// <summary>Whether convolution <paramref name="name"/> runs in float32 (a <see cref="KeepFloat"/> pattern matches it).</summary>
+    public bool IsFloat(string name) => KeepFloat.Any(pattern => Matches(pattern, name));
+
+    /// <summary>Whether <paramref name="pattern"/> matches <paramref name="name"/> or one of its dotted prefixes (<c>a.b</c> of <c>a.b.c</c>).</summary>
+    public static bool Matches(string pattern, string name)
+    {
+        var glob = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*") + "$");
+        for (int end = name.Length; end > 0; end = name.LastIndexOf('.', end - 1))
+            if (glob.IsMatch(name[..end]))
+                return true;
+        return false;
+    }
+
+    /// <summary>Each int8 convolution's quantized weights, by its prefix (e.g. <c>pre.0.conv</c>); kept ones have none.</summary>
     public IReadOnlyDictionary<string, QuantizedWeight> Weights { get; }
 
     /// <summary>The largest weight magnitude the quantizer used: 63 (7-bit weights, exact on every int8 kernel path) unless stated otherwise.</summary>

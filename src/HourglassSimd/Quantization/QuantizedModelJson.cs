@@ -20,6 +20,10 @@ internal static class QuantizedModelJson
         json.WriteNumber("maxWeight", model.MaxWeight);
         json.WriteString("activations", "asymmetric uint8 per tensor");
         json.WriteString("method", model.Method);
+        json.WriteStartArray("keepFloat");
+        foreach (string pattern in model.KeepFloat)
+            json.WriteStringValue(pattern);
+        json.WriteEndArray();
         json.WriteStartObject("activationQuantization");
         foreach (var (name, q) in model.Activations)
         {
@@ -30,6 +34,17 @@ internal static class QuantizedModelJson
         }
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary>The <c>keepFloat</c> patterns of an int8 model's header (none when absent).</summary>
+    /// <exception cref="ModelFileException">Not an array of non-empty strings.</exception>
+    public static string[] ReadKeepFloat(JsonElement header)
+    {
+        if (!header.TryGetProperty("quantization", out var q) || q.ValueKind != JsonValueKind.Object || !q.TryGetProperty("keepFloat", out var keep))
+            return [];
+        if (keep.ValueKind != JsonValueKind.Array || keep.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.GetString())))
+            throw new ModelFileException("corrupt: the quantization's 'keepFloat' is not a list of patterns.");
+        return [.. keep.EnumerateArray().Select(p => p.GetString()!)];
     }
 
     /// <exception cref="ModelFileException">Anything missing, of the wrong kind or out of range.</exception>
@@ -58,9 +73,10 @@ internal static class QuantizedModelJson
         if (ActivationNames.Required(architecture).FirstOrDefault(name => !activations.ContainsKey(name)) is { } missing)
             throw new ModelFileException($"corrupt: the quantization has no entry for activation '{missing}'.");
 
+        string[] keepFloat = ReadKeepFloat(header);
         var scales = floats.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
-        foreach (var step in WeightLayout.Blocks(architecture).OfType<ConvStep>())
+        foreach (var step in WeightLayout.Blocks(architecture).OfType<ConvStep>().Where(c => !keepFloat.Any(p => QuantizedModel.Matches(p, c.Name))))
         {
             if (!int8.TryGetValue(step.Name + ".weight", out var w))
                 throw new ModelFileException($"corrupt: the int8 weights of '{step.Name}' are missing.");
@@ -73,6 +89,6 @@ internal static class QuantizedModelJson
                 throw new ModelFileException($"corrupt: the int8 weights of '{step.Name}' exceed the stated largest magnitude {maxWeight}.");
             weights.Add(step.Name, new QuantizedWeight(w.Data, scale.Data));
         }
-        return new QuantizedModel(activations, weights, maxWeight, method);
+        return new QuantizedModel(activations, weights, maxWeight, method, keepFloat);
     }
 }

@@ -145,6 +145,58 @@ public sealed class QuantizedNetworkTests
     }
 
     [Fact]
+    public void Keeping_every_convolution_in_float_gives_the_float_network()
+    {
+        var model = FloatModel(Small, 21);
+        var quantized = HourglassQuantizer.Quantize(model, Images(Small, 2, 21), new QuantizationOptions { KeepFloat = ["*"] }).Model;
+        var image = Images(Small, 1, 22)[0];
+        using var floatNet = model.CreateNetwork();
+        using var keptNet = quantized.CreateNetwork();
+        float[] expected = floatNet.Run(image), actual = keptNet.Run(image);
+        float largest = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-4f * largest, $"heatmap value {i}: {actual[i]} against float's {expected[i]}");
+    }
+
+    [Theory]
+    [InlineData("pre.0")]                  // the stem: the image is never quantized
+    [InlineData("hgs.0.0.low1")]           // one residual module: its u8 input is dequantized once
+    [InlineData("pre.1.conv2.conv")]       // a 3x3 alone: it reads a dequantized map with a halo; conv3 after it runs in float
+    [InlineData("outs.*,merge_*")]         // the heads and merges (already float: the patterns change nothing but the file)
+    public void Kept_convolutions_run_in_float_and_the_file_keeps_them(string patterns)
+    {
+        var model = FloatModel(Small, 23);
+        var options = new QuantizationOptions { KeepFloat = patterns.Split(',') };
+        var mixed = HourglassQuantizer.Quantize(model, Images(Small, 2, 23), options);
+        var plain = HourglassQuantizer.Quantize(model, Images(Small, 2, 23));
+        Assert.All(mixed.HeatmapSqnrDb, db => Assert.True(db > 20, $"heatmap SQNR {db:F1} dB"));
+        var kept = WeightLayout.Blocks(Small).OfType<Topology.ConvStep>().Count(c => options.KeepFloat.Any(p => QuantizedModel.Matches(p, c.Name)));
+        Assert.True(kept > 0);
+        Assert.Equal(plain.Tensors.Count(t => t.Kind == "weights") - kept, mixed.Tensors.Count(t => t.Kind == "weights"));
+
+        using var file = new MemoryStream();
+        mixed.Model.Save(file);
+        file.Position = 0;
+        var loaded = HourglassModelFile.Load(file);
+        Assert.Equal(options.KeepFloat, loaded.Quantization!.KeepFloat);
+        var image = Images(Small, 1, 24)[0];
+        using var before = mixed.Model.CreateNetwork();
+        using var after = loaded.CreateNetwork();
+        Assert.True(before.Run(image).AsSpan().SequenceEqual(after.Run(image)));
+    }
+
+    [Theory]
+    [InlineData("pre.0", "pre.0.conv", true)]
+    [InlineData("pre.0", "pre.01.conv", false)]   // a prefix ends at a dot
+    [InlineData("pre", "pre.1.conv1.conv", true)]
+    [InlineData("pre", "prefix.conv", false)]
+    [InlineData("hgs.*.low2", "hgs.1.0.low2.up1.conv1.conv", true)]
+    [InlineData("hgs.*.low2", "hgs.1.0.low1.conv1.conv", false)]
+    [InlineData("*.conv2.conv", "hgs.0.0.up1.conv2.conv", true)]
+    public void Keep_float_patterns_match_names_and_their_dotted_prefixes(string pattern, string name, bool expected) =>
+        Assert.Equal(expected, QuantizedModel.Matches(pattern, name));
+
+    [Fact]
     public void Runs_at_other_input_sizes()
     {
         var quantized = HourglassQuantizer.Quantize(FloatModel(Small, 9), Images(Small, 2, 9)).Model;
@@ -169,6 +221,8 @@ public sealed class QuantizedNetworkTests
         var quantized = HourglassQuantizer.Quantize(model, Images(Small, 1, 1)).Model;
         var again = Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(quantized, Images(Small, 1, 1)));
         Assert.Contains("already quantized", again.Message);
+        var nothing = Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(model, Images(Small, 1, 1), new QuantizationOptions { KeepFloat = ["hgs.9"] }));
+        Assert.Contains("matches no convolution", nothing.Message);
         var depthwise = new HourglassModelFile(Small with { Block = ResidualBlock.Depthwise }, HourglassWeights.CreateRandom(Small with { Block = ResidualBlock.Depthwise }, 1));
         Assert.Throws<NotSupportedException>(() => HourglassQuantizer.Quantize(depthwise, Images(Small, 1, 1)));
     }

@@ -32,6 +32,11 @@ internal static class QuantizeCommand
         var method = new Option<string>("--method") { Description = "How activation ranges are calibrated: minmax (the default), percentile, or mse (the range of least expected error; reads the crops twice).", DefaultValueFactory = _ => "minmax" };
         var percentile = new Option<double>("--percentile") { Description = "With --method percentile: the share of values (%) kept in range at each end.", DefaultValueFactory = _ => 99.99 };
         var report = new Option<string?>("--report") { HelpName = "tensors.csv", Description = "Also write every tensor's range, scale, zero point and SQNR as CSV." };
+        var keepFloat = new Option<string?>("--keep-float")
+        {
+            HelpName = "patterns",
+            Description = "Convolutions to keep in float32, comma-separated patterns matched against names and their dotted prefixes, * for any characters (e.g. pre.0,hgs.*.low2).",
+        };
         var count = new Option<int>("--max-images") { Description = "Calibration crops to use at most, spread over the data.", DefaultValueFactory = _ => 64 };
         var progressMode = ProgressOption.Create();
         var command = new Command("quantize", """
@@ -43,7 +48,7 @@ internal static class QuantizeCommand
             Example: hourglass quantize --model models/hourglass-demo.hgw --calibration people/annotations.json --images people/images --out demo-int8.hgw
             """)
         {
-            model, calibration, images, output, precision, method, percentile, count, report, progressMode,
+            model, calibration, images, output, precision, method, percentile, keepFloat, count, report, progressMode,
         };
         command.SetAction(result => CliErrors.Run(cancellation =>
         {
@@ -59,7 +64,12 @@ internal static class QuantizeCommand
             int maxImages = result.GetValue(count);
             if (maxImages < 1)
                 throw new ArgumentException($"--max-images must be at least 1, not {maxImages}.");
-            var options = new QuantizationOptions { Method = calibrationMethod, Percentile = result.GetValue(percentile) };
+            var options = new QuantizationOptions
+            {
+                Method = calibrationMethod,
+                Percentile = result.GetValue(percentile),
+                KeepFloat = result.GetValue(keepFloat)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            };
             if (options.Percentile is < 90 or > 100)
                 throw new ArgumentException($"--percentile must be from 90 to 100, not {options.Percentile.ToString(CultureInfo.InvariantCulture)}.");
             return Execute(result.GetValue(model)!, result.GetValue(calibration)!, result.GetValue(images), result.GetValue(output)!, options, maxImages,
@@ -83,6 +93,8 @@ internal static class QuantizeCommand
         var crops = CalibrationCrops(file, calibrationPath, imageFolder, maxImages);
         Console.WriteLine($"model        {modelPath}: {file.Architecture}");
         Console.WriteLine($"calibration  {crops.Count} crops from {calibrationPath}, {QuantizerMethodText(options)}");
+        if (options.KeepFloat.Count > 0)
+            Console.WriteLine($"float32      convolutions matching {string.Join(", ", options.KeepFloat)}");
 
         var progress = ProgressReporter.ForConsole(options.Method == CalibrationMethod.Mse ? 2 * crops.Count : crops.Count, "crops", progressMode);
         progress.Start();
@@ -109,11 +121,13 @@ internal static class QuantizeCommand
         var c = CultureInfo.InvariantCulture;
         var weights = result.Tensors.Where(t => t.Kind == "weights").ToList();
         var activations = result.Tensors.Where(t => t.Kind == "activation").ToList();
-        var worst = weights.MinBy(t => t.SqnrDb)!;
-        Console.WriteLine(string.Create(c, $"weights      {weights.Count} convolutions, s8 per output channel (|w| <= 63): SQNR {weights.Min(t => t.SqnrDb):F1} to {weights.Max(t => t.SqnrDb):F1} dB (lowest {worst.Name})"));
+        var worst = weights.MinBy(t => t.SqnrDb);
+        Console.WriteLine(weights.Count == 0
+            ? "weights      every convolution kept in float32"
+            : string.Create(c, $"weights      {weights.Count} convolutions, s8 per output channel (|w| <= 63): SQNR {weights.Min(t => t.SqnrDb):F1} to {weights.Max(t => t.SqnrDb):F1} dB (lowest {worst!.Name})"));
         var widest = activations.MaxBy(t => t.Max - t.Min)!;
-        Console.WriteLine(string.Create(c, $"activations  {activations.Count} tensors in u8; widest range {widest.Name} [{widest.Min:G4}, {widest.Max:G4}] (scale {widest.Scale:G4}, zero point {widest.ZeroPoint}); the 5 with the most error:"));
-        foreach (var tensor in activations.OrderBy(t => t.SqnrDb).Take(5))
+        Console.WriteLine(string.Create(c, $"activations  {activations.Count} calibrated; widest range {widest.Name} [{widest.Min:G4}, {widest.Max:G4}] (scale {widest.Scale:G4}, zero point {widest.ZeroPoint}); the 5 with the most error:"));
+        foreach (var tensor in activations.Where(t => double.IsFinite(t.SqnrDb)).OrderBy(t => t.SqnrDb).Take(5))
             Console.WriteLine(string.Create(c, $"             {tensor.Name}: SQNR {tensor.SqnrDb:F1} dB against float32, range [{tensor.Min:G4}, {tensor.Max:G4}]"));
         Console.WriteLine(string.Create(c, $"heatmaps     SQNR against float32 per stack: {string.Join(", ", result.HeatmapSqnrDb.Select(d => d.ToString("F1", c) + " dB"))} (on {Math.Min(options.ComparisonImages, crops.Count)} calibration crops)"));
         if (reportPath is not null)
