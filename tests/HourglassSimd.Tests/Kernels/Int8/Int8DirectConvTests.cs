@@ -86,6 +86,12 @@ public sealed unsafe class Int8DirectConvTests
     public void Network_like_shapes_equal_the_reference(int height, int width, int ic, int oc, int kernel, int stride, bool residual = false, bool floatOutput = false)
     {
         var c = new Case(height, width, ic, oc, kernel, stride, 7, 3, Relu: !residual && !floatOutput, 0, 0, Seed: height * 1000 + width * 10 + ic, residual, floatOutput);
+        CheckEveryPath(c);
+    }
+
+    /// <summary>Every path this CPU has, each with the weight range it computes exactly, and the scalar path.</summary>
+    private static void CheckEveryPath(Case c)
+    {
         if (VnniDotProduct256.IsSupported)
             Check<VnniDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue);
         if (PairDotProduct256.IsSupported)
@@ -106,13 +112,7 @@ public sealed unsafe class Int8DirectConvTests
             var c = new Case(height, width, ic, oc, k, 1, 5, 0, Relu: false, 0, 0, Seed: seed, FloatOutput: true);
             Assert.Equal((seed & 1) != 0, c.FloatResidual);
             Assert.Equal((seed & 2) != 0, c.FloatOnly);
-            if (VnniDotProduct256.IsSupported)
-                Check<VnniDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue);
-            if (PairDotProduct256.IsSupported)
-                Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight);
-            if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
-                Check<PairDotProduct256>(c, Int8DirectConv.MinPairWeight, Int8DirectConv.MaxPairWeight, wide: true);
-            Check<PairDotProduct256>(c, sbyte.MinValue, sbyte.MaxValue, scalar: true);
+            CheckEveryPath(c);
         }
     }
 
