@@ -40,7 +40,7 @@ public sealed record ForwardSetup
 
     /// <summary>
     /// The model file the weights came from, or null; HourglassSimd builds its network from it, so that a quantized model
-    /// runs quantized (the other engines run <see cref="Weights"/>: for an int8 model, its dequantized float weights).
+    /// runs quantized, and ONNX Runtime runs its QDQ export (TorchSharp runs <see cref="Weights"/>: for an int8 model, its dequantized float weights).
     /// </summary>
     public HourglassModelFile? Model { get; init; }
 

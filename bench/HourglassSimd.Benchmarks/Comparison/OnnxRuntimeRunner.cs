@@ -5,7 +5,7 @@ namespace HourglassSimd.Benchmarks.Comparison;
 
 /// <summary>
 /// ONNX Runtime (CPU execution provider) on the model that <see cref="HourglassOnnxExporter"/> writes for the same
-/// weights. Input and output are <see cref="OrtValue"/>s over pinned managed arrays, bound once through an
+/// weights (for an int8 model, its QDQ form: ONNX Runtime's int8 kernels). Input and output are <see cref="OrtValue"/>s over pinned managed arrays, bound once through an
 /// <see cref="OrtIoBinding"/>, so each <see cref="Run"/> is a single native call that reads the shared input in
 /// place and writes the pre-allocated output.
 /// </summary>
@@ -51,15 +51,23 @@ public sealed class OnnxRuntimeRunner : IForwardRunner
             Dispose();
             throw;
         }
-        Description = $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU, {setup.Threads} intra-op thread(s), {settings}";
+        string form = setup.Model is { Precision: not ModelPrecision.Float32 } model ? $", {model.Precision.ToString().ToLowerInvariant()} QDQ model" : "";
+        Description = $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU, {setup.Threads} intra-op thread(s), {settings}{form}";
     }
 
     public string Name => "OnnxRuntime";
 
+    /// <summary>
+    /// The setup's network with its batch fixed: an int8 model in its QDQ form (ONNX Runtime fuses it into
+    /// <c>QLinearConv</c>, its own int8 kernels), any other as float32.
+    /// </summary>
     private static byte[] ExportFor(ForwardSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        return HourglassOnnxExporter.ExportToBytes(setup.Architecture, setup.Weights, new OnnxExportOptions { Batch = setup.Batch });
+        var options = new OnnxExportOptions { Batch = setup.Batch };
+        if (setup.Model is { Precision: not ModelPrecision.Float32 } quantized)
+            return HourglassOnnxExporter.ExportToBytes(quantized.WithInputSize(setup.Architecture.InputHeight, setup.Architecture.InputWidth), out _, options);
+        return HourglassOnnxExporter.ExportToBytes(setup.Architecture, setup.Weights, options);
     }
 
     public string Description { get; }

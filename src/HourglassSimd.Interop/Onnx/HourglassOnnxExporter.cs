@@ -32,12 +32,39 @@ public static class HourglassOnnxExporter
     /// <summary>Name of the symbolic input width with <see cref="OnnxExportOptions.DynamicSize"/>.</summary>
     public const string WidthDimension = "W";
 
-    /// <summary>Writes the network of a model file (architecture and weights; the normalization is not part of ONNX) to <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Writes the network of a model file (architecture and weights; the normalization is not part of ONNX) to
+    /// <paramref name="destination"/>. An int8 model (<see cref="HourglassModelFile.Precision"/>) is written in QDQ
+    /// form: <c>QuantizeLinear</c> / <c>DequantizeLinear</c> around the float operators wherever the engine stores or
+    /// reads a u8 map, which ONNX Runtime fuses into its int8 kernels (docs/onnx-export.md).
+    /// </summary>
     /// <example><code>HourglassOnnxExporter.Export(HourglassModelFile.Load("hg2.hgw"), stream, new OnnxExportOptions { DynamicSize = true });</code></example>
     public static OnnxExportSummary Export(HourglassModelFile model, Stream destination, OnnxExportOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        return Export(model.Architecture, model.Weights, destination, options);
+        ArgumentNullException.ThrowIfNull(destination);
+        var (proto, graph) = Build(model, options);
+        proto.WriteTo(destination);
+        return Summarize(graph, proto.Size);
+    }
+
+    /// <summary>Writes a model file's network (QDQ form for an int8 model) to a file (created or replaced whole, <see cref="AtomicFile"/>).</summary>
+    /// <exception cref="NotRegularFileException">The path names a device, a FIFO, a socket or a directory.</exception>
+    public static OnnxExportSummary ExportToFile(HourglassModelFile model, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.RefuseNonRegular(path);
+        var (proto, graph) = Build(model, options);
+        AtomicFile.Write(path, proto.WriteTo);
+        return Summarize(graph, proto.Size);
+    }
+
+    /// <summary>A model file's network (QDQ form for an int8 model) serialized in memory (for <c>new InferenceSession(byte[])</c>); at most 2 GiB.</summary>
+    public static byte[] ExportToBytes(HourglassModelFile model, out OnnxExportSummary summary, OnnxExportOptions? options = null)
+    {
+        var (proto, graph) = Build(model, options);
+        byte[] bytes = proto.ToArray();
+        summary = Summarize(graph, bytes.Length);
+        return bytes;
     }
 
     /// <summary>Writes the model to <paramref name="destination"/>.</summary>
@@ -80,18 +107,31 @@ public static class HourglassOnnxExporter
         return bytes;
     }
 
+    private static (ProtoMessage Model, OnnxGraphBuilder Graph) Build(HourglassModelFile model, OnnxExportOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Precision == ModelPrecision.Float32)
+            return Build(model.Architecture, model.Weights, options);
+        var graph = HourglassOnnxGraph.BuildQuantized(model, options ?? OnnxExportOptions.Default);
+        return (Assemble(graph, model.Architecture, "int8 QDQ (QuantizeLinear / DequantizeLinear around the float operators)"), graph);
+    }
+
     private static (ProtoMessage Model, OnnxGraphBuilder Graph) Build(HourglassArchitecture architecture, HourglassWeights weights, OnnxExportOptions? options)
     {
         var graph = HourglassOnnxGraph.Build(architecture, weights, options ?? OnnxExportOptions.Default);
+        return (Assemble(graph, architecture, "batch norms folded"), graph);
+    }
+
+    private static ProtoMessage Assemble(OnnxGraphBuilder graph, HourglassArchitecture architecture, string form)
+    {
         string version = typeof(HourglassNetwork).Assembly.GetName().Version?.ToString() ?? "0.0.0";
-        var model = graph.BuildModel(
+        return graph.BuildModel(
             graphName: "stacked_hourglass",
             irVersion: IrVersion,
             opsetVersion: OpsetVersion,
             producerName: "HourglassSimd",
             producerVersion: version,
-            docString: $"Stacked Hourglass: {architecture}; batch norms folded; input RGB NCHW float32, output heatmaps [N, stacks, joints, H/4, W/4].");
-        return (model, graph);
+            docString: $"Stacked Hourglass: {architecture}; {form}; input RGB NCHW float32, output heatmaps [N, stacks, joints, H/4, W/4].");
     }
 
     private static OnnxExportSummary Summarize(OnnxGraphBuilder graph, long bytes) =>

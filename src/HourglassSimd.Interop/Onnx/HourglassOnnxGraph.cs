@@ -1,3 +1,4 @@
+using HourglassSimd.Quantization;
 using HourglassSimd.Topology;
 
 namespace HourglassSimd.Interop.Onnx;
@@ -15,7 +16,7 @@ namespace HourglassSimd.Interop.Onnx;
 /// <c>Mul</c> + <c>Add</c> with <c>[1, C, 1, 1]</c> constants is not rewritten and would force reorders back to
 /// NCHW around every residual module, which would make ONNX Runtime an unfairly slow baseline.
 /// </remarks>
-internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
+internal sealed partial class HourglassOnnxGraph : IHourglassVisitor<string>
 {
     private const string ResizeScales = "upsample.scales";
     private const string UnsqueezeAxes = "unsqueeze.axes";
@@ -27,12 +28,14 @@ internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
     private readonly HashSet<string> _sharedConstants = new(StringComparer.Ordinal);
     private readonly List<string> _heatmaps = [];
     private OnnxDim _batch;
+    private string? _image;
 
-    private HourglassOnnxGraph(HourglassArchitecture arch, HourglassWeights foldedWeights, OnnxExportOptions options)
+    private HourglassOnnxGraph(HourglassArchitecture arch, HourglassWeights foldedWeights, OnnxExportOptions options, QuantizedModel? quantized = null)
     {
         _arch = arch;
         _weights = foldedWeights;
         _options = options;
+        _quantized = quantized;
     }
 
     /// <summary>Builds the graph; <paramref name="weights"/> are validated against the architecture and folded first.</summary>
@@ -43,8 +46,12 @@ internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
         ArgumentNullException.ThrowIfNull(options);
         if (options.Batch is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.Batch, "A fixed batch size must be at least 1.");
-        var builder = new HourglassOnnxGraph(arch, weights.Fold(arch), options);
-        HourglassTopology.Walk(arch, builder);
+        return Walk(new HourglassOnnxGraph(arch, weights.Fold(arch), options));
+    }
+
+    private static OnnxGraphBuilder Walk(HourglassOnnxGraph builder)
+    {
+        HourglassTopology.Walk(builder._arch, builder);
         builder.AddOutput();
         return builder._graph;
     }
@@ -55,7 +62,7 @@ internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
         var (height, width) = _options.DynamicSize
             ? (OnnxDim.Symbolic(HourglassOnnxExporter.HeightDimension), OnnxDim.Symbolic(HourglassOnnxExporter.WidthDimension))
             : (OnnxDim.Fixed(_arch.InputHeight), OnnxDim.Fixed(_arch.InputWidth));
-        string image = _graph.AddInput(HourglassOnnxExporter.InputName, _batch, channels, height, width);
+        string image = _image = _graph.AddInput(HourglassOnnxExporter.InputName, _batch, channels, height, width);
         _graph.AddInitializer(ResizeScales, [4], [1f, 1f, 2f, 2f]);
         _graph.AddInt64Initializer(UnsqueezeAxes, [1], [1L]);
         return image;
@@ -65,44 +72,56 @@ internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
     /// [prologue: <c>BatchNormalization</c> (scale, shift, mean 0, var 1, epsilon 0) + <c>Relu</c>] → <c>Conv</c> with the
     /// folded batch norm → [<c>Add</c> residual] → [<c>Relu</c>]. Node names follow the weight prefixes.
     /// </summary>
-    public string Convolution(ConvStep step, string input, string? residual)
+    public string Convolution(ConvStep step, string input, string? residual) =>
+        _quantized is null ? FloatConvolution(step, input, residual, Initializer(step.Name + ".weight")) : QuantizedConvolution(step, input, residual);
+
+    private string FloatConvolution(ConvStep step, string input, string? residual, string weight)
     {
         string x = input;
         if (step.Prologue is { } p)
-        {
-            string mean = SharedConstant($"preact.mean.zeros.{p.Channels}", p.Channels, 0f);
-            string variance = SharedConstant($"preact.var.ones.{p.Channels}", p.Channels, 1f);
-            string bn = _graph.AddNode("BatchNormalization", p.Name,
-                [x, Initializer(p.Name + ".scale"), Initializer(p.Name + ".shift"), mean, variance],
-                OnnxAttribute.Float("epsilon", 0f));
-            x = Relu(p.Name + ".relu", bn);
-        }
-        x = _graph.AddNode("Conv", step.Name, [x, Initializer(step.Name + ".weight"), Initializer(step.Name + ".bias")],
+            x = PreActivation(p, x);
+        x = Conv(step, x, weight, Initializer(step.Name + ".bias"));
+        if (residual is not null)
+            x = _graph.AddNode("Add", step.SumName ?? step.Name + ".add", [x, residual]);
+        return step.Relu ? Relu(ReluName(step), x) : x;
+    }
+
+    private string Conv(ConvStep step, string input, string weight, string bias) =>
+        _graph.AddNode("Conv", step.Name, [input, weight, bias],
             OnnxAttribute.Ints("kernel_shape", step.KernelSize, step.KernelSize),
             OnnxAttribute.Ints("pads", step.Padding, step.Padding, step.Padding, step.Padding),
             OnnxAttribute.Ints("strides", step.Stride, step.Stride),
             OnnxAttribute.Ints("dilations", 1, 1),
             OnnxAttribute.Int("group", step.Groups));
-        if (residual is not null)
-            x = _graph.AddNode("Add", step.SumName ?? step.Name + ".add", [x, residual]);
-        // pre.0.conv → pre.0.relu, hgs.0.0.up1.conv1.conv → hgs.0.0.up1.conv1.relu
-        return step.Relu ? Relu((step.Name.EndsWith(".conv", StringComparison.Ordinal) ? step.Name[..^5] : step.Name) + ".relu", x) : x;
+
+    /// <summary>pre.0.conv → pre.0.relu, hgs.0.0.up1.conv1.conv → hgs.0.0.up1.conv1.relu.</summary>
+    private static string ReluName(ConvStep step) => (step.Name.EndsWith(".conv", StringComparison.Ordinal) ? step.Name[..^5] : step.Name) + ".relu";
+
+    /// <summary>A residual module's opening batch norm (scale, shift, mean 0, var 1, epsilon 0) and its ReLU.</summary>
+    private string PreActivation(PreActivation p, string input)
+    {
+        string mean = SharedConstant($"preact.mean.zeros.{p.Channels}", p.Channels, 0f);
+        string variance = SharedConstant($"preact.var.ones.{p.Channels}", p.Channels, 1f);
+        string bn = _graph.AddNode("BatchNormalization", p.Name,
+            [input, Initializer(p.Name + ".scale"), Initializer(p.Name + ".shift"), mean, variance],
+            OnnxAttribute.Float("epsilon", 0f));
+        return Relu(p.Name + ".relu", bn);
     }
 
     public string MaxPool(string name, string input) =>
-        _graph.AddNode("MaxPool", name, [input], OnnxAttribute.Ints("kernel_shape", 2, 2), OnnxAttribute.Ints("strides", 2, 2));
+        _graph.AddNode("MaxPool", name, [RequireFloat(input, name)], OnnxAttribute.Ints("kernel_shape", 2, 2), OnnxAttribute.Ints("strides", 2, 2));
 
     /// <summary>Resize-13 (inputs X, roi omitted, scales): asymmetric + floor copies each low-res pixel to a 2x2 block; then <c>Add</c>.</summary>
     public string UpsampleAdd(string name, string low, string skip)
     {
-        string up = _graph.AddNode("Resize", name + ".upsample", [low, "", ResizeScales],
+        string up = _graph.AddNode("Resize", name + ".upsample", [RequireFloat(low, name), "", ResizeScales],
             OnnxAttribute.String("mode", "nearest"),
             OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
             OnnxAttribute.String("nearest_mode", "floor"));
-        return _graph.AddNode("Add", name + ".add", [skip, up]);
+        return _graph.AddNode("Add", name + ".add", [RequireFloat(skip, name), up]);
     }
 
-    public void Heatmaps(int stack, string heatmaps) => _heatmaps.Add(heatmaps);
+    public void Heatmaps(int stack, string heatmaps) => _heatmaps.Add(RequireFloat(heatmaps, $"outs.{stack}"));
 
     /// <summary>[N, J, h, w] per stack → [N, 1, J, h, w] → concatenated on axis 1 to [N, S, J, h, w].</summary>
     private void AddOutput()
@@ -115,6 +134,8 @@ internal sealed class HourglassOnnxGraph : IHourglassVisitor<string>
             ? (OnnxDim.Symbolic(HourglassOnnxExporter.HeightDimension + "/4"), OnnxDim.Symbolic(HourglassOnnxExporter.WidthDimension + "/4"))
             : (OnnxDim.Fixed(_arch.OutputHeight), OnnxDim.Fixed(_arch.OutputWidth));
         _graph.AddOutput(HourglassOnnxExporter.OutputName, _batch, _arch.Stacks, _arch.Joints, height, width);
+        foreach (string activation in _activationOutputs)
+            _graph.AddOutput(activation, OnnxFields.DataType.UInt8, dims: null);
     }
 
     private string Relu(string name, string input) => _graph.AddNode("Relu", name, [input]);

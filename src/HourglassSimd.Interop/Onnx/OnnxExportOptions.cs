@@ -22,4 +22,11 @@ public sealed record OnnxExportOptions
     /// architecture's fixed size: one model for every input size whose sides are multiples of 64. Default false.
     /// </summary>
     public bool DynamicSize { get; init; }
+
+    /// <summary>
+    /// For an int8 model: also declare every u8 activation (the <c>QuantizeLinear</c> outputs, named
+    /// <c>&lt;activation&gt;.quantized</c>) a graph output, to compare a runtime's quantized arithmetic with the
+    /// engine's tensor by tensor. Default false; float models have none.
+    /// </summary>
+    public bool QuantizedActivations { get; init; }
 }

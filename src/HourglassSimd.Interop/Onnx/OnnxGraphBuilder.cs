@@ -41,6 +41,33 @@ internal sealed class OnnxGraphBuilder
         return AddInitializer(name, tensor, data.Length);
     }
 
+    /// <summary>Adds an int8 constant (quantized weights, their zero points) and returns its name.</summary>
+    public string AddInt8Initializer(string name, IReadOnlyList<int> dims, sbyte[] data)
+    {
+        CheckElementCount(name, dims, data.Length);
+        var tensor = TensorHeader(name, dims, OnnxFields.DataType.Int8).Bytes(OnnxFields.Tensor.RawData, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+        return AddInitializer(name, tensor, data.Length);
+    }
+
+    /// <summary>Adds a uint8 constant (an activation's zero point) and returns its name.</summary>
+    public string AddUInt8Initializer(string name, IReadOnlyList<int> dims, byte[] data)
+    {
+        CheckElementCount(name, dims, data.Length);
+        var tensor = TensorHeader(name, dims, OnnxFields.DataType.UInt8).Bytes(OnnxFields.Tensor.RawData, (byte[])data.Clone());
+        return AddInitializer(name, tensor, data.Length);
+    }
+
+    /// <summary>Adds an int32 constant (a quantized bias) and returns its name.</summary>
+    public string AddInt32Initializer(string name, IReadOnlyList<int> dims, int[] data)
+    {
+        CheckElementCount(name, dims, data.Length);
+        var bytes = new byte[data.Length * sizeof(int)];
+        for (int i = 0; i < data.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * sizeof(int)), data[i]);
+        var tensor = TensorHeader(name, dims, OnnxFields.DataType.Int32).Bytes(OnnxFields.Tensor.RawData, bytes);
+        return AddInitializer(name, tensor, data.Length);
+    }
+
     /// <summary>
     /// Adds a node whose single output is named <paramref name="name"/> and returns that name. An empty string in
     /// <paramref name="inputs"/> marks an omitted optional input.
@@ -68,16 +95,22 @@ internal sealed class OnnxGraphBuilder
     public string AddInput(string name, params OnnxDim[] dims)
     {
         Define(name);
-        _inputs.Add(ValueInfo(name, dims));
+        _inputs.Add(ValueInfo(name, OnnxFields.DataType.Float, dims));
         return name;
     }
 
     /// <summary>Declares an existing value (a node output) as a float32 graph output.</summary>
-    public void AddOutput(string name, params OnnxDim[] dims)
+    public void AddOutput(string name, params OnnxDim[] dims) => AddOutput(name, OnnxFields.DataType.Float, dims);
+
+    /// <summary>
+    /// Declares an existing value (a node output) as a graph output of element type <paramref name="elementType"/>
+    /// (<see cref="OnnxFields.DataType"/>); null <paramref name="dims"/> leaves its shape to the runtime's inference.
+    /// </summary>
+    public void AddOutput(string name, int elementType, params OnnxDim[]? dims)
     {
         if (!_values.Contains(name))
             throw new InvalidOperationException($"Graph output '{name}' is not produced by any node.");
-        _outputs.Add(ValueInfo(name, dims));
+        _outputs.Add(ValueInfo(name, elementType, dims));
     }
 
     /// <summary>The complete model: IR version, one opset import for the default domain, producer and the graph.</summary>
@@ -138,12 +171,16 @@ internal sealed class OnnxGraphBuilder
             throw new ArgumentException($"Initializer '{name}' has dims [{string.Join(", ", dims)}] ({expected} elements) but {count} values.");
     }
 
-    private static ProtoMessage ValueInfo(string name, OnnxDim[] dims)
+    private static ProtoMessage ValueInfo(string name, int elementType, OnnxDim[]? dims)
     {
-        var shape = new ProtoMessage();
-        foreach (var d in dims)
-            shape.Message(OnnxFields.TensorShape.Dim, d.ToProto());
-        var tensorType = new ProtoMessage().Varint(OnnxFields.TensorType.ElemType, OnnxFields.DataType.Float).Message(OnnxFields.TensorType.Shape, shape);
+        var tensorType = new ProtoMessage().Varint(OnnxFields.TensorType.ElemType, elementType);
+        if (dims is not null)
+        {
+            var shape = new ProtoMessage();
+            foreach (var d in dims)
+                shape.Message(OnnxFields.TensorShape.Dim, d.ToProto());
+            tensorType.Message(OnnxFields.TensorType.Shape, shape);
+        }
         var type = new ProtoMessage().Message(OnnxFields.Type.TensorType, tensorType);
         return new ProtoMessage().String(OnnxFields.ValueInfo.Name, name).Message(OnnxFields.ValueInfo.Type, type);
     }

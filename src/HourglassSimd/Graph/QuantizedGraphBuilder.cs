@@ -78,7 +78,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         if (input == _image && !_model.IsFloat(step.Name))
             input = QuantizedImage();
         // Kept in float, or reading the float stream with no batch norm to quantize first.
-        if (_model.IsFloat(step.Name) || input.Format == ValueFormat.Float && step.Prologue is null)
+        if (_model.RunsInFloat(step, input.Format == ValueFormat.Float))
             return FloatConvolution(step, AsFloat(input), residual is null ? null : AsFloat(residual));
         if (step.Prologue is { } prologue)
         {

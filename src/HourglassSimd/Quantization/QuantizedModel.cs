@@ -41,6 +41,14 @@ internal sealed class QuantizedModel
     /// <summary>Whether convolution <paramref name="name"/> runs in float32 (a <see cref="KeepFloat"/> pattern matches it).</summary>
     public bool IsFloat(string name) => KeepFloat.Any(pattern => Matches(pattern, name));
 
+    /// <summary>
+    /// Whether a quantized plan (and its QDQ ONNX form) runs convolution <paramref name="step"/> in float32: a
+    /// <see cref="KeepFloat"/> pattern keeps it, or it reads the float residual stream with no batch norm to quantize
+    /// first (a shortcut projection of a float map, the heads and merges). <paramref name="readsFloat"/>: whether its
+    /// input is a float map once the image has been quantized for the convolutions that are not kept.
+    /// </summary>
+    public bool RunsInFloat(Topology.ConvStep step, bool readsFloat) => IsFloat(step.Name) || readsFloat && step.Prologue is null;
+
     /// <summary>Whether <paramref name="pattern"/> matches <paramref name="name"/> or one of its dotted prefixes (<c>a.b</c> of <c>a.b.c</c>).</summary>
     public static bool Matches(string pattern, string name)
     {

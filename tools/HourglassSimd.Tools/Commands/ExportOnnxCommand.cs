@@ -22,6 +22,8 @@ internal static class ExportOnnxCommand
             Writes the network as a standard ONNX model (opset 13, IR 7): input "input" float32 [N, 3, H, W], output
             "heatmaps" float32 [N, stacks, joints, H/4, W/4], batch norms folded into the convolutions.
             With --dynamic-size the height and width are symbolic (H, W), so one file serves every input size.
+            An int8 model (hourglass quantize) is written in QDQ form (QuantizeLinear/DequantizeLinear around the float
+            operators), which ONNX Runtime fuses into QLinearConv.
             Examples: hourglass export-onnx --model hg2.hgw --out hg2.onnx
                       hourglass export-onnx --stacks 2 --block depthwise --depth 3 --out hg2-dw.onnx
                       hourglass export-onnx --model hg2.hgw --dynamic-size --out hg2-any-size.onnx
@@ -41,44 +43,40 @@ internal static class ExportOnnxCommand
             var inputSize = InputSize.ParseOptional(result.GetValue(size), "--size");
             if (inputSize is not null && result.GetValue(dynamicSize))
                 throw new ArgumentException("--size fixes the input size and --dynamic-size leaves it open; give one of them.");
-            var (architecture, weights, source) = modelFile is not null
+            var (network, source) = modelFile is not null
                 ? Load(modelFile)
                 : Random(shape.Apply(new HourglassArchitecture(result.GetValue(stacks), result.GetValue(features), result.GetValue(joints),
                     (inputSize ?? new InputSize(256, 256)).Height, (inputSize ?? new InputSize(256, 256)).Width), result), result.GetValue(seed));
             if (inputSize is { } chosen)
-                architecture = architecture.WithInputSize(chosen.Height, chosen.Width);
-            return Execute(architecture, weights, source, result.GetValue(output)!,
+                network = network.WithInputSize(chosen.Height, chosen.Width);
+            return Execute(network, source, result.GetValue(output)!,
                 new OnnxExportOptions { Batch = result.GetValue(batch), DynamicSize = result.GetValue(dynamicSize) }, cancellation);
         }));
         return command;
     }
 
-    private static int Execute(HourglassArchitecture architecture, HourglassWeights weights, string source, FileInfo output, OnnxExportOptions options,
-        CancellationToken cancellation)
+    private static int Execute(HourglassModelFile network, string source, FileInfo output, OnnxExportOptions options, CancellationToken cancellation)
     {
         if (options.Batch is < 1)
             throw new ArgumentException("--batch must be at least 1.");
         cancellation.ThrowIfCancellationRequested(); // interrupted while loading: write nothing
-        var summary = HourglassOnnxExporter.ExportToFile(architecture, weights, output.FullName, options);
+        var summary = HourglassOnnxExporter.ExportToFile(network, output.FullName, options);
+        var architecture = network.Architecture;
         string shape = options.DynamicSize
             ? $"{architecture.Stacks} stack(s), {architecture.Features} features, {architecture.Joints} joints, input N x 3 x H x W (dynamic)"
             : architecture.ToString();
-        Console.WriteLine($"wrote {output.FullName} from {source} ({shape}): {summary}");
+        string form = network.Precision == ModelPrecision.Float32 ? "" : $", {network.Precision.ToString().ToLowerInvariant()} in QDQ form";
+        Console.WriteLine($"wrote {output.FullName} from {source} ({shape}{form}): {summary}");
         return 0;
     }
 
-    private static (HourglassArchitecture, HourglassWeights, string) Random(HourglassArchitecture architecture, int seed)
-    {
-        return (architecture, HourglassWeights.CreateRandom(architecture, seed), $"random weights, seed {seed}");
-    }
+    private static (HourglassModelFile, string) Random(HourglassArchitecture architecture, int seed) =>
+        (new HourglassModelFile(architecture, HourglassWeights.CreateRandom(architecture, seed)), $"random weights, seed {seed}");
 
-    private static (HourglassArchitecture, HourglassWeights, string) Load(FileInfo file)
+    private static (HourglassModelFile, string) Load(FileInfo file)
     {
         if (!file.Exists)
             throw new FileNotFoundException($"The model file '{file.FullName}' does not exist.");
-        var model = HourglassModelFile.Load(file.FullName);
-        if (model.Precision != ModelPrecision.Float32)
-            throw new NotSupportedException($"{file.Name} is an {model.Precision.ToString().ToLowerInvariant()} model; exporting quantized models (QDQ ONNX) is not implemented yet: export its float original.");
-        return (model.Architecture, model.Weights, file.Name);
+        return (HourglassModelFile.Load(file.FullName), file.Name);
     }
 }
