@@ -29,6 +29,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private readonly WorkerPool _pool;
     private readonly QuantizedModel? _quantized;
     private readonly Int8KernelPath _int8Path;
+    private readonly Kernels.Int16.Int16KernelPath _int16Path;
 
     private HourglassNetwork(HourglassArchitecture architecture, PackedWeights weights, HourglassOptions options, ModelMetadata metadata,
         QuantizedModel? quantized = null)
@@ -38,7 +39,8 @@ public sealed unsafe class HourglassNetwork : IDisposable
         _weights = weights;
         _options = options;
         _quantized = quantized;
-        _int8Path = quantized is null ? default : options.Int8Path ?? Int8KernelPaths.Resolve(weights.Isa);
+        _int8Path = quantized is not { Precision: ModelPrecision.Int8 } ? default : options.Int8Path ?? Int8KernelPaths.Resolve(weights.Isa);
+        _int16Path = quantized is not { Precision: ModelPrecision.Int16 } ? default : options.Int16Path ?? Kernels.Int16.Int16KernelPaths.Resolve(weights.Isa);
         _default = BuildPlan(architecture);
         _otherSizes = new PlanCache(options.MaxCachedInputSizes, (height, width) => BuildPlan(architecture.WithInputSize(height, width)));
         _pool = new WorkerPool(options.ResolveThreadCount());
@@ -117,11 +119,17 @@ public sealed unsafe class HourglassNetwork : IDisposable
     /// <summary>The kernel path in use.</summary>
     public KernelIsa Isa => _weights.Isa;
 
-    /// <summary>Whether the network computes in float32 or, for a quantized model (<c>hourglass quantize</c>), in int8.</summary>
-    public ModelPrecision Precision => _quantized is null ? ModelPrecision.Float32 : ModelPrecision.Int8;
+    /// <summary>Whether the network computes in float32 or, for a quantized model (<c>hourglass quantize</c>), in int8 or int16.</summary>
+    public ModelPrecision Precision => _quantized?.Precision ?? ModelPrecision.Float32;
 
-    /// <summary>The int8 instruction sequence a quantized network's convolutions run on (e.g. <c>Vnni256</c>), or null for a float network.</summary>
-    public string? Int8Path => _quantized is null ? null : _int8Path.ToString();
+    /// <summary>The int8 instruction sequence an int8 network's convolutions run on (e.g. <c>Vnni256</c>), or null for another network.</summary>
+    public string? Int8Path => Precision == ModelPrecision.Int8 ? _int8Path.ToString() : null;
+
+    /// <summary>The int16 instruction sequence an int16 network's convolutions run on (e.g. <c>Pair512</c>), or null for another network.</summary>
+    public string? Int16Path => Precision == ModelPrecision.Int16 ? _int16Path.ToString() : null;
+
+    /// <summary>A quantized network's precision and kernel path (<c>int8 Pair512</c>, <c>int16 Pair256</c>), or null for a float network.</summary>
+    public string? QuantizedKernels => _quantized is null ? null : $"{_quantized.PrecisionName} {Int8Path ?? Int16Path}";
 
     /// <summary>Threads that work on one forward pass.</summary>
     public int ThreadCount => _pool.Threads;
@@ -329,12 +337,13 @@ public sealed unsafe class HourglassNetwork : IDisposable
         }
         var layout = new QuantizedLayout(v.Channels, v.Height, v.Width, v.Root.Halo);
         var data = new float[v.Channels * v.Height * v.Width];
+        bool int16 = v.Format == ValueFormat.Int16ChannelLast;
         for (int y = 0; y < v.Height; y++)
         for (int x = 0; x < v.Width; x++)
         {
-            byte* pixel = buffer + layout.Origin + y * layout.RowStride + x * layout.PixelStride;
+            nint pixel = layout.Origin + y * layout.RowStride + x * layout.PixelStride;
             for (int c = 0; c < v.Channels; c++)
-                data[(c * v.Height + y) * v.Width + x] = q.Dequantize(pixel[c]);
+                data[(c * v.Height + y) * v.Width + x] = int16 ? q.DequantizeInt16(((short*)buffer)[pixel + c]) : q.Dequantize(buffer[pixel + c]);
         }
         return data;
     }
@@ -342,7 +351,7 @@ public sealed unsafe class HourglassNetwork : IDisposable
     private SizedPlan BuildPlan(HourglassArchitecture sized) =>
         new(sized, _quantized is null
             ? HourglassGraphBuilder.Build(sized, _weights, _options)
-            : QuantizedGraphBuilder.Build(sized, _weights, _quantized, _int8Path));
+            : QuantizedGraphBuilder.Build(sized, _weights, _quantized, _int8Path, _int16Path));
 
     private bool IsSupportedSide(nint side) => side <= HourglassArchitecture.MaxInputSide && Architecture.AcceptsInputSide((int)side);
 

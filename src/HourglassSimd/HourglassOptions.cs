@@ -47,6 +47,9 @@ public sealed record HourglassOptions
     /// <summary>A quantized network's int8 path, forced (tests); null: <see cref="Kernels.Int8.Int8KernelPaths.Resolve"/> decides.</summary>
     internal Kernels.Int8.Int8KernelPath? Int8Path { get; init; }
 
+    /// <summary>A quantized network's int16 path, forced (tests); null: <see cref="Kernels.Int16.Int16KernelPaths.Resolve"/> decides.</summary>
+    internal Kernels.Int16.Int16KernelPath? Int16Path { get; init; }
+
     /// <summary>The default options.</summary>
     public static HourglassOptions Default { get; } = new();
 

@@ -11,4 +11,11 @@ public enum ModelPrecision
     /// accumulators; heatmaps come out in float32. Made by post-training quantization (<c>hourglass quantize</c>).
     /// </summary>
     Int8 = 1,
+
+    /// <summary>
+    /// s16 weights (one scale per output channel, each convolution's bound chosen so its int32 sums cannot overflow) and
+    /// symmetric s16 activations within ±2047 (one scale per tensor), int32 accumulators; heatmaps come out in float32.
+    /// Made by <c>hourglass quantize --precision int16</c>: about twice the int8 file, closer to float32.
+    /// </summary>
+    Int16 = 2,
 }

@@ -58,6 +58,34 @@ public sealed class QuantizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Int16_quantizes_the_shipped_model_at_about_half_its_size_and_runs()
+    {
+        string quantized = _temp.Combine("demo-int16.hgw");
+        var run = HourglassCli.Run("quantize", "--model", ShippedModel, "--calibration", Samples, "--precision", "int16", "--out", quantized, "--progress", "none");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("s16 per output channel", run.Output, StringComparison.Ordinal);
+        var model = HourglassModelFile.Load(quantized);
+        Assert.Equal(ModelPrecision.Int16, model.Precision);
+        Assert.EndsWith(", int16", model.Metadata.Source, StringComparison.Ordinal);
+        Assert.True(new FileInfo(quantized).Length <= 0.55 * new FileInfo(ShippedModel).Length);
+
+        var bench = HourglassCli.Run("bench", "--model", quantized, "--runs", "1", "--threads", "1");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        Assert.Contains(", int16 ", bench.Output, StringComparison.Ordinal);
+        var export = HourglassCli.Run("export-onnx", "--model", quantized, "--out", _temp.Combine("q16.onnx"));
+        Assert.NotEqual(0, export.ExitCode);
+        Assert.Contains("int16 QuantizeLinear needs opset 21", export.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("q16.onnx")));
+
+        var mse = HourglassCli.Run("quantize", "--model", ShippedModel, "--calibration", Samples, "--precision", "int16", "--method", "mse", "--out", _temp.Combine("x.hgw"));
+        Assert.NotEqual(0, mse.ExitCode);
+        Assert.Contains("use minmax or percentile", mse.Error, StringComparison.Ordinal);
+        var bad = HourglassCli.Run("quantize", "--model", ShippedModel, "--calibration", Samples, "--precision", "int4", "--out", _temp.Combine("x.hgw"));
+        Assert.Contains("--precision must be int8 or int16, not 'int4'", bad.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("x.hgw")));
+    }
+
+    [Fact]
     public void Bad_calibration_data_gets_one_line_and_no_file()
     {
         string output = _temp.Combine("q.hgw");

@@ -16,7 +16,7 @@ public sealed class HourglassSimdRunner : IForwardRunner
             : HourglassNetwork.Create(setup.Architecture, setup.Weights, options);
         _input = setup.Input;
         _output = new float[setup.OutputLength];
-        string kernels = _network.Precision == ModelPrecision.Int8 ? $"int8 {_network.Int8Path}" : $"{_network.Isa}, {setup.Convolution}";
+        string kernels = _network.QuantizedKernels is { } quantized ? quantized : $"{_network.Isa}, {setup.Convolution}";
         Description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {kernels}, {_network.ThreadCount} thread(s)";
     }
 

@@ -37,6 +37,8 @@ internal sealed partial class HourglassOnnxGraph
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var quantized = model.Quantization ?? throw new ArgumentException("The model is not quantized; export it as a float model.", nameof(model));
+        if (quantized.Precision != ModelPrecision.Int8)
+            throw new NotSupportedException($"Exporting {quantized.PrecisionName} models to ONNX is not implemented: int16 QuantizeLinear needs opset 21, and the exporter writes opset 13. Export the float original.");
         if (options.Batch is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.Batch, "A fixed batch size must be at least 1.");
         return Walk(new HourglassOnnxGraph(model.Architecture, model.Weights, options, quantized));
@@ -95,7 +97,7 @@ internal sealed partial class HourglassOnnxGraph
         if (!_quantized!.Weights.TryGetValue(name, out var weight))
             return Initializer(name + ".weight");
         int outChannels = weight.Scales.Length;
-        string values = _graph.AddInt8Initializer(name + ".weight", Tensor(name + ".weight").Shape, weight.Values);
+        string values = _graph.AddInt8Initializer(name + ".weight", Tensor(name + ".weight").Shape, weight.ToInt8());
         string scale = _graph.AddInitializer(name + ".weight_scale", [outChannels], weight.Scales);
         string zeroPoint = _graph.AddInt8Initializer(name + ".weight_zero_point", [outChannels], new sbyte[outChannels]);
         return _graph.AddNode("DequantizeLinear", name + ".weight.dequantize", [values, scale, zeroPoint], OnnxAttribute.Int("axis", 0));
@@ -105,7 +107,7 @@ internal sealed partial class HourglassOnnxGraph
     private string QuantizedBias(ConvStep step, ActivationQuantization input)
     {
         var weight = _quantized!.Weights[step.Name];
-        var conv = new QuantizedConvWeights(weight.Values, weight.Scales, Tensor(step.Name + ".bias").Data, input, _quantized.Activation(ActivationNames.Of(step)));
+        var conv = new QuantizedConvWeights(weight.ToInt8(), weight.Scales, Tensor(step.Name + ".bias").Data, input, _quantized.Activation(ActivationNames.Of(step)));
         string values = _graph.AddInt32Initializer(step.Name + ".bias_quantized", [conv.OutChannels], conv.BiasQ);
         string scale = _graph.AddInitializer(step.Name + ".bias_scale", [conv.OutChannels], conv.FloatMultipliers);
         return _graph.AddNode("DequantizeLinear", step.Name + ".bias.dequantize", [values, scale], OnnxAttribute.Int("axis", 0));

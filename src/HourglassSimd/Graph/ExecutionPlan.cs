@@ -53,7 +53,8 @@ internal sealed class ExecutionPlan
             value.Layout = value.Format switch
             {
                 ValueFormat.Float => new ActivationLayout(value.Channels, value.Height, value.Width, pack, halo),
-                // u8 channel-last maps as plain layouts of the same size in floats; their layers address them through QuantizedLayout.
+                // u8 and s16 channel-last maps as plain layouts of the same size in floats; their layers address them through QuantizedLayout.
+                ValueFormat.Int16ChannelLast => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels) * sizeof(short) / sizeof(float), value.Height, value.Width, 1, value.Root.Halo),
                 _ => new ActivationLayout(QuantizedLayout.PaddedChannels(value.Channels) / sizeof(float), value.Height, value.Width, 1, value.Root.Halo),
             };
         }

@@ -1,3 +1,4 @@
+using HourglassSimd.Kernels.Int16;
 using HourglassSimd.Kernels.Int8;
 using HourglassSimd.Quantization;
 using HourglassSimd.Topology;
@@ -16,7 +17,9 @@ namespace HourglassSimd.Graph;
 /// <item>what reads the float stream without a batch norm first (a shortcut projection of a float map, the heads and
 /// merges: 1x1 layers, a small share of the MACs), max pooling and upsample-add run in float32 on the SIMD float layers.</item>
 /// </list>
-/// The arena placement and the in-place residual writes are the float plan's (<see cref="ExecutionPlan"/>).
+/// The arena placement and the in-place residual writes are the float plan's (<see cref="ExecutionPlan"/>). An int16
+/// model (<see cref="QuantizedModel.Precision"/>) gets the same plan with symmetric s16 maps and the int16 layers
+/// (Int16Layers.cs) in place of the u8 ones.
 /// </summary>
 internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
 {
@@ -24,6 +27,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     private readonly PackedWeights _weights;
     private readonly QuantizedModel _model;
     private readonly Int8KernelPath _path;
+    private readonly Int16KernelPath _int16Path;
     private readonly LayerFactory _floats;
     private readonly List<Layer> _layers = [];
     private readonly Dictionary<Value, Layer> _producers = [];
@@ -33,19 +37,20 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     private Value? _image;
     private Value? _quantizedImage;
 
-    private QuantizedGraphBuilder(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path)
+    private QuantizedGraphBuilder(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path, Int16KernelPath int16Path)
     {
-        (_arch, _weights, _model, _path) = (arch, weights, model, path);
+        (_arch, _weights, _model, _path, _int16Path) = (arch, weights, model, path, int16Path);
         // The float layers must share the int8 layers' NCHW16c float maps: the scalar path borrows Vector128's layers.
         _floats = LayerFactory.For(weights.Isa == KernelIsa.Scalar ? KernelIsa.Vector128 : weights.Isa);
     }
 
     /// <summary>The quantized plan for the input size of <paramref name="arch"/>.</summary>
-    public static ExecutionPlan Build(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path)
+    public static ExecutionPlan Build(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path,
+        Int16KernelPath int16Path = Int16KernelPath.Scalar)
     {
         if (arch.Block != ResidualBlock.Bottleneck)
             throw new NotSupportedException("Quantized plans run bottleneck residual blocks only; the int8 engine has no depthwise kernel.");
-        var builder = new QuantizedGraphBuilder(arch, weights, model, path);
+        var builder = new QuantizedGraphBuilder(arch, weights, model, path, int16Path);
         HourglassTopology.Walk(arch, builder);
         builder.WriteDeadResidualsInPlace();
         return new ExecutionPlan(builder._layers, packChannels: true, builder._probes);
@@ -64,8 +69,8 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         if (_quantizedImage is null)
         {
             var q = _model.Activation(ActivationNames.Image);
-            _quantizedImage = Bytes(_image!.Channels, _image.Height, _image.Width, q);
-            Add(new QuantizeImageLayer(_image, _quantizedImage, q));
+            _quantizedImage = Quantized(_image!.Channels, _image.Height, _image.Width, q);
+            Add(IsInt16 ? new QuantizeImageInt16Layer(_image, _quantizedImage, q) : new QuantizeImageLayer(_image, _quantizedImage, q));
             Probe(ActivationNames.Image, _quantizedImage);
         }
         return _quantizedImage;
@@ -83,11 +88,15 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         if (step.Prologue is { } prologue)
         {
             var q = _model.Activation(ActivationNames.Of(prologue));
-            var activated = Bytes(input.Channels, input.Height, input.Width, q);
+            var activated = Quantized(input.Channels, input.Height, input.Width, q);
             float[] scale = _weights.Folded.Get(prologue.Name + ".scale").Data, shift = _weights.Folded.Get(prologue.Name + ".shift").Data;
-            Add(input.Format == ValueFormat.Float
-                ? new QuantizeActivationLayer(input, activated, scale, shift, q)
-                : new QuantizedPreActivationLayer(input, activated, scale, shift, _quantization[input], q));
+            Add((input.Format == ValueFormat.Float, IsInt16) switch
+            {
+                (true, false) => new QuantizeActivationLayer(input, activated, scale, shift, q),
+                (false, false) => new QuantizedPreActivationLayer(input, activated, scale, shift, _quantization[input], q),
+                (true, true) => new QuantizeActivationInt16Layer(input, activated, scale, shift, q),
+                (false, true) => new Int16PreActivationLayer(input, activated, scale, shift, _quantization[input], q),
+            });
             Probe(ActivationNames.Of(prologue), activated);
             input = activated;
         }
@@ -97,10 +106,14 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         int height = step.OutputSize(input.Height), width = step.OutputSize(input.Width);
         // With a ReLU the output is a bounded u8 map; without one it joins the float residual stream.
         var outQ = _model.Activation(ActivationNames.Of(step));
-        var output = step.Relu ? Bytes(step.OutChannels, height, width, outQ) : new Value(step.OutChannels, height, width);
-        var packed = _model.Packed(step.Name, _weights.Folded.Get(step.Name + ".bias").Data, step.InChannels, step.KernelSize, step.Stride, step.Padding,
-            _quantization[input], outQ, step.Relu);
-        Add(new Int8ConvLayer(input, output, residual is null ? null : AsFloat(residual), default, packed, _path));
+        var output = step.Relu ? Quantized(step.OutChannels, height, width, outQ) : new Value(step.OutChannels, height, width);
+        float[] bias = _weights.Folded.Get(step.Name + ".bias").Data;
+        var floatResidual = residual is null ? null : AsFloat(residual);
+        Add(IsInt16
+            ? new Int16ConvLayer(input, output, floatResidual,
+                _model.PackedInt16(step.Name, bias, step.InChannels, step.KernelSize, step.Stride, step.Padding, _quantization[input], outQ, step.Relu), _int16Path)
+            : new Int8ConvLayer(input, output, floatResidual, default,
+                _model.Packed(step.Name, bias, step.InChannels, step.KernelSize, step.Stride, step.Padding, _quantization[input], outQ, step.Relu), _path));
         Probe(ActivationNames.Of(step), output);
         return output;
     }
@@ -127,7 +140,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         if (!_dequantized.TryGetValue(value, out var floats))
         {
             _dequantized[value] = floats = new Value(value.Channels, value.Height, value.Width);
-            Add(new DequantizeLayer(value, floats, _quantization[value]));
+            Add(IsInt16 ? new DequantizeInt16Layer(value, floats, _quantization[value]) : new DequantizeLayer(value, floats, _quantization[value]));
         }
         return floats;
     }
@@ -137,7 +150,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     {
         if (padding == 0 || padding <= input.Root.Halo)
             return;
-        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (ImportImageLayer or ConvLayer or DequantizeLayer))
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (ImportImageLayer or ConvLayer or DequantizeLayer or DequantizeInt16Layer))
             throw new NotSupportedException($"A padded float convolution reads a value made by {producer?.Describe() ?? "nothing"}, which writes no zero border.");
         input.Root.Halo = padding;
     }
@@ -169,16 +182,19 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     private static void RequireFloat(Value value, string name)
     {
         if (value.Format != ValueFormat.Float)
-            throw new NotSupportedException($"'{name}' reads a u8 map; in a quantized plan it runs on the float residual stream only.");
+            throw new NotSupportedException($"'{name}' reads a quantized map; in a quantized plan it runs on the float residual stream only.");
     }
 
     /// <summary>Records that the layer just added writes the activation <paramref name="name"/>.</summary>
     private void Probe(string name, Value value) =>
         _probes.Add(new ActivationProbe(_layers.Count - 1, name, value, _quantization.TryGetValue(value, out var q) ? q : null));
 
-    private Value Bytes(int channels, int height, int width, ActivationQuantization q)
+    private bool IsInt16 => _model.Precision == ModelPrecision.Int16;
+
+    /// <summary>A quantized map of the model's precision: u8, or symmetric s16.</summary>
+    private Value Quantized(int channels, int height, int width, ActivationQuantization q)
     {
-        var value = new Value(channels, height, width, format: ValueFormat.UInt8ChannelLast);
+        var value = new Value(channels, height, width, format: IsInt16 ? ValueFormat.Int16ChannelLast : ValueFormat.UInt8ChannelLast);
         _quantization[value] = q;
         return value;
     }
@@ -197,7 +213,8 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             return;
         if (input.Root != input)
             throw new NotSupportedException("A padded int8 convolution reads a value written in place over another, whose halo holds the other's zero point.");
-        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (QuantizeImageLayer or Int8ConvLayer or QuantizedPreActivationLayer or QuantizeActivationLayer))
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (QuantizeImageLayer or Int8ConvLayer or QuantizedPreActivationLayer or QuantizeActivationLayer
+            or QuantizeImageInt16Layer or Int16ConvLayer or Int16PreActivationLayer or QuantizeActivationInt16Layer))
             throw new NotSupportedException($"A padded int8 convolution reads a value made by {producer?.Describe() ?? "nothing"}, which fills no halo.");
         input.Root.Halo = padding;
     }
@@ -208,6 +225,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         var sums = _layers.Select(l => l switch
         {
             Int8ConvLayer q => (q.Residual, q.Output),
+            Int16ConvLayer q => (q.Residual, q.Output),
             ConvLayer f => (f.Residual, f.Output),
             _ => ((Value?)null, (Value?)null),
         }).Where(p => p.Item2 is { Format: ValueFormat.Float } && p.Item1 is { Format: ValueFormat.Float }).Select(p => (p.Item1, p.Item2!));

@@ -11,4 +11,7 @@ internal enum ValueFormat
     /// (<see cref="Quantization.QuantizedLayout"/>), with a halo filled with the value's zero point.
     /// </summary>
     UInt8ChannelLast,
+
+    /// <summary>Symmetric int16 of an int16 plan, laid out as <see cref="UInt8ChannelLast"/> with 2-byte elements and a halo of zeros.</summary>
+    Int16ChannelLast,
 }

@@ -114,7 +114,7 @@ public sealed class HourglassModelFile
     internal QuantizedModel? Quantization { get; }
 
     /// <summary>float32, or int8 for a model made by <c>hourglass quantize</c> (<see cref="Quantization.HourglassQuantizer"/>).</summary>
-    public ModelPrecision Precision => Quantization is null ? ModelPrecision.Float32 : ModelPrecision.Int8;
+    public ModelPrecision Precision => Quantization?.Precision ?? ModelPrecision.Float32;
 
     /// <summary>The network's shape.</summary>
     public HourglassArchitecture Architecture { get; }
@@ -232,10 +232,10 @@ public sealed class HourglassModelFile
 
         // The data block must be exactly what the stated architecture's tensors take (checked before reading it).
         var architecture = ReadArchitecture(header);
-        bool quantized = version >= QuantizedFormatVersion && ReadPrecision(header) == ModelPrecision.Int8;
+        var precision = version >= QuantizedFormatVersion ? ReadPrecision(header) : ModelPrecision.Float32;
         long dataLength = ReadLong(header, "dataLength");
-        string[] keepFloat = quantized ? QuantizedModelJson.ReadKeepFloat(header) : [];
-        long expectedData = StoredTensors(architecture, quantized, keepFloat).Sum(t => Align(t.ElementCount * t.ElementSize));
+        string[] keepFloat = precision != ModelPrecision.Float32 ? QuantizedModelJson.ReadKeepFloat(header) : [];
+        long expectedData = StoredTensors(architecture, precision, keepFloat).Sum(t => Align(t.ElementCount * t.ElementSize));
         if (dataLength != expectedData)
             throw new ModelFileException($"corrupt: 'dataLength' is {dataLength}, but the tensors of {architecture} take {expectedData} bytes.");
         long dataStart = Align(FixedHeaderLength + headerLength);
@@ -257,24 +257,25 @@ public sealed class HourglassModelFile
         byte[] checksum = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength));
         if (!checksum.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
             throw new ModelFileException("corrupt: the SHA-256 checksum does not match the content.");
-        return ReadModel(bytes, version, header, architecture, dataStart, dataLength, quantized);
+        return ReadModel(bytes, version, header, architecture, dataStart, dataLength, precision);
     }
 
     private static HourglassModelFile ReadModel(byte[] bytes, int version, JsonElement header, HourglassArchitecture architecture, long dataStart,
-        long dataLength, bool quantized)
+        long dataLength, ModelPrecision precision)
     {
+        bool quantized = precision != ModelPrecision.Float32;
         var normalization = new InputNormalization(ReadFloats(header, "mean"), ReadFloats(header, "std"));
         string? source = header.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         var (layout, assumed) = version >= 2 ? ReadJointLayout(header, architecture.Joints) : (JointLayout.ForJointCount(architecture.Joints), true);
         var metadata = new ModelMetadata(normalization, layout, assumed, source);
         var tensors = new List<WeightTensor>();
-        var int8 = new Dictionary<string, (int[] Shape, sbyte[] Data)>(StringComparer.Ordinal);
+        var integers = new Dictionary<string, (int[] Shape, short[] Data)>(StringComparer.Ordinal);
         foreach (var entry in Property(header, "tensors").EnumerateArray())
         {
             string name = Property(entry, "name").GetString() ?? throw new ModelFileException("corrupt: a tensor has no name.");
             int[] shape = Property(entry, "shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
             long offset = ReadLong(entry, "offset");
-            int size = ReadElementSize(entry, name, quantized);
+            int size = ReadElementSize(entry, name, precision);
             // Overflow-safe: the element count saturates past the data block, and the offset is compared with what remains
             // (an offset near 2^63 once wrapped 'offset + bytes' negative and read the tensor from the header).
             long maxCount = dataLength / size;
@@ -282,9 +283,13 @@ public sealed class HourglassModelFile
             if (count < 0 || count > maxCount || offset < 0 || offset % size != 0 || offset > dataLength - count * size)
                 throw new ModelFileException($"corrupt: tensor '{name}' (shape {WeightTensor.FormatShape(shape)}, offset {offset}) lies outside the data block.");
             var raw = bytes.AsSpan((int)(dataStart + offset), (int)(count * size));
-            if (size == 1)
+            if (size != sizeof(float))
             {
-                if (!int8.TryAdd(name, (shape, MemoryMarshal.Cast<byte, sbyte>(raw).ToArray())))
+                // int8 or int16 weights, held as short either way.
+                var values = new short[count];
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = size == 1 ? (sbyte)raw[i] : BinaryPrimitives.ReadInt16LittleEndian(raw.Slice(i * 2));
+                if (!integers.TryAdd(name, (shape, values)))
                     throw new ModelFileException($"corrupt: tensor '{name}' is stored twice.");
                 continue;
             }
@@ -298,9 +303,9 @@ public sealed class HourglassModelFile
         }
         if (!quantized)
             return new HourglassModelFile(architecture, new HourglassWeights(tensors, folded: true), metadata, version);
-        var quantization = QuantizedModelJson.Read(header, architecture, tensors, int8);
+        var quantization = QuantizedModelJson.Read(header, architecture, tensors, integers, precision);
         var floats = tensors.Where(t => !t.Name.EndsWith(QuantizedModelJson.ScaleSuffix, StringComparison.Ordinal))
-            .Concat(quantization.Weights.Select(w => new WeightTensor(w.Key + ".weight", int8[w.Key + ".weight"].Shape, w.Value.Dequantize())));
+            .Concat(quantization.Weights.Select(w => new WeightTensor(w.Key + ".weight", integers[w.Key + ".weight"].Shape, w.Value.Dequantize())));
         return new HourglassModelFile(architecture, new HourglassWeights(floats, folded: true), metadata, version, quantization);
     }
 
@@ -313,36 +318,48 @@ public sealed class HourglassModelFile
             {
                 "float32" => ModelPrecision.Float32,
                 QuantizedModel.Int8 => ModelPrecision.Int8,
-                _ => throw new ModelFileException($"unsupported: precision '{text}' (this version reads float32 and int8)."),
+                QuantizedModel.Int16 => ModelPrecision.Int16,
+                _ => throw new ModelFileException($"unsupported: precision '{text}' (this version reads float32, int8 and int16)."),
             }
             : throw new ModelFileException("corrupt: the header's 'precision' is not a string.");
     }
 
-    /// <summary>Bytes per element of a tensor entry: 4 (float32, the default) or, in a quantized file, 1 (<c>"dtype": "int8"</c>).</summary>
-    private static int ReadElementSize(JsonElement entry, string name, bool quantized)
+    /// <summary>
+    /// Bytes per element of a tensor entry: 4 (float32, the default) or, in a quantized file, 1 (<c>"dtype": "int8"</c>,
+    /// an int8 model's) or 2 (<c>"dtype": "int16"</c>, an int16 model's).
+    /// </summary>
+    private static int ReadElementSize(JsonElement entry, string name, ModelPrecision precision)
     {
         if (!entry.TryGetProperty("dtype", out var dtype))
             return sizeof(float);
         return dtype.ValueKind == JsonValueKind.String ? dtype.GetString() switch
         {
             "float32" => sizeof(float),
-            "int8" when quantized => 1,
-            var other => throw new ModelFileException($"corrupt: tensor '{name}' has dtype '{other}'{(quantized ? "" : " in a float model")}."),
+            "int8" when precision == ModelPrecision.Int8 => 1,
+            "int16" when precision == ModelPrecision.Int16 => 2,
+            var other => throw new ModelFileException($"corrupt: tensor '{name}' has dtype '{other}' in {(precision == ModelPrecision.Float32 ? "a" : "an")} {PrecisionName(precision)} model."),
         } : throw new ModelFileException($"corrupt: tensor '{name}' has a 'dtype' that is not a string.");
     }
 
+    private static string PrecisionName(ModelPrecision precision) => precision switch
+    {
+        ModelPrecision.Int8 => QuantizedModel.Int8,
+        ModelPrecision.Int16 => QuantizedModel.Int16,
+        _ => "float32",
+    };
+
     /// <summary>
-    /// The tensors a file of <paramref name="architecture"/> stores, in order: the folded ones, with each int8
-    /// convolution's weights (all but those <paramref name="keepFloat"/> matches) as int8 plus their scales when quantized.
+    /// The tensors a file of <paramref name="architecture"/> stores, in order: the folded ones, with each quantized
+    /// convolution's weights (all but those <paramref name="keepFloat"/> matches) as int8 or int16 plus their scales when quantized.
     /// </summary>
-    private static IEnumerable<(string Name, int[] Shape, int ElementSize, long ElementCount)> StoredTensors(HourglassArchitecture architecture, bool quantized,
-        IReadOnlyList<string> keepFloat)
+    private static IEnumerable<(string Name, int[] Shape, int ElementSize, long ElementCount)> StoredTensors(HourglassArchitecture architecture,
+        ModelPrecision precision, IReadOnlyList<string> keepFloat)
     {
         foreach (var t in WeightLayout.EnumerateFolded(architecture))
         {
-            if (quantized && t.Kind == WeightKind.ConvWeight && !keepFloat.Any(p => QuantizedModel.Matches(p, t.Name[..^".weight".Length])))
+            if (precision != ModelPrecision.Float32 && t.Kind == WeightKind.ConvWeight && !keepFloat.Any(p => QuantizedModel.Matches(p, t.Name[..^".weight".Length])))
             {
-                yield return (t.Name, t.Shape, 1, t.ElementCount);
+                yield return (t.Name, t.Shape, precision == ModelPrecision.Int16 ? 2 : 1, t.ElementCount);
                 yield return (t.Name[..^".weight".Length] + QuantizedModelJson.ScaleSuffix, [t.Shape[0]], sizeof(float), t.Shape[0]);
             }
             else
@@ -378,7 +395,7 @@ public sealed class HourglassModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         bool quantized = Quantization is not null;
-        var stored = StoredTensors(Architecture, quantized, Quantization?.KeepFloat ?? []).ToList();
+        var stored = StoredTensors(Architecture, Precision, Quantization?.KeepFloat ?? []).ToList();
         var offsets = new List<long>();
         long dataLength = 0;
         foreach (var tensor in stored)
@@ -398,9 +415,16 @@ public sealed class HourglassModelFile
         {
             var (name, _, size, count) = stored[t];
             var destination = content.AsSpan((int)(dataStart + offsets[t]), (int)(count * size));
-            if (size == 1)
+            if (size != sizeof(float))
             {
-                MemoryMarshal.AsBytes(Quantization!.Weights[name[..^".weight".Length]].Values.AsSpan()).CopyTo(destination);
+                short[] values = Quantization!.Weights[name[..^".weight".Length]].Values;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    if (size == 1)
+                        destination[i] = (byte)checked((sbyte)values[i]);
+                    else
+                        BinaryPrimitives.WriteInt16LittleEndian(destination.Slice(i * 2), values[i]);
+                }
                 continue;
             }
             float[] data = quantized && name.EndsWith(QuantizedModelJson.ScaleSuffix, StringComparison.Ordinal)
@@ -449,7 +473,7 @@ public sealed class HourglassModelFile
                 json.WriteString("source", Source);
             if (Quantization is { } quantization)
             {
-                json.WriteString("precision", QuantizedModel.Int8);
+                json.WriteString("precision", quantization.PrecisionName);
                 QuantizedModelJson.Write(json, quantization);
             }
             json.WriteNumber("dataLength", dataLength);
@@ -462,8 +486,8 @@ public sealed class HourglassModelFile
                 foreach (int d in tensors[t].Shape)
                     json.WriteNumberValue(d);
                 json.WriteEndArray();
-                if (tensors[t].ElementSize == 1)
-                    json.WriteString("dtype", "int8");
+                if (tensors[t].ElementSize != sizeof(float))
+                    json.WriteString("dtype", tensors[t].ElementSize == 1 ? QuantizedModel.Int8 : QuantizedModel.Int16);
                 json.WriteNumber("offset", offsets[t]);
                 json.WriteEndObject();
             }

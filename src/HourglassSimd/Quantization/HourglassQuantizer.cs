@@ -1,3 +1,4 @@
+using HourglassSimd.Kernels.Int16;
 using HourglassSimd.Kernels.Int8;
 using HourglassSimd.Topology;
 
@@ -7,7 +8,9 @@ namespace HourglassSimd.Quantization;
 /// Post-training quantization of a float model to int8: weights symmetric per output channel (7-bit, so that every
 /// int8 kernel path computes the same exact sums), activations asymmetric u8 per tensor with ranges calibrated on
 /// images given as the network's inputs (run them through the pose pre-processing first, as inference will). The
-/// arithmetic is <see cref="Requantization"/>'s, ONNX <c>QLinearConv</c>'s.
+/// arithmetic is <see cref="Requantization"/>'s, ONNX <c>QLinearConv</c>'s. Or to int16
+/// (<see cref="QuantizationOptions.Precision"/>): s16 weights within each convolution's overflow bound
+/// (<c>Int16DirectConv.MaxWeightFor</c>) and symmetric s16 activations within ±2047 (<see cref="Int16Requantization"/>).
 /// </summary>
 public static class HourglassQuantizer
 {
@@ -31,6 +34,11 @@ public static class HourglassQuantizer
             throw new ArgumentOutOfRangeException(nameof(options), options.Percentile, "The calibration percentile must be from 90 to 100.");
         if (options.ComparisonImages < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.ComparisonImages, "The number of comparison images cannot be negative.");
+        if (options.Precision is not (ModelPrecision.Int8 or ModelPrecision.Int16))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "The precision to quantize to must be int8 or int16.");
+        bool int16 = options.Precision == ModelPrecision.Int16;
+        if (int16 && options.Method == CalibrationMethod.Mse)
+            throw new ArgumentException("The mse method searches the clipping range of a u8 grid; quantize to int16 with minmax or percentile.", nameof(options));
         if (model.Precision != ModelPrecision.Float32)
             throw new ArgumentException($"The model is already quantized ({model.Precision}); quantize its float original instead.", nameof(model));
         var arch = model.Architecture;
@@ -85,19 +93,29 @@ public static class HourglassQuantizer
         // (with pixel / 255 a u8 step is one pixel level, so the crop quantizes without loss); calibration would clip it.
         var activationRanges = measured.Select(r => r.Name == ActivationNames.Image ? (r.Name, InputRange(model.Normalization)) : r).ToList();
         foreach (var (name, (min, max)) in activationRanges)
-            activations.Add(name, ActivationQuantization.FromRange(min, max));
+            activations.Add(name, int16 ? ActivationQuantization.SymmetricInt16(min, max) : ActivationQuantization.FromRange(min, max));
 
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
         var keepFloat = options.KeepFloat.ToArray();
         foreach (var step in convolutions.Where(c => !keepFloat.Any(p => QuantizedModel.Matches(p, c.Name))))
         {
             var folded = model.Weights.Get(step.Name + ".weight").Data;
-            var (values, scales) = QuantizedConvWeights.QuantizeWeights(folded, step.OutChannels, Int8DirectConv.MaxPairWeight);
-            var quantized = new QuantizedWeight(values, scales);
+            QuantizedWeight quantized;
+            if (int16)
+            {
+                int bound = Int16DirectConv.MaxWeightFor(step.InChannels * step.KernelSize * step.KernelSize);
+                var (values, scales) = QuantizedConvWeights.QuantizeWeightsToInt16(folded, step.OutChannels, bound);
+                quantized = new QuantizedWeight(values, scales);
+            }
+            else
+            {
+                var (values, scales) = QuantizedConvWeights.QuantizeWeights(folded, step.OutChannels, Int8DirectConv.MaxPairWeight);
+                quantized = QuantizedWeight.FromInt8(values, scales);
+            }
             weights.Add(step.Name, quantized);
         }
 
-        var quantizedModel = new QuantizedModel(activations, weights, Int8DirectConv.MaxPairWeight, Name(options.Method), keepFloat);
+        var quantizedModel = new QuantizedModel(activations, weights, int16 ? 0 : Int8DirectConv.MaxPairWeight, Name(options.Method), keepFloat, options.Precision);
         var result = HourglassModelFile.Quantized(model, quantizedModel);
         var (heatmapSqnr, activationSqnr) = Compare(model, result, comparison);
 

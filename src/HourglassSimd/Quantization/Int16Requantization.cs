@@ -42,6 +42,13 @@ internal static class Int16Requantization
         return Saturate(v, relu);
     }
 
+    /// <summary>
+    /// A per-channel batch norm + ReLU on an int16 activation: with <c>multiplier = x_scale · scale[c] / y_scale</c> and
+    /// <c>offset = shift[c] / y_scale</c> (each computed once in float32), <c>v = fma(x, multiplier, offset)</c>, then
+    /// <c>clamp(round_half_to_even(v), 0, MaxActivation)</c>; as <see cref="Requantization.ScaleShiftReluToUInt8"/> with zero points 0.
+    /// </summary>
+    public static short ScaleShiftRelu(short x, float multiplier, float offset) => Saturate(MathF.FusedMultiplyAdd(x, multiplier, offset), relu: true);
+
     /// <summary>The accumulator dequantized: <see cref="Requantization.ToFloat(int, float)"/>, the same rule as the int8 kernels'.</summary>
     public static float ToFloat(int accumulator, float floatMultiplier) => Requantization.ToFloat(accumulator, floatMultiplier);
 

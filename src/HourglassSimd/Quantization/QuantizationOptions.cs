@@ -3,6 +3,12 @@ namespace HourglassSimd.Quantization;
 /// <summary>Choices of <see cref="HourglassQuantizer.Quantize"/>.</summary>
 public sealed record QuantizationOptions
 {
+    /// <summary>
+    /// <see cref="ModelPrecision.Int8"/> (default: s8 weights, u8 activations) or <see cref="ModelPrecision.Int16"/>
+    /// (s16 weights and activations: about twice the int8 file, closer to float32; calibrated with minmax or percentile).
+    /// </summary>
+    public ModelPrecision Precision { get; init; } = ModelPrecision.Int8;
+
     /// <summary>How activation ranges are calibrated. Default <see cref="CalibrationMethod.MinMax"/>.</summary>
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
 

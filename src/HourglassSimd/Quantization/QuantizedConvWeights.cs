@@ -29,12 +29,22 @@ internal sealed class QuantizedConvWeights
     /// <exception cref="ArgumentException">Shapes that do not match, non-finite weights, or a weight range out of 1..127.</exception>
     public static (sbyte[] Weights, float[] Scales) QuantizeWeights(ReadOnlySpan<float> weights, int outChannels, int maxWeight)
     {
-        if (outChannels < 1 || weights.Length == 0 || weights.Length % outChannels != 0)
-            throw new ArgumentException($"{weights.Length} weights do not make {outChannels} output channels.");
         if (maxWeight is < 1 or > 127)
             throw new ArgumentException($"The largest weight magnitude must be from 1 to 127, not {maxWeight}.", nameof(maxWeight));
+        var (values, scales) = QuantizeWeightsToInt16(weights, outChannels, maxWeight);
+        return (Array.ConvertAll(values, v => (sbyte)v), scales);
+    }
+
+    /// <summary>As <see cref="QuantizeWeights"/>, to s16 values with <paramref name="maxWeight"/> from 1 to 32767 (an int16 model's convolution).</summary>
+    /// <exception cref="ArgumentException">Shapes that do not match, non-finite weights, or a weight range out of 1..32767.</exception>
+    public static (short[] Weights, float[] Scales) QuantizeWeightsToInt16(ReadOnlySpan<float> weights, int outChannels, int maxWeight)
+    {
+        if (outChannels < 1 || weights.Length == 0 || weights.Length % outChannels != 0)
+            throw new ArgumentException($"{weights.Length} weights do not make {outChannels} output channels.");
+        if (maxWeight is < 1 or > short.MaxValue)
+            throw new ArgumentException($"The largest weight magnitude must be from 1 to 32767, not {maxWeight}.", nameof(maxWeight));
         int perChannel = weights.Length / outChannels;
-        var quantized = new sbyte[weights.Length];
+        var quantized = new short[weights.Length];
         var scales = new float[outChannels];
         for (int o = 0; o < outChannels; o++)
         {
@@ -50,7 +60,7 @@ internal sealed class QuantizedConvWeights
             float scale = largest > 0 ? largest / maxWeight : 1f;
             scales[o] = scale;
             for (int i = 0; i < perChannel; i++)
-                quantized[o * perChannel + i] = (sbyte)Math.Clamp(MathF.Round(filter[i] / scale, MidpointRounding.ToEven), -maxWeight, maxWeight);
+                quantized[o * perChannel + i] = (short)Math.Clamp(MathF.Round(filter[i] / scale, MidpointRounding.ToEven), -maxWeight, maxWeight);
         }
         return (quantized, scales);
     }
@@ -69,9 +79,13 @@ internal sealed class QuantizedConvWeights
         (BiasQ, Multipliers, FloatMultipliers) = QuantizeBias(bias, scales, input, output);
     }
 
-    /// <summary>The bias at the accumulator's scale and the requantization multipliers (<see cref="Requantization"/>).</summary>
-    private static (int[] BiasQ, float[] Multipliers, float[] FloatMultipliers) QuantizeBias(ReadOnlySpan<float> bias, float[] scales,
-        ActivationQuantization input, ActivationQuantization output)
+    /// <summary>
+    /// The bias at the accumulator's scale and the requantization multipliers (<see cref="Requantization"/>); a bias
+    /// beyond <paramref name="maxBias"/> in magnitude does not fit the accumulator.
+    /// </summary>
+    /// <exception cref="ArgumentException">A bias that does not fit.</exception>
+    internal static (int[] BiasQ, float[] Multipliers, float[] FloatMultipliers) QuantizeBias(ReadOnlySpan<float> bias, float[] scales,
+        ActivationQuantization input, ActivationQuantization output, long maxBias = int.MaxValue / 2)
     {
         var biasQ = new int[scales.Length];
         var multipliers = new float[scales.Length];
@@ -80,7 +94,7 @@ internal sealed class QuantizedConvWeights
         {
             float accumulatorScale = input.Scale * scales[o];
             double q = Math.Round(bias[o] / (double)accumulatorScale, MidpointRounding.ToEven);
-            if (!double.IsFinite(q) || Math.Abs(q) > int.MaxValue / 2)
+            if (!double.IsFinite(q) || Math.Abs(q) > maxBias)
                 throw new ArgumentException($"Output channel {o}'s bias {bias[o]} does not fit the accumulator at scale {accumulatorScale}.", nameof(bias));
             biasQ[o] = (int)q;
             multipliers[o] = accumulatorScale / output.Scale;

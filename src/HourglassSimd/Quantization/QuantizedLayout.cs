@@ -21,20 +21,20 @@ internal readonly record struct QuantizedLayout(int Channels, int Height, int Wi
     /// <summary>Elements of the whole buffer, halo included.</summary>
     public nint Size => (Height + 2 * Halo) * RowStride;
 
-    /// <summary>Fills the halo ring (every byte of its pixels) with <paramref name="zeroPoint"/>; the interior is untouched.</summary>
-    public unsafe void FillHalo(byte* buffer, byte zeroPoint)
+    /// <summary>Fills the halo ring (every element of its pixels: u8, or s16 of an int16 plan) with <paramref name="zeroPoint"/>; the interior is untouched.</summary>
+    public unsafe void FillHalo<T>(T* buffer, T zeroPoint) where T : unmanaged
     {
         if (Halo == 0)
             return;
         nint band = Halo * RowStride;
-        new Span<byte>(buffer, (int)band).Fill(zeroPoint);
-        new Span<byte>(buffer + (Halo + Height) * RowStride, (int)band).Fill(zeroPoint);
+        new Span<T>(buffer, (int)band).Fill(zeroPoint);
+        new Span<T>(buffer + (Halo + Height) * RowStride, (int)band).Fill(zeroPoint);
         nint side = Halo * PixelStride;
         for (int y = 0; y < Height; y++)
         {
-            byte* row = buffer + (Halo + y) * RowStride;
-            new Span<byte>(row, (int)side).Fill(zeroPoint);
-            new Span<byte>(row + side + Width * PixelStride, (int)side).Fill(zeroPoint);
+            T* row = buffer + (Halo + y) * RowStride;
+            new Span<T>(row, (int)side).Fill(zeroPoint);
+            new Span<T>(row + side + Width * PixelStride, (int)side).Fill(zeroPoint);
         }
     }
 }

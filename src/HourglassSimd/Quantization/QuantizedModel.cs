@@ -1,3 +1,4 @@
+using HourglassSimd.Kernels.Int16;
 using HourglassSimd.Kernels.Int8;
 
 namespace HourglassSimd.Quantization;
@@ -10,25 +11,45 @@ namespace HourglassSimd.Quantization;
 /// </summary>
 internal sealed class QuantizedModel
 {
-    /// <summary>The precision written in model files.</summary>
-    public const string Int8 = "int8";
+    /// <summary>The precisions written in model files.</summary>
+    public const string Int8 = "int8", Int16 = "int16";
 
-    private readonly Dictionary<string, PackedInt8Conv> _packed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _packed = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    /// <param name="activations">Each stored activation's quantization, by name (<see cref="ActivationNames"/>).</param>
+    /// <param name="weights">Each quantized convolution's weights, by its prefix.</param>
+    /// <param name="maxWeight">
+    /// int8: the largest weight magnitude, 1 to 127. int16: 0, each convolution's bound being
+    /// <see cref="Int16DirectConv.MaxWeightFor"/> of its products per output.
+    /// </param>
+    /// <param name="method">How the activation ranges were calibrated.</param>
+    /// <param name="keepFloat">Patterns of the convolutions kept in float32.</param>
+    /// <param name="precision">int8 or int16.</param>
     public QuantizedModel(IReadOnlyDictionary<string, ActivationQuantization> activations, IReadOnlyDictionary<string, QuantizedWeight> weights,
-        int maxWeight, string method, IReadOnlyList<string>? keepFloat = null)
+        int maxWeight, string method, IReadOnlyList<string>? keepFloat = null, ModelPrecision precision = ModelPrecision.Int8)
     {
         KeepFloat = keepFloat ?? [];
-        if (maxWeight is < 1 or > 127)
+        if (precision == ModelPrecision.Int8 && maxWeight is < 1 or > 127)
             throw new ArgumentOutOfRangeException(nameof(maxWeight), maxWeight, "The largest weight magnitude must be from 1 to 127.");
+        if (precision == ModelPrecision.Int16 && maxWeight != 0)
+            throw new ArgumentOutOfRangeException(nameof(maxWeight), maxWeight, "An int16 model bounds each convolution's weights by its size: maxWeight must be 0.");
+        if (precision == ModelPrecision.Float32)
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "A quantized model is int8 or int16.");
+        Precision = precision;
         Activations = activations;
         Weights = weights;
         MaxWeight = maxWeight;
         Method = method;
     }
 
-    /// <summary>The u8 quantization of each stored activation, by name.</summary>
+    /// <summary>int8 (s8 weights, u8 activations) or int16 (s16 weights, symmetric s16 activations).</summary>
+    public ModelPrecision Precision { get; }
+
+    /// <summary>The precision's name in model files.</summary>
+    public string PrecisionName => Precision == ModelPrecision.Int16 ? Int16 : Int8;
+
+    /// <summary>The quantization (u8, or symmetric s16) of each stored activation, by name.</summary>
     public IReadOnlyDictionary<string, ActivationQuantization> Activations { get; }
 
     /// <summary>
@@ -73,26 +94,52 @@ internal sealed class QuantizedModel
     public ActivationQuantization Activation(string name) =>
         Activations.TryGetValue(name, out var q) ? q : throw new InvalidOperationException($"The quantized model has no quantization for activation '{name}'.");
 
-    /// <summary>Convolution <paramref name="name"/> packed for its input and output quantization (once; later calls return the same packing).</summary>
+    /// <summary>Convolution <paramref name="name"/> of an int8 model packed for its input and output quantization (once; later calls return the same packing).</summary>
     public PackedInt8Conv Packed(string name, ReadOnlySpan<float> bias, int inChannels, int kernelSize, int stride, int pad,
         ActivationQuantization input, ActivationQuantization output, bool relu)
     {
+        var weight = Weight(name);
+        float[] biasCopy = bias.ToArray();
+        return Pack(name, () => new PackedInt8Conv(new QuantizedConvWeights(weight.ToInt8(), weight.Scales, biasCopy, input, output),
+            inChannels, kernelSize, stride, pad, input, output, relu));
+    }
+
+    /// <summary>Convolution <paramref name="name"/> of an int16 model packed for its input and output quantization (once).</summary>
+    public PackedInt16Conv PackedInt16(string name, ReadOnlySpan<float> bias, int inChannels, int kernelSize, int stride, int pad,
+        ActivationQuantization input, ActivationQuantization output, bool relu)
+    {
+        var weight = Weight(name);
+        float[] biasCopy = bias.ToArray();
+        return Pack(name, () => new PackedInt16Conv(weight, biasCopy, inChannels, kernelSize, stride, pad, input, output, relu));
+    }
+
+    private QuantizedWeight Weight(string name) =>
+        Weights.TryGetValue(name, out var weight) ? weight : throw new InvalidOperationException($"The quantized model has no weights for convolution '{name}'.");
+
+    private T Pack<T>(string name, Func<T> pack) where T : class
+    {
         lock (_lock)
         {
-            if (_packed.TryGetValue(name, out var packed))
-                return packed;
-            if (!Weights.TryGetValue(name, out var weight))
-                throw new InvalidOperationException($"The quantized model has no weights for convolution '{name}'.");
-            var conv = new QuantizedConvWeights(weight.Values, weight.Scales, bias, input, output);
-            _packed.Add(name, packed = new PackedInt8Conv(conv, inChannels, kernelSize, stride, pad, input, output, relu));
-            return packed;
+            if (!_packed.TryGetValue(name, out var packed))
+                _packed.Add(name, packed = pack());
+            return (T)packed;
         }
     }
 }
 
-/// <summary>A convolution's s8 weights [out][in][K][K] and their per-output-channel scales: <c>w = Scales[o] · Values[...]</c>.</summary>
-internal sealed record QuantizedWeight(sbyte[] Values, float[] Scales)
+/// <summary>
+/// A convolution's quantized weights [out][in][K][K] (s8 values of an int8 model, s16 of an int16 one, held as
+/// <see cref="short"/>) and their per-output-channel scales: <c>w = Scales[o] · Values[...]</c>.
+/// </summary>
+internal sealed record QuantizedWeight(short[] Values, float[] Scales)
 {
+    /// <summary>Weights quantized to s8.</summary>
+    public static QuantizedWeight FromInt8(sbyte[] values, float[] scales) => new(Array.ConvertAll(values, v => (short)v), scales);
+
+    /// <summary>The values as s8 (an int8 model's).</summary>
+    /// <exception cref="OverflowException">A value does not fit s8.</exception>
+    public sbyte[] ToInt8() => Array.ConvertAll(Values, v => checked((sbyte)v));
+
     /// <summary>The float weights these stand for: <c>Scales[o] · Values[...]</c>.</summary>
     public float[] Dequantize()
     {

@@ -1,12 +1,14 @@
 using System.Text.Json;
+using HourglassSimd.Kernels.Int16;
 using HourglassSimd.Topology;
 
 namespace HourglassSimd.Quantization;
 
 /// <summary>
-/// The <c>.hgw</c> header's <c>"quantization"</c> object of an int8 model (docs/weight-format.md), and the checks that
-/// a file's quantized tensors make a model the int8 plan can run: every convolution with s8 weights in range and
-/// finite positive scales, every stored activation with a finite positive scale and a u8 zero point.
+/// The <c>.hgw</c> header's <c>"quantization"</c> object of an int8 or int16 model (docs/weight-format.md), and the
+/// checks that a file's quantized tensors make a model the quantized plan can run: every convolution with weights in
+/// range (int8: the stated largest magnitude; int16: the convolution's overflow bound, <see cref="Int16DirectConv.MaxWeightFor"/>)
+/// and finite positive scales, every stored activation with a finite positive scale and a zero point (u8; 0 for int16).
 /// </summary>
 internal static class QuantizedModelJson
 {
@@ -17,8 +19,16 @@ internal static class QuantizedModelJson
     {
         json.WriteStartObject("quantization");
         json.WriteString("weights", "symmetric per output channel");
-        json.WriteNumber("maxWeight", model.MaxWeight);
-        json.WriteString("activations", "asymmetric uint8 per tensor");
+        if (model.Precision == ModelPrecision.Int16)
+        {
+            json.WriteString("weightBound", "per convolution: products x 2047 x max|w| <= 2^30");
+            json.WriteString("activations", "symmetric int16 per tensor, |q| <= 2047");
+        }
+        else
+        {
+            json.WriteNumber("maxWeight", model.MaxWeight);
+            json.WriteString("activations", "asymmetric uint8 per tensor");
+        }
         json.WriteString("method", model.Method);
         json.WriteStartArray("keepFloat");
         foreach (string pattern in model.KeepFloat)
@@ -49,11 +59,14 @@ internal static class QuantizedModelJson
 
     /// <exception cref="ModelFileException">Anything missing, of the wrong kind or out of range.</exception>
     public static QuantizedModel Read(JsonElement header, HourglassArchitecture architecture, List<WeightTensor> floats,
-        Dictionary<string, (int[] Shape, sbyte[] Data)> int8)
+        Dictionary<string, (int[] Shape, short[] Data)> quantized, ModelPrecision precision)
     {
+        bool int16 = precision == ModelPrecision.Int16;
+        string kind = int16 ? "int16" : "int8";
         if (!header.TryGetProperty("quantization", out var q) || q.ValueKind != JsonValueKind.Object)
-            throw new ModelFileException("corrupt: an int8 model's header lacks its 'quantization' object.");
-        if (!q.TryGetProperty("maxWeight", out var maxWeightElement) || !maxWeightElement.TryGetInt32(out int maxWeight) || maxWeight is < 1 or > 127)
+            throw new ModelFileException($"corrupt: an {kind} model's header lacks its 'quantization' object.");
+        int maxWeight = 0;
+        if (!int16 && (!q.TryGetProperty("maxWeight", out var maxWeightElement) || !maxWeightElement.TryGetInt32(out maxWeight) || maxWeight is < 1 or > 127))
             throw new ModelFileException("corrupt: the quantization's 'maxWeight' is not an integer from 1 to 127.");
         string method = q.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "unknown";
         if (!q.TryGetProperty("activationQuantization", out var entries) || entries.ValueKind != JsonValueKind.Object)
@@ -66,8 +79,8 @@ internal static class QuantizedModelJson
                 || !entry.Value.TryGetProperty("scale", out var s) || s.ValueKind != JsonValueKind.Number || !s.TryGetSingle(out float scale)
                 || !entry.Value.TryGetProperty("zeroPoint", out var z) || !z.TryGetInt32(out int zero))
                 throw new ModelFileException($"corrupt: the quantization of activation '{entry.Name}' is not {{\"scale\": number, \"zeroPoint\": integer}}.");
-            if (!float.IsFinite(scale) || scale <= 0 || zero is < 0 or > 255)
-                throw new ModelFileException($"corrupt: activation '{entry.Name}' has scale {scale} and zero point {zero} (a finite positive scale, a zero point from 0 to 255).");
+            if (!float.IsFinite(scale) || scale <= 0 || zero is < 0 or > 255 || int16 && zero != 0)
+                throw new ModelFileException($"corrupt: activation '{entry.Name}' has scale {scale} and zero point {zero} (a finite positive scale, a zero point {(int16 ? "of 0" : "from 0 to 255")}).");
             activations[entry.Name] = new ActivationQuantization(scale, (byte)zero);
         }
         if (ActivationNames.Required(architecture).FirstOrDefault(name => !activations.ContainsKey(name)) is { } missing)
@@ -78,17 +91,20 @@ internal static class QuantizedModelJson
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
         foreach (var step in WeightLayout.Blocks(architecture).OfType<ConvStep>().Where(c => !keepFloat.Any(p => QuantizedModel.Matches(p, c.Name))))
         {
-            if (!int8.TryGetValue(step.Name + ".weight", out var w))
-                throw new ModelFileException($"corrupt: the int8 weights of '{step.Name}' are missing.");
+            if (!quantized.TryGetValue(step.Name + ".weight", out var w))
+                throw new ModelFileException($"corrupt: the {kind} weights of '{step.Name}' are missing.");
             if (!scales.TryGetValue(step.Name + ScaleSuffix, out var scale) || scale.Data.Length != step.OutChannels)
                 throw new ModelFileException($"corrupt: '{step.Name}{ScaleSuffix}' is missing or does not hold {step.OutChannels} scales.");
             int bad = Array.FindIndex(scale.Data, v => !float.IsFinite(v) || v <= 0);
             if (bad >= 0)
                 throw new ModelFileException($"corrupt: '{step.Name}{ScaleSuffix}' holds {scale.Data[bad]}; weight scales must be finite and positive.");
-            if (w.Data.Any(v => v < -maxWeight || v > maxWeight))
-                throw new ModelFileException($"corrupt: the int8 weights of '{step.Name}' exceed the stated largest magnitude {maxWeight}.");
+            int bound = int16 ? Int16DirectConv.MaxWeightFor(step.InChannels * step.KernelSize * step.KernelSize) : maxWeight;
+            if (w.Data.Any(v => v < -bound || v > bound))
+                throw new ModelFileException(int16
+                    ? $"corrupt: the int16 weights of '{step.Name}' exceed ±{bound}, the bound that keeps its int32 sums exact."
+                    : $"corrupt: the int8 weights of '{step.Name}' exceed the stated largest magnitude {maxWeight}.");
             weights.Add(step.Name, new QuantizedWeight(w.Data, scale.Data));
         }
-        return new QuantizedModel(activations, weights, maxWeight, method, keepFloat);
+        return new QuantizedModel(activations, weights, maxWeight, method, keepFloat, precision);
     }
 }

@@ -47,11 +47,12 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
             int stride = (int)inShape[2] / (int)outShape[2];
             var inQ = run.Model.Quantization.Activation(inputName[..^".quantized".Length]);
             var outQ = run.Model.Quantization.Activation(conv.Name);
-            var quantized = new QuantizedConvWeights(weight.Values, weight.Scales, run.Model.Weights.Tensors[conv.Name + ".bias"].Data, inQ, outQ);
+            sbyte[] values = weight.ToInt8();
+            var quantized = new QuantizedConvWeights(values, weight.Scales, run.Model.Weights.Tensors[conv.Name + ".bias"].Data, inQ, outQ);
 
             var expected = new byte[actual.Length];
             QuantizedReferenceKernels.Conv(ToChannelLast(inData, inShape), (int)inShape[2], (int)inShape[3], (int)inShape[1], inQ.ZeroPoint,
-                weight.Values, quantized.BiasQ, (int)outShape[1], kernel, stride, kernel / 2, quantized.Multipliers, outQ.ZeroPoint, relu: true, expected);
+                values, quantized.BiasQ, (int)outShape[1], kernel, stride, kernel / 2, quantized.Multipliers, outQ.ZeroPoint, relu: true, expected);
             byte[] theirs = ToChannelLast(actual, outShape);
             for (int i = 0; i < expected.Length; i++)
             {

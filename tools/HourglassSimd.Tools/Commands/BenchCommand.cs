@@ -85,7 +85,7 @@ internal static class BenchCommand
         using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = s.Threads, Isa = s.Isa, Convolution = s.Convolution });
         var output = new float[network.OutputLength(s.Batch)];
         long macs = network.MacCountPerImage * s.Batch;
-        string kernels = network.Precision == ModelPrecision.Int8 ? $"int8 {network.Int8Path}" : $"{network.Isa}, {s.Convolution}";
+        string kernels = network.QuantizedKernels is { } quantized ? quantized : $"{network.Isa}, {s.Convolution}";
         string description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {kernels}, {network.ThreadCount} thread(s)";
         if (s.Model is not null)
             Console.WriteLine($"model: {s.Model}");

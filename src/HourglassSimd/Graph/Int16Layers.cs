@@ -1,0 +1,232 @@
+using System.Runtime.Intrinsics;
+using HourglassSimd.Kernels.Int16;
+using HourglassSimd.Quantization;
+using HourglassSimd.Tensors;
+
+namespace HourglassSimd.Graph;
+
+/// <summary>
+/// The layers of an int16 plan, one per job of the int8 plan's (QuantizedLayers.cs): symmetric s16
+/// channel-last maps (<see cref="ValueFormat.Int16ChannelLast"/>) whose halo is 0, the quantized 0.
+/// </summary>
+internal static class Int16Values
+{
+    public static QuantizedLayout Layout(Value value) => new(value.Channels, value.Height, value.Width, value.Root.Halo);
+
+    public static unsafe short* Pointer(RunContext context, Value value) => (short*)context.Pointer(value);
+}
+
+/// <summary>Quantizes the imported float image (plain CHW) into an s16 map (<see cref="ActivationQuantization.QuantizeInt16"/>).</summary>
+internal sealed unsafe class QuantizeImageInt16Layer(Value image, Value output, ActivationQuantization quantization) : Layer
+{
+    public override IEnumerable<Value> Inputs => [image];
+
+    public override Value Output => output;
+
+    public override string Describe() => $"quantize image (int16) @{output.Height}x{output.Width}";
+
+    public override void Run(RunContext context)
+    {
+        var layout = Int16Values.Layout(output);
+        short* o = Int16Values.Pointer(context, output);
+        layout.FillHalo(o, (short)0);
+        float* x = context.Pointer(image);
+        int plane = image.Height * image.Width;
+        for (int y = 0; y < output.Height; y++)
+        for (int c = 0; c < output.Channels; c++)
+        {
+            float* source = x + c * plane + y * image.Width;
+            short* row = o + layout.Origin + y * layout.RowStride + c;
+            for (int px = 0; px < output.Width; px++)
+                row[px * layout.PixelStride] = quantization.QuantizeInt16(source[px]);
+        }
+    }
+}
+
+/// <summary>
+/// An int16 convolution (<see cref="Int16DirectConv"/> on the plan's <see cref="Int16KernelPath"/>) from an s16 map to
+/// an s16 map (with its ReLU) or to a float map (NCHW16c, with the float residual added in the store).
+/// </summary>
+internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? residual, PackedInt16Conv packed, Int16KernelPath path) : Layer
+{
+    public Value? Residual => residual;
+
+    public override IEnumerable<Value> Inputs => residual is null ? [input] : [input, residual];
+
+    public override Value Output => output;
+
+    public override long MacCount => (long)packed.OutChannels * packed.InChannels * packed.KernelSize * packed.KernelSize * output.Height * output.Width;
+
+    public override string Describe() =>
+        $"int16 conv{packed.KernelSize}x{packed.KernelSize}{(packed.Stride > 1 ? $"/{packed.Stride}" : "")} {packed.InChannels}->{packed.OutChannels} @{output.Height}x{output.Width}" +
+        (output.Format == ValueFormat.Float ? " (float out)" : "");
+
+    public override void Run(RunContext context)
+    {
+        var outLayout = Int16Values.Layout(output);
+        bool floatOut = output.Format == ValueFormat.Float;
+        short* shorts = floatOut ? null : Int16Values.Pointer(context, output);
+        if (output.Root == output)
+        {
+            if (floatOut)
+                output.Layout.ZeroHalo(context.Pointer(output));
+            else
+                outLayout.FillHalo(shorts, (short)0);
+        }
+        ref var args = ref context.Binding<Int16ConvArgs>();
+        args = packed.Bind(Int16Values.Pointer(context, input), Int16Values.Layout(input), shorts, outLayout,
+            floatOut ? context.Pointer(output) : null, output.Layout, floatOut && residual is not null ? context.Pointer(residual) : null);
+        context.Parallel(this, Int16DirectConv.ItemCount(args));
+    }
+
+    public override void RunItem(RunContext context, int item) => Int16KernelPaths.RunItem(path, context.Binding<Int16ConvArgs>(), item);
+}
+
+/// <summary>
+/// A residual module's opening batch norm + ReLU on a float map (NCHW16c, the float residual stream), quantized into an
+/// s16 map: <c>q = ActivationQuantization.QuantizeInt16(max(scale[c] · x + shift[c], 0))</c>, the multiply-add fused.
+/// Work items are rows.
+/// </summary>
+internal sealed unsafe class QuantizeActivationInt16Layer : Layer
+{
+    private readonly Value _input;
+    private readonly Value _output;
+    private readonly AlignedBuffer _scale;
+    private readonly AlignedBuffer _shift;
+    private readonly ActivationQuantization _quantization;
+
+    public QuantizeActivationInt16Layer(Value input, Value output, float[] scale, float[] shift, ActivationQuantization quantization)
+    {
+        (_input, _output, _quantization) = (input, output, quantization);
+        int padded = QuantizedLayout.PaddedChannels(input.Channels);
+        _scale = new AlignedBuffer(padded);
+        _shift = new AlignedBuffer(padded);
+        scale.CopyTo(_scale.Span);
+        shift.CopyTo(_shift.Span);
+    }
+
+    public override IEnumerable<Value> Inputs => [_input];
+
+    public override Value Output => _output;
+
+    public override string Describe() => $"bn+relu+quantize (int16) {_input.Channels} @{_output.Height}x{_output.Width}";
+
+    public override void Run(RunContext context)
+    {
+        Int16Values.Layout(_output).FillHalo(Int16Values.Pointer(context, _output), (short)0);
+        context.Parallel(this, _output.Height);
+    }
+
+    public override void RunItem(RunContext context, int item)
+    {
+        var inLayout = _input.Layout;
+        var outLayout = Int16Values.Layout(_output);
+        float* source = context.Pointer(_input) + inLayout.Origin + item * inLayout.RowStride;
+        short* destination = Int16Values.Pointer(context, _output) + outLayout.Origin + item * outLayout.RowStride;
+        var step = Vector256.Create(_quantization.Scale);
+        var high = Vector256.Create((float)Int16Requantization.MaxActivation);
+        for (int g = 0; g < inLayout.Groups; g++)
+        {
+            float* row = source + g * inLayout.GroupStride;
+            Vector256<float> s0 = Vector256.Load(_scale.Pointer + g * 16), s1 = Vector256.Load(_scale.Pointer + g * 16 + 8);
+            Vector256<float> b0 = Vector256.Load(_shift.Pointer + g * 16), b1 = Vector256.Load(_shift.Pointer + g * 16 + 8);
+            for (int x = 0; x < _output.Width; x++)
+            {
+                float* pixel = row + x * 16;
+                Vector256<int> q0 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel), s0, b0), step, high);
+                Vector256<int> q1 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel + 8), s1, b1), step, high);
+                Vector256.Narrow(q0, q1).Store(destination + x * outLayout.PixelStride + g * 16); // 0..2047: truncation keeps them
+            }
+        }
+    }
+
+    /// <summary>The ReLU, then <see cref="ActivationQuantization.QuantizeInt16"/> on 8 lanes (x / scale, round half to even, clamp at 2047).</summary>
+    private static Vector256<int> Quantize(Vector256<float> v, Vector256<float> step, Vector256<float> high) =>
+        Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step), high));
+}
+
+/// <summary>An s16 map dequantized into a float map (NCHW16c, its halo cleared), for a convolution kept in float32 that reads it.</summary>
+internal sealed unsafe class DequantizeInt16Layer(Value input, Value output, ActivationQuantization quantization) : Layer
+{
+    public override IEnumerable<Value> Inputs => [input];
+
+    public override Value Output => output;
+
+    public override string Describe() => $"dequantize (int16) {input.Channels} @{output.Height}x{output.Width}";
+
+    public override void Run(RunContext context)
+    {
+        output.Layout.ZeroHalo(context.Pointer(output));
+        context.Parallel(this, output.Height);
+    }
+
+    public override void RunItem(RunContext context, int item)
+    {
+        var inLayout = Int16Values.Layout(input);
+        var layout = output.Layout;
+        short* source = Int16Values.Pointer(context, input) + inLayout.Origin + item * inLayout.RowStride;
+        float* destination = context.Pointer(output) + layout.Origin + item * layout.RowStride;
+        for (int x = 0; x < output.Width; x++)
+        for (int c = 0; c < layout.Groups * layout.Pack; c++)
+            destination[c / layout.Pack * layout.GroupStride + x * layout.Pack + c % layout.Pack] =
+                c < output.Channels ? quantization.DequantizeInt16(source[x * inLayout.PixelStride + c]) : 0f;
+    }
+}
+
+/// <summary>
+/// A residual module's opening batch norm + ReLU on an s16 map into an s16 map of its own scale
+/// (<see cref="Int16Requantization.ScaleShiftRelu"/>, 16 channels at a time). Work items are rows.
+/// </summary>
+internal sealed unsafe class Int16PreActivationLayer : Layer
+{
+    private readonly Value _input;
+    private readonly Value _output;
+    private readonly AlignedBuffer _multipliers;
+    private readonly AlignedBuffer _offsets;
+
+    public Int16PreActivationLayer(Value input, Value output, float[] scale, float[] shift, ActivationQuantization inQ, ActivationQuantization outQ)
+    {
+        (_input, _output) = (input, output);
+        int padded = QuantizedLayout.PaddedChannels(input.Channels);
+        _multipliers = new AlignedBuffer(padded);
+        _offsets = new AlignedBuffer(padded);
+        for (int c = 0; c < input.Channels; c++)
+        {
+            _multipliers.Pointer[c] = inQ.Scale * scale[c] / outQ.Scale;
+            _offsets.Pointer[c] = shift[c] / outQ.Scale;
+        }
+    }
+
+    public override IEnumerable<Value> Inputs => [_input];
+
+    public override Value Output => _output;
+
+    public override string Describe() => $"int16 bn+relu {_input.Channels} @{_output.Height}x{_output.Width}";
+
+    public override void Run(RunContext context)
+    {
+        Int16Values.Layout(_output).FillHalo(Int16Values.Pointer(context, _output), (short)0);
+        context.Parallel(this, _output.Height);
+    }
+
+    public override void RunItem(RunContext context, int item)
+    {
+        var inLayout = Int16Values.Layout(_input);
+        var outLayout = Int16Values.Layout(_output);
+        short* source = Int16Values.Pointer(context, _input) + inLayout.Origin + item * inLayout.RowStride;
+        short* destination = Int16Values.Pointer(context, _output) + outLayout.Origin + item * outLayout.RowStride;
+        var high = Vector256.Create((float)Int16Requantization.MaxActivation);
+        for (int x = 0; x < _output.Width; x++)
+        for (int c = 0; c < outLayout.PixelStride; c += 16) // the padding lanes too: their results are never read
+        {
+            Vector256<short> v = Vector256.Load(source + x * inLayout.PixelStride + c);
+            Vector256<float> lo = Vector256.ConvertToSingle(Vector256.WidenLower(v)), hi = Vector256.ConvertToSingle(Vector256.WidenUpper(v));
+            lo = Vector256.FusedMultiplyAdd(lo, Vector256.Load(_multipliers.Pointer + c), Vector256.Load(_offsets.Pointer + c));
+            hi = Vector256.FusedMultiplyAdd(hi, Vector256.Load(_multipliers.Pointer + c + 8), Vector256.Load(_offsets.Pointer + c + 8));
+            Vector256.Narrow(Clamp(lo, high), Clamp(hi, high)).Store(destination + x * outLayout.PixelStride + c);
+        }
+    }
+
+    private static Vector256<int> Clamp(Vector256<float> v, Vector256<float> high) =>
+        Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(v), Vector256<float>.Zero), high));
+}
