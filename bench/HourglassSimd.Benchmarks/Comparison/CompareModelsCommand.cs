@@ -59,10 +59,10 @@ internal static class CompareModelsCommand
                 entries.Add(new Entry(file.FullName, file.Length, arch, runners[0], withOrt ? runners[1] : null));
                 // ONNX Runtime runs an int8 model's QDQ export with its own int8 kernels: the pipelines round a few float
                 // steps differently (docs/quantization.md), so there is a difference to show, not a bound to require.
-                bool int8 = model.Precision == ModelPrecision.Int8;
-                double difference = ForwardRunners.CheckAgreement(runners, int8 ? double.MaxValue : 1e-4)[^1];
-                string agreement = int8
-                    ? string.Create(c, $"; ONNX Runtime runs its int8 QDQ export, {difference:E2} of the largest output apart")
+                bool quantized = model.Precision != ModelPrecision.Float32;
+                double difference = ForwardRunners.CheckAgreement(runners, quantized ? double.MaxValue : 1e-4)[^1];
+                string agreement = quantized
+                    ? string.Create(c, $"; ONNX Runtime runs {(model.Precision == ModelPrecision.Int8 ? "its int8 QDQ export" : "its dequantized weights in float32")}, {difference:E2} of the largest output apart")
                     : string.Create(c, $"; ONNX Runtime agrees within {difference:E2} of the largest output");
                 Console.WriteLine($"{file.Name}: {arch}, {runners[0].Description}" + (withOrt ? agreement : ""));
             }

@@ -51,7 +51,12 @@ public sealed class OnnxRuntimeRunner : IForwardRunner
             Dispose();
             throw;
         }
-        string form = setup.Model is { Precision: not ModelPrecision.Float32 } model ? $", {model.Precision.ToString().ToLowerInvariant()} QDQ model" : "";
+        string form = setup.Model switch
+        {
+            { Precision: ModelPrecision.Int8 } => ", int8 QDQ model",
+            { Precision: ModelPrecision.Int16 } => ", the int16 model's dequantized weights in float32",
+            _ => "",
+        };
         Description = $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU, {setup.Threads} intra-op thread(s), {settings}{form}";
     }
 
@@ -59,13 +64,14 @@ public sealed class OnnxRuntimeRunner : IForwardRunner
 
     /// <summary>
     /// The setup's network with its batch fixed: an int8 model in its QDQ form (ONNX Runtime fuses it into
-    /// <c>QLinearConv</c>, its own int8 kernels), any other as float32.
+    /// <c>QLinearConv</c>, its own int8 kernels), any other as float32 (an int16 model: its dequantized weights; the
+    /// exporter writes no int16 QDQ).
     /// </summary>
     private static byte[] ExportFor(ForwardSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var options = new OnnxExportOptions { Batch = setup.Batch };
-        if (setup.Model is { Precision: not ModelPrecision.Float32 } quantized)
+        if (setup.Model is { Precision: ModelPrecision.Int8 } quantized)
             return HourglassOnnxExporter.ExportToBytes(quantized.WithInputSize(setup.Architecture.InputHeight, setup.Architecture.InputWidth), out _, options);
         return HourglassOnnxExporter.ExportToBytes(setup.Architecture, setup.Weights, options);
     }
