@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HourglassSimd.Kernels.Integer;
 using HourglassSimd.Quantization;
 
 namespace HourglassSimd.Kernels.Int16;
@@ -24,8 +25,8 @@ namespace HourglassSimd.Kernels.Int16;
 /// </summary>
 internal static unsafe class Int16DirectConv
 {
-    public const int TilePixels = 6;
-    public const int GroupChannels = 16;
+    public const int TilePixels = IntegerConvTiling.TilePixels;
+    public const int GroupChannels = IntegerConvTiling.GroupChannels;
 
     /// <summary>The largest activation magnitude (<see cref="Int16Requantization.MaxActivation"/>).</summary>
     public const int MaxActivation = Int16Requantization.MaxActivation;
@@ -79,11 +80,9 @@ internal static unsafe class Int16DirectConv
 
     public static int PaddedInChannels(int channels) => (channels + 1) & ~1;
 
-    public static int PaddedOutChannels(int channels) => (channels + GroupChannels - 1) / GroupChannels * GroupChannels;
+    public static int PaddedOutChannels(int channels) => IntegerConvTiling.PaddedOutChannels(channels);
 
-    private static int TilesPerRow(in Int16ConvArgs a) => (a.OutWidth + TilePixels - 1) / TilePixels;
-
-    public static int ItemCount(in Int16ConvArgs a) => a.OutChannelsPadded / GroupChannels * a.OutHeight * TilesPerRow(a);
+    public static int ItemCount(in Int16ConvArgs a) => IntegerConvTiling.ItemCount(a.OutChannelsPadded, a.OutHeight, a.OutWidth);
 
     /// <summary>Runs every item on the calling thread.</summary>
     public static void Run<TDot>(in Int16ConvArgs a) where TDot : struct, IInt16DotProduct256
@@ -93,15 +92,8 @@ internal static unsafe class Int16DirectConv
             RunItem<TDot>(a, i);
     }
 
-    /// <summary>Output-channel group, row and first pixel of an item; groups vary fastest, so neighbouring items share their input.</summary>
-    private static (int Group, int Row, int X) Locate(in Int16ConvArgs a, int item)
-    {
-        int groups = a.OutChannelsPadded / GroupChannels;
-        int spatial = item / groups;
-        int tiles = TilesPerRow(a);
-        int row = spatial / tiles;
-        return (item - spatial * groups, row, (spatial - row * tiles) * TilePixels);
-    }
+    /// <summary>Output-channel group, row and first pixel of an item (<see cref="IntegerConvTiling.Locate"/>).</summary>
+    private static (int Group, int Row, int X) Locate(in Int16ConvArgs a, int item) => IntegerConvTiling.Locate(a.OutChannelsPadded, a.OutWidth, item);
 
     /// <summary>The input pixel that tap (<paramref name="ky"/>, <paramref name="kx"/>) of output pixel (<paramref name="row"/>, <paramref name="x"/>) reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -271,29 +263,14 @@ internal static unsafe class Int16DirectConv
         private readonly nint residualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output);
         private readonly bool hasResidual = a.Residual != null;
         private readonly Vector256<float> residualMultiplier = Vector256.Create(a.ResidualMultiplier);
-        private readonly float* floatOutput = a.FloatOutput == null ? null : a.FloatOutput + group * a.FloatGroupStride + row * a.FloatRowStride + x * a.FloatPixelStride;
-        private readonly nint floatPixelStride = a.FloatPixelStride;
-        private readonly nint floatResidualDelta = a.FloatResidual == null ? 0 : (nint)(a.FloatResidual - a.FloatOutput);
-        private readonly bool hasFloatResidual = a.FloatResidual != null;
-        private readonly Vector256<float> f0 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + group * GroupChannels);
-        private readonly Vector256<float> f1 = a.FloatOutput == null ? default : Vector256.Load(a.FloatMultipliers + group * GroupChannels + 8);
+        private readonly FloatAccumulatorStore floats = new(a.FloatOutput, a.FloatGroupStride, a.FloatRowStride, a.FloatPixelStride, a.FloatResidual,
+            a.FloatMultipliers, group, row, x);
 
         /// <summary>Stores pixel <paramref name="p"/> of the tile: its accumulators for channels 0..7 and 8..15 of the group.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(int p, Vector256<int> first, Vector256<int> second)
         {
-            if (floatOutput != null)
-            {
-                float* f = floatOutput + p * floatPixelStride;
-                Vector256<float> v0 = Vector256.ConvertToSingle(first) * f0, v1 = Vector256.ConvertToSingle(second) * f1;
-                if (hasFloatResidual)
-                {
-                    v0 += Vector256.Load(f + floatResidualDelta); // a separate add, as the scalar path: no fused multiply-add
-                    v1 += Vector256.Load(f + floatResidualDelta + 8);
-                }
-                v0.Store(f);
-                v1.Store(f + 8);
-            }
+            floats.Store(p, first, second);
             if (output == null)
                 return;
             short* destination = output + p * pixelStride;
