@@ -17,6 +17,12 @@ public static class HourglassOnnxExporter
     /// <summary>The ONNX IR version written (7 is the one that goes with opset 13).</summary>
     public const int IrVersion = 7;
 
+    /// <summary>The operator set of an int16 model's QDQ form: <c>QuantizeLinear</c> to int16 needs opset 21.</summary>
+    public const int Int16OpsetVersion = 21;
+
+    /// <summary>The IR version that goes with opset 21.</summary>
+    public const int Int16IrVersion = 10;
+
     /// <summary>Name of the graph input.</summary>
     public const string InputName = "input";
 
@@ -113,7 +119,10 @@ public static class HourglassOnnxExporter
         if (model.Precision == ModelPrecision.Float32)
             return Build(model.Architecture, model.Weights, options);
         var graph = HourglassOnnxGraph.BuildQuantized(model, options ?? OnnxExportOptions.Default);
-        return (Assemble(graph, model.Architecture, "int8 QDQ (QuantizeLinear / DequantizeLinear around the float operators)"), graph);
+        string name = model.Precision.ToString().ToLowerInvariant();
+        return model.Precision == ModelPrecision.Int16
+            ? (Assemble(graph, model.Architecture, $"{name} QDQ (Clip to ±2047 steps, QuantizeLinear / DequantizeLinear around the float operators)", Int16OpsetVersion, Int16IrVersion), graph)
+            : (Assemble(graph, model.Architecture, $"{name} QDQ (QuantizeLinear / DequantizeLinear around the float operators)"), graph);
     }
 
     private static (ProtoMessage Model, OnnxGraphBuilder Graph) Build(HourglassArchitecture architecture, HourglassWeights weights, OnnxExportOptions? options)
@@ -122,18 +131,22 @@ public static class HourglassOnnxExporter
         return (Assemble(graph, architecture, "batch norms folded"), graph);
     }
 
-    private static ProtoMessage Assemble(OnnxGraphBuilder graph, HourglassArchitecture architecture, string form)
+    private static ProtoMessage Assemble(OnnxGraphBuilder graph, HourglassArchitecture architecture, string form, int opset = OpsetVersion, int irVersion = IrVersion)
     {
+        graph.Opset = opset;
         string version = typeof(HourglassNetwork).Assembly.GetName().Version?.ToString() ?? "0.0.0";
         return graph.BuildModel(
             graphName: "stacked_hourglass",
-            irVersion: IrVersion,
-            opsetVersion: OpsetVersion,
+            irVersion: irVersion,
+            opsetVersion: opset,
             producerName: "HourglassSimd",
             producerVersion: version,
             docString: $"Stacked Hourglass: {architecture}; {form}; input RGB NCHW float32, output heatmaps [N, stacks, joints, H/4, W/4].");
     }
 
     private static OnnxExportSummary Summarize(OnnxGraphBuilder graph, long bytes) =>
-        new(graph.NodeCount, graph.InitializerCount, graph.InitializerElements, bytes, new SortedDictionary<string, int>(graph.OperatorCounts.ToDictionary(), StringComparer.Ordinal));
+        new(graph.NodeCount, graph.InitializerCount, graph.InitializerElements, bytes, new SortedDictionary<string, int>(graph.OperatorCounts.ToDictionary(), StringComparer.Ordinal))
+        {
+            Opset = graph.Opset,
+        };
 }

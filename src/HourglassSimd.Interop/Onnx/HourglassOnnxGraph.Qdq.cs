@@ -4,11 +4,14 @@ using HourglassSimd.Topology;
 namespace HourglassSimd.Interop.Onnx;
 
 /// <summary>
-/// The QDQ form of an int8 model: the float graph with <c>QuantizeLinear</c> where the engine's quantized plan stores a
-/// u8 map and <c>DequantizeLinear</c> where something reads one, so that a runtime that fuses QDQ groups (ONNX
-/// Runtime: <c>DequantizeLinear</c> x3 → <c>Conv</c> [→ <c>Relu</c>] → <c>QuantizeLinear</c> becomes
-/// <c>QLinearConv</c>) computes what our int8 kernels compute. Which convolution runs in int8 and which in float is
-/// decided by <see cref="QuantizedModel.RunsInFloat"/>, the rule the engine's plan builder follows.
+/// The QDQ form of a quantized model: the float graph with <c>QuantizeLinear</c> where the engine's quantized plan
+/// stores a u8 (or s16) map and <c>DequantizeLinear</c> where something reads one, so that a runtime that fuses QDQ
+/// groups (ONNX Runtime: <c>DequantizeLinear</c> x3 → <c>Conv</c> [→ <c>Relu</c>] → <c>QuantizeLinear</c> becomes
+/// <c>QLinearConv</c>) computes what our int8 kernels compute. Which convolution runs quantized and which in float is
+/// decided by <see cref="QuantizedModel.RunsInFloat"/>, the rule the engine's plan builder follows. An int16 model
+/// (opset 21, where <c>QuantizeLinear</c> takes int16) gets a <c>Clip</c> to ±2047 steps before each
+/// <c>QuantizeLinear</c>: its activations use 12 of the 16 bits (<c>Int16Requantization.MaxActivation</c>), and ONNX's
+/// quantization saturates at ±32767 only.
 /// </summary>
 /// <remarks>
 /// Per quantized convolution: its s8 weights (<c>.weight</c>, with <c>.weight_scale</c> and a zero
@@ -37,8 +40,6 @@ internal sealed partial class HourglassOnnxGraph
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var quantized = model.Quantization ?? throw new ArgumentException("The model is not quantized; export it as a float model.", nameof(model));
-        if (quantized.Precision != ModelPrecision.Int8)
-            throw new NotSupportedException($"Exporting {quantized.PrecisionName} models to ONNX is not implemented: int16 QuantizeLinear needs opset 21, and the exporter writes opset 13. Export the float original.");
         if (options.Batch is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.Batch, "A fixed batch size must be at least 1.");
         return Walk(new HourglassOnnxGraph(model.Architecture, model.Weights, options, quantized));
@@ -70,12 +71,22 @@ internal sealed partial class HourglassOnnxGraph
     /// <summary>The image quantized once, for every int8 convolution that reads it.</summary>
     private string QuantizedImage() => _quantizedImage ??= Quantize(ActivationNames.Image, _image!);
 
-    /// <summary><c>QuantizeLinear</c> of <paramref name="value"/> into activation <paramref name="activation"/>'s u8 map.</summary>
+    private bool IsInt16 => _quantized!.Precision == ModelPrecision.Int16;
+
+    /// <summary><c>QuantizeLinear</c> of <paramref name="value"/> into activation <paramref name="activation"/>'s u8 (or s16) map.</summary>
     private string Quantize(string activation, string value)
     {
         var q = _quantized!.Activation(activation);
         string scale = _graph.AddInitializer(activation + ".quantized_scale", [], [q.Scale]);
-        string zeroPoint = _graph.AddUInt8Initializer(activation + ".quantized_zero_point", [], [q.ZeroPoint]);
+        string zeroPoint = IsInt16
+            ? _graph.AddInt16Initializer(activation + ".quantized_zero_point", [], [0])
+            : _graph.AddUInt8Initializer(activation + ".quantized_zero_point", [], [q.ZeroPoint]);
+        if (IsInt16)
+        {
+            float bound = Int16Requantization.MaxActivation * q.Scale;
+            value = _graph.AddNode("Clip", activation + ".clip",
+                [value, _graph.AddInitializer(activation + ".clip_min", [], [-bound]), _graph.AddInitializer(activation + ".clip_max", [], [bound])]);
+        }
         string quantized = _graph.AddNode("QuantizeLinear", activation + QuantizedSuffix, [value, scale, zeroPoint]);
         _u8.Add(quantized, (scale, zeroPoint));
         if (_options.QuantizedActivations)
@@ -97,19 +108,24 @@ internal sealed partial class HourglassOnnxGraph
         if (!_quantized!.Weights.TryGetValue(name, out var weight))
             return Initializer(name + ".weight");
         int outChannels = weight.Scales.Length;
-        string values = _graph.AddInt8Initializer(name + ".weight", Tensor(name + ".weight").Shape, weight.ToInt8());
+        var shape = Tensor(name + ".weight").Shape;
+        string values = IsInt16 ? _graph.AddInt16Initializer(name + ".weight", shape, weight.Values) : _graph.AddInt8Initializer(name + ".weight", shape, weight.ToInt8());
         string scale = _graph.AddInitializer(name + ".weight_scale", [outChannels], weight.Scales);
-        string zeroPoint = _graph.AddInt8Initializer(name + ".weight_zero_point", [outChannels], new sbyte[outChannels]);
+        string zeroPoint = IsInt16
+            ? _graph.AddInt16Initializer(name + ".weight_zero_point", [outChannels], new short[outChannels])
+            : _graph.AddInt8Initializer(name + ".weight_zero_point", [outChannels], new sbyte[outChannels]);
         return _graph.AddNode("DequantizeLinear", name + ".weight.dequantize", [values, scale, zeroPoint], OnnxAttribute.Int("axis", 0));
     }
 
-    /// <summary>The bias of an int8 convolution as int32 at the accumulator's scale, dequantized on axis 0.</summary>
+    /// <summary>The bias of a quantized convolution as int32 at the accumulator's scale, dequantized on axis 0.</summary>
     private string QuantizedBias(ConvStep step, ActivationQuantization input)
     {
         var weight = _quantized!.Weights[step.Name];
-        var conv = new QuantizedConvWeights(weight.ToInt8(), weight.Scales, Tensor(step.Name + ".bias").Data, input, _quantized.Activation(ActivationNames.Of(step)));
-        string values = _graph.AddInt32Initializer(step.Name + ".bias_quantized", [conv.OutChannels], conv.BiasQ);
-        string scale = _graph.AddInitializer(step.Name + ".bias_scale", [conv.OutChannels], conv.FloatMultipliers);
+        // The engine's own rule: the int32 bias at the accumulator's scale x_scale · w_scale[o].
+        var (biasQ, _, accumulatorScales) = QuantizedConvWeights.QuantizeBias(Tensor(step.Name + ".bias").Data, weight.Scales, input,
+            _quantized.Activation(ActivationNames.Of(step)), IsInt16 ? Kernels.Int16.Int16DirectConv.MaxStartValue : int.MaxValue / 2);
+        string values = _graph.AddInt32Initializer(step.Name + ".bias_quantized", [biasQ.Length], biasQ);
+        string scale = _graph.AddInitializer(step.Name + ".bias_scale", [biasQ.Length], accumulatorScales);
         return _graph.AddNode("DequantizeLinear", step.Name + ".bias.dequantize", [values, scale], OnnxAttribute.Int("axis", 0));
     }
 

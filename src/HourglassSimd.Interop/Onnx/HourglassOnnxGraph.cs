@@ -135,7 +135,7 @@ internal sealed partial class HourglassOnnxGraph : IHourglassVisitor<string>
             : (OnnxDim.Fixed(_arch.OutputHeight), OnnxDim.Fixed(_arch.OutputWidth));
         _graph.AddOutput(HourglassOnnxExporter.OutputName, _batch, _arch.Stacks, _arch.Joints, height, width);
         foreach (string activation in _activationOutputs)
-            _graph.AddOutput(activation, OnnxFields.DataType.UInt8, dims: null);
+            _graph.AddOutput(activation, _quantized!.Precision == ModelPrecision.Int16 ? OnnxFields.DataType.Int16 : OnnxFields.DataType.UInt8, dims: null);
     }
 
     private string Relu(string name, string input) => _graph.AddNode("Relu", name, [input]);

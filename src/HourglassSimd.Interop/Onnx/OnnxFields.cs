@@ -74,6 +74,7 @@ internal static class OnnxFields
         public const int Float = 1;
         public const int UInt8 = 2;
         public const int Int8 = 3;
+        public const int Int16 = 5;
         public const int Int32 = 6;
         public const int Int64 = 7;
     }

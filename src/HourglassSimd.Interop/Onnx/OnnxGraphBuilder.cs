@@ -17,6 +17,9 @@ internal sealed class OnnxGraphBuilder
 
     public int NodeCount => _nodes.Count;
 
+    /// <summary>The operator set the model is assembled with (for the summary).</summary>
+    public int Opset { get; set; } = HourglassOnnxExporter.OpsetVersion;
+
     public int InitializerCount => _initializers.Count;
 
     /// <summary>Elements stored in initializers.</summary>
@@ -54,6 +57,17 @@ internal sealed class OnnxGraphBuilder
     {
         CheckElementCount(name, dims, data.Length);
         var tensor = TensorHeader(name, dims, OnnxFields.DataType.UInt8).Bytes(OnnxFields.Tensor.RawData, (byte[])data.Clone());
+        return AddInitializer(name, tensor, data.Length);
+    }
+
+    /// <summary>Adds an int16 constant (an int16 model's weights and zero points) and returns its name.</summary>
+    public string AddInt16Initializer(string name, IReadOnlyList<int> dims, short[] data)
+    {
+        CheckElementCount(name, dims, data.Length);
+        var bytes = new byte[data.Length * sizeof(short)];
+        for (int i = 0; i < data.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * sizeof(short)), data[i]);
+        var tensor = TensorHeader(name, dims, OnnxFields.DataType.Int16).Bytes(OnnxFields.Tensor.RawData, bytes);
         return AddInitializer(name, tensor, data.Length);
     }
 
