@@ -25,15 +25,25 @@ namespace HourglassSimd.Parity.Tests.Quantized;
 /// </summary>
 public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
 {
-    private static readonly HourglassArchitecture Arch = new(stacks: 2, features: 64, joints: 16, inputHeight: 64, inputWidth: 128);
+    private static readonly HourglassArchitecture Full = new(stacks: 2, features: 64, joints: 16, inputHeight: 64, inputWidth: 128);
+
+    /// <summary>A pruned network's shape: inner widths on and off multiples of 16 (down to 1), and a stem of 13 channels.</summary>
+    private static readonly HourglassArchitecture Pruned = Full with
+    {
+        StemChannels = 13,
+        Widths = new ResidualWidths([new("pre.1", 17), new("pre.4", 5), new("hgs.0.0.up1", 1), new("hgs.1.0.low3", 33), new("features.1.0", 9)]),
+    };
 
     [Theory]
-    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_ENABLE_ALL, 0)]
-    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_DISABLE_ALL, 1)]
-    [InlineData(ModelPrecision.Int16, GraphOptimizationLevel.ORT_ENABLE_ALL, 1)]
-    public void Each_quantized_convolution_equals_the_reference_on_onnx_runtimes_own_input(ModelPrecision precision, GraphOptimizationLevel level, int allowedSteps)
+    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_ENABLE_ALL, 0, false)]
+    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_DISABLE_ALL, 1, false)]
+    [InlineData(ModelPrecision.Int16, GraphOptimizationLevel.ORT_ENABLE_ALL, 1, false)]
+    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_ENABLE_ALL, 0, true)]
+    [InlineData(ModelPrecision.Int16, GraphOptimizationLevel.ORT_ENABLE_ALL, 1, true)]
+    public void Each_quantized_convolution_equals_the_reference_on_onnx_runtimes_own_input(ModelPrecision precision, GraphOptimizationLevel level, int allowedSteps,
+        bool pruned)
     {
-        var run = Run(precision, level);
+        var run = Run(precision, level, pruned ? Pruned : Full);
         int convolutions = 0;
         long elements = 0, identical = 0;
         int worst = 0;
@@ -96,12 +106,14 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_ENABLE_ALL)]
-    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_DISABLE_ALL)]
-    [InlineData(ModelPrecision.Int16, GraphOptimizationLevel.ORT_ENABLE_ALL)]
-    public void Quantized_model_in_qdq_form_matches_the_engine_end_to_end(ModelPrecision precision, GraphOptimizationLevel level)
+    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_ENABLE_ALL, false)]
+    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_DISABLE_ALL, false)]
+    [InlineData(ModelPrecision.Int16, GraphOptimizationLevel.ORT_ENABLE_ALL, false)]
+    [InlineData(ModelPrecision.Int8, GraphOptimizationLevel.ORT_ENABLE_ALL, true)]
+    [InlineData(ModelPrecision.Int16, GraphOptimizationLevel.ORT_ENABLE_ALL, true)]
+    public void Quantized_model_in_qdq_form_matches_the_engine_end_to_end(ModelPrecision precision, GraphOptimizationLevel level, bool pruned)
     {
-        var run = Run(precision, level);
+        var run = Run(precision, level, pruned ? Pruned : Full);
         long elements = 0, identical = 0;
         int activations = 0;
         foreach (var (name, (_, theirs)) in run.Maps)
@@ -132,10 +144,10 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
         float[] TheirHeatmaps, Dictionary<string, (long[] Shape, int[] Data)> Maps, OnnxModelView? Optimized);
 
     /// <summary>The engine and ONNX Runtime on one image: the engine's activations (dequantized) and ONNX Runtime's quantized maps by their graph output names.</summary>
-    private RunResult Run(ModelPrecision precision, GraphOptimizationLevel level)
+    private RunResult Run(ModelPrecision precision, GraphOptimizationLevel level, HourglassArchitecture arch)
     {
-        var model = Quantized(Arch, precision, seed: 3);
-        float[] image = TestInputs.Images(Arch, 1, seed: 11);
+        var model = Quantized(arch, precision, seed: 3);
+        float[] image = TestInputs.Images(arch, 1, seed: 11);
         var activations = new Dictionary<string, float[]>(StringComparer.Ordinal);
         float[] heatmaps;
         using (var network = model.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 2 }))
@@ -145,7 +157,7 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
         }
 
         byte[] onnx = HourglassOnnxExporter.ExportToBytes(model, out var summary, new OnnxExportOptions { QuantizedActivations = true });
-        output.WriteLine($"{Arch}: {summary}");
+        output.WriteLine($"{arch}: {summary}");
         var view = new OnnxModelView(onnx);
         var names = view.Outputs.Skip(1).Select(o => o.Name).ToList();
         string optimizedPath = Path.Combine(Path.GetTempPath(), $"hourglass-qdq-{Guid.NewGuid():N}.onnx");
@@ -159,7 +171,7 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
             optimized = new OnnxModelView(File.ReadAllBytes(optimizedPath));
             File.Delete(optimizedPath);
         }
-        using var input = OrtValue.CreateTensorValueFromMemory(image, [1, 3, Arch.InputHeight, Arch.InputWidth]);
+        using var input = OrtValue.CreateTensorValueFromMemory(image, [1, 3, arch.InputHeight, arch.InputWidth]);
         using var runOptions = new RunOptions();
         using var results = session.Run(runOptions, [HourglassOnnxExporter.InputName], [input], [HourglassOnnxExporter.OutputName, .. names]);
         var maps = new Dictionary<string, (long[], int[])>(StringComparer.Ordinal);
