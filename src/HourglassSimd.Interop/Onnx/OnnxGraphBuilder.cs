@@ -45,41 +45,26 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>Adds an int8 constant (quantized weights, their zero points) and returns its name.</summary>
-    public string AddInt8Initializer(string name, IReadOnlyList<int> dims, sbyte[] data)
-    {
-        CheckElementCount(name, dims, data.Length);
-        var tensor = TensorHeader(name, dims, OnnxFields.DataType.Int8).Bytes(OnnxFields.Tensor.RawData, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
-        return AddInitializer(name, tensor, data.Length);
-    }
+    public string AddInt8Initializer(string name, IReadOnlyList<int> dims, sbyte[] data) => AddIntegerInitializer(name, dims, data, OnnxFields.DataType.Int8);
 
     /// <summary>Adds a uint8 constant (an activation's zero point) and returns its name.</summary>
-    public string AddUInt8Initializer(string name, IReadOnlyList<int> dims, byte[] data)
-    {
-        CheckElementCount(name, dims, data.Length);
-        var tensor = TensorHeader(name, dims, OnnxFields.DataType.UInt8).Bytes(OnnxFields.Tensor.RawData, (byte[])data.Clone());
-        return AddInitializer(name, tensor, data.Length);
-    }
+    public string AddUInt8Initializer(string name, IReadOnlyList<int> dims, byte[] data) => AddIntegerInitializer(name, dims, data, OnnxFields.DataType.UInt8);
 
     /// <summary>Adds an int16 constant (an int16 model's weights and zero points) and returns its name.</summary>
-    public string AddInt16Initializer(string name, IReadOnlyList<int> dims, short[] data)
-    {
-        CheckElementCount(name, dims, data.Length);
-        var bytes = new byte[data.Length * sizeof(short)];
-        for (int i = 0; i < data.Length; i++)
-            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * sizeof(short)), data[i]);
-        var tensor = TensorHeader(name, dims, OnnxFields.DataType.Int16).Bytes(OnnxFields.Tensor.RawData, bytes);
-        return AddInitializer(name, tensor, data.Length);
-    }
+    public string AddInt16Initializer(string name, IReadOnlyList<int> dims, short[] data) => AddIntegerInitializer(name, dims, data, OnnxFields.DataType.Int16);
 
     /// <summary>Adds an int32 constant (a quantized bias) and returns its name.</summary>
-    public string AddInt32Initializer(string name, IReadOnlyList<int> dims, int[] data)
+    public string AddInt32Initializer(string name, IReadOnlyList<int> dims, int[] data) => AddIntegerInitializer(name, dims, data, OnnxFields.DataType.Int32);
+
+    /// <summary>An integer constant in <c>raw_data</c>, little-endian as ONNX stores it.</summary>
+    private string AddIntegerInitializer<T>(string name, IReadOnlyList<int> dims, T[] data, int dataType) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         CheckElementCount(name, dims, data.Length);
-        var bytes = new byte[data.Length * sizeof(int)];
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var bytes = new byte[data.Length * size];
         for (int i = 0; i < data.Length; i++)
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * sizeof(int)), data[i]);
-        var tensor = TensorHeader(name, dims, OnnxFields.DataType.Int32).Bytes(OnnxFields.Tensor.RawData, bytes);
-        return AddInitializer(name, tensor, data.Length);
+            data[i].WriteLittleEndian(bytes, i * size);
+        return AddInitializer(name, TensorHeader(name, dims, dataType).Bytes(OnnxFields.Tensor.RawData, bytes), data.Length);
     }
 
     /// <summary>

@@ -6,48 +6,10 @@ using HourglassSimd.Tensors;
 namespace HourglassSimd.Graph;
 
 /// <summary>
-/// The layers of an int16 plan, one per job of the int8 plan's (QuantizedLayers.cs): symmetric s16
-/// channel-last maps (<see cref="ValueFormat.Int16ChannelLast"/>) whose halo is 0, the quantized 0.
-/// </summary>
-internal static class Int16Values
-{
-    public static QuantizedLayout Layout(Value value) => new(value.Channels, value.Height, value.Width, value.Root.Halo);
-
-    public static unsafe short* Pointer(RunContext context, Value value) => (short*)context.Pointer(value);
-}
-
-/// <summary>Quantizes the imported float image (plain CHW) into an s16 map (<see cref="ActivationQuantization.QuantizeInt16"/>).</summary>
-internal sealed unsafe class QuantizeImageInt16Layer(Value image, Value output, ActivationQuantization quantization) : Layer
-{
-    public override IEnumerable<Value> Inputs => [image];
-
-    public override Value Output => output;
-
-    public override string Describe() => $"quantize image (int16) @{output.Height}x{output.Width}";
-
-    public override void Run(RunContext context)
-    {
-        var layout = Int16Values.Layout(output);
-        short* o = Int16Values.Pointer(context, output);
-        layout.FillHalo(o, (short)0);
-        float* x = context.Pointer(image);
-        int plane = image.Height * image.Width;
-        for (int y = 0; y < output.Height; y++)
-        for (int c = 0; c < output.Channels; c++)
-        {
-            float* source = x + c * plane + y * image.Width;
-            short* row = o + layout.Origin + y * layout.RowStride + c;
-            for (int px = 0; px < output.Width; px++)
-                row[px * layout.PixelStride] = quantization.QuantizeInt16(source[px]);
-        }
-    }
-}
-
-/// <summary>
 /// An int16 convolution (<see cref="Int16DirectConv"/> on the plan's <see cref="Int16KernelPath"/>) from an s16 map to
 /// an s16 map (with its ReLU) or to a float map (NCHW16c, with the float residual added in the store).
 /// </summary>
-internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? residual, PackedInt16Conv packed, Int16KernelPath path) : Layer
+internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? residual, PackedInt16Conv packed, Int16KernelPath path) : Layer, IFillsQuantizedHalo
 {
     public Value? Residual => residual;
 
@@ -63,9 +25,9 @@ internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? re
 
     public override void Run(RunContext context)
     {
-        var outLayout = Int16Values.Layout(output);
+        var outLayout = QuantizedValues.Layout(output);
         bool floatOut = output.Format == ValueFormat.Float;
-        short* shorts = floatOut ? null : Int16Values.Pointer(context, output);
+        short* shorts = floatOut ? null : (short*)context.Pointer(output);
         if (output.Root == output)
         {
             if (floatOut)
@@ -74,7 +36,7 @@ internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? re
                 outLayout.FillHalo(shorts, (short)0);
         }
         ref var args = ref context.Binding<Int16ConvArgs>();
-        args = packed.Bind(Int16Values.Pointer(context, input), Int16Values.Layout(input), shorts, outLayout,
+        args = packed.Bind((short*)context.Pointer(input), QuantizedValues.Layout(input), shorts, outLayout,
             floatOut ? context.Pointer(output) : null, output.Layout, floatOut && residual is not null ? context.Pointer(residual) : null);
         context.Parallel(this, Int16DirectConv.ItemCount(args));
     }
@@ -87,7 +49,7 @@ internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? re
 /// s16 map: <c>q = ActivationQuantization.QuantizeInt16(max(scale[c] · x + shift[c], 0))</c>, the multiply-add fused.
 /// Work items are rows.
 /// </summary>
-internal sealed unsafe class QuantizeActivationInt16Layer : Layer
+internal sealed unsafe class QuantizeActivationInt16Layer : Layer, IFillsQuantizedHalo
 {
     private readonly Value _input;
     private readonly Value _output;
@@ -113,16 +75,16 @@ internal sealed unsafe class QuantizeActivationInt16Layer : Layer
 
     public override void Run(RunContext context)
     {
-        Int16Values.Layout(_output).FillHalo(Int16Values.Pointer(context, _output), (short)0);
+        QuantizedValues.Layout(_output).FillHalo((short*)context.Pointer(_output), (short)0);
         context.Parallel(this, _output.Height);
     }
 
     public override void RunItem(RunContext context, int item)
     {
         var inLayout = _input.Layout;
-        var outLayout = Int16Values.Layout(_output);
+        var outLayout = QuantizedValues.Layout(_output);
         float* source = context.Pointer(_input) + inLayout.Origin + item * inLayout.RowStride;
-        short* destination = Int16Values.Pointer(context, _output) + outLayout.Origin + item * outLayout.RowStride;
+        short* destination = (short*)context.Pointer(_output) + outLayout.Origin + item * outLayout.RowStride;
         var step = Vector256.Create(_quantization.Scale);
         var high = Vector256.Create((float)Int16Requantization.MaxActivation);
         for (int g = 0; g < inLayout.Groups; g++)
@@ -145,39 +107,11 @@ internal sealed unsafe class QuantizeActivationInt16Layer : Layer
         Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step), high));
 }
 
-/// <summary>An s16 map dequantized into a float map (NCHW16c, its halo cleared), for a convolution kept in float32 that reads it.</summary>
-internal sealed unsafe class DequantizeInt16Layer(Value input, Value output, ActivationQuantization quantization) : Layer
-{
-    public override IEnumerable<Value> Inputs => [input];
-
-    public override Value Output => output;
-
-    public override string Describe() => $"dequantize (int16) {input.Channels} @{output.Height}x{output.Width}";
-
-    public override void Run(RunContext context)
-    {
-        output.Layout.ZeroHalo(context.Pointer(output));
-        context.Parallel(this, output.Height);
-    }
-
-    public override void RunItem(RunContext context, int item)
-    {
-        var inLayout = Int16Values.Layout(input);
-        var layout = output.Layout;
-        short* source = Int16Values.Pointer(context, input) + inLayout.Origin + item * inLayout.RowStride;
-        float* destination = context.Pointer(output) + layout.Origin + item * layout.RowStride;
-        for (int x = 0; x < output.Width; x++)
-        for (int c = 0; c < layout.Groups * layout.Pack; c++)
-            destination[c / layout.Pack * layout.GroupStride + x * layout.Pack + c % layout.Pack] =
-                c < output.Channels ? quantization.DequantizeInt16(source[x * inLayout.PixelStride + c]) : 0f;
-    }
-}
-
 /// <summary>
 /// A residual module's opening batch norm + ReLU on an s16 map into an s16 map of its own scale
 /// (<see cref="Int16Requantization.ScaleShiftRelu"/>, 16 channels at a time). Work items are rows.
 /// </summary>
-internal sealed unsafe class Int16PreActivationLayer : Layer
+internal sealed unsafe class Int16PreActivationLayer : Layer, IFillsQuantizedHalo
 {
     private readonly Value _input;
     private readonly Value _output;
@@ -205,16 +139,16 @@ internal sealed unsafe class Int16PreActivationLayer : Layer
 
     public override void Run(RunContext context)
     {
-        Int16Values.Layout(_output).FillHalo(Int16Values.Pointer(context, _output), (short)0);
+        QuantizedValues.Layout(_output).FillHalo((short*)context.Pointer(_output), (short)0);
         context.Parallel(this, _output.Height);
     }
 
     public override void RunItem(RunContext context, int item)
     {
-        var inLayout = Int16Values.Layout(_input);
-        var outLayout = Int16Values.Layout(_output);
-        short* source = Int16Values.Pointer(context, _input) + inLayout.Origin + item * inLayout.RowStride;
-        short* destination = Int16Values.Pointer(context, _output) + outLayout.Origin + item * outLayout.RowStride;
+        var inLayout = QuantizedValues.Layout(_input);
+        var outLayout = QuantizedValues.Layout(_output);
+        short* source = (short*)context.Pointer(_input) + inLayout.Origin + item * inLayout.RowStride;
+        short* destination = (short*)context.Pointer(_output) + outLayout.Origin + item * outLayout.RowStride;
         var high = Vector256.Create((float)Int16Requantization.MaxActivation);
         for (int x = 0; x < _output.Width; x++)
         for (int c = 0; c < outLayout.PixelStride; c += 16) // the padding lanes too: their results are never read

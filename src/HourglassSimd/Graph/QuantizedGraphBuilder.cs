@@ -70,7 +70,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         {
             var q = _model.Activation(ActivationNames.Image);
             _quantizedImage = Quantized(_image!.Channels, _image.Height, _image.Width, q);
-            Add(IsInt16 ? new QuantizeImageInt16Layer(_image, _quantizedImage, q) : new QuantizeImageLayer(_image, _quantizedImage, q));
+            Add(IsInt16 ? new QuantizeImageLayer<Int16Element, short>(_image, _quantizedImage, q) : new QuantizeImageLayer<UInt8Element, byte>(_image, _quantizedImage, q));
             Probe(ActivationNames.Image, _quantizedImage);
         }
         return _quantizedImage;
@@ -132,7 +132,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         return output;
     }
 
-    /// <summary>A u8 map as a float map (dequantized once, by <see cref="DequantizeLayer"/>); a float map as it is.</summary>
+    /// <summary>A quantized map as a float map (dequantized once, by <see cref="DequantizeLayer{TElement, T}"/>); a float map as it is.</summary>
     private Value AsFloat(Value value)
     {
         if (value.Format == ValueFormat.Float)
@@ -140,7 +140,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         if (!_dequantized.TryGetValue(value, out var floats))
         {
             _dequantized[value] = floats = new Value(value.Channels, value.Height, value.Width);
-            Add(IsInt16 ? new DequantizeInt16Layer(value, floats, _quantization[value]) : new DequantizeLayer(value, floats, _quantization[value]));
+            Add(IsInt16 ? new DequantizeLayer<Int16Element, short>(value, floats, _quantization[value]) : new DequantizeLayer<UInt8Element, byte>(value, floats, _quantization[value]));
         }
         return floats;
     }
@@ -150,7 +150,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     {
         if (padding == 0 || padding <= input.Root.Halo)
             return;
-        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (ImportImageLayer or ConvLayer or DequantizeLayer or DequantizeInt16Layer))
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (ImportImageLayer or ConvLayer or DequantizeLayer<UInt8Element, byte> or DequantizeLayer<Int16Element, short>))
             throw new NotSupportedException($"A padded float convolution reads a value made by {producer?.Describe() ?? "nothing"}, which writes no zero border.");
         input.Root.Halo = padding;
     }
@@ -213,8 +213,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             return;
         if (input.Root != input)
             throw new NotSupportedException("A padded int8 convolution reads a value written in place over another, whose halo holds the other's zero point.");
-        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not (QuantizeImageLayer or Int8ConvLayer or QuantizedPreActivationLayer or QuantizeActivationLayer
-            or QuantizeImageInt16Layer or Int16ConvLayer or Int16PreActivationLayer or QuantizeActivationInt16Layer))
+        if (!_producers.TryGetValue(input.Root, out var producer) || producer is not IFillsQuantizedHalo)
             throw new NotSupportedException($"A padded int8 convolution reads a value made by {producer?.Describe() ?? "nothing"}, which fills no halo.");
         input.Root.Halo = padding;
     }

@@ -5,7 +5,7 @@ using HourglassSimd.Tensors;
 
 namespace HourglassSimd.Graph;
 
-/// <summary>Where a quantized plan's u8 channel-last maps (<see cref="ValueFormat.UInt8ChannelLast"/>) lie.</summary>
+/// <summary>Where a quantized plan's channel-last maps (<see cref="ValueFormat.UInt8ChannelLast"/>, <see cref="ValueFormat.Int16ChannelLast"/>) lie.</summary>
 internal static class QuantizedValues
 {
     public static QuantizedLayout Layout(Value value) => new(value.Channels, value.Height, value.Width, value.Root.Halo);
@@ -13,29 +13,30 @@ internal static class QuantizedValues
     public static unsafe byte* Pointer(RunContext context, Value value) => (byte*)context.Pointer(value);
 }
 
-/// <summary>Quantizes the imported float image (plain CHW) into a u8 map with its halo at the zero point.</summary>
-internal sealed unsafe class QuantizeImageLayer(Value image, Value output, ActivationQuantization quantization) : Layer
+/// <summary>Quantizes the imported float image (plain CHW) into a quantized map (u8 or s16) with its halo at the quantized 0.</summary>
+internal sealed unsafe class QuantizeImageLayer<TElement, T>(Value image, Value output, ActivationQuantization quantization) : Layer, IFillsQuantizedHalo
+    where TElement : struct, IQuantizedElement<T> where T : unmanaged
 {
     public override IEnumerable<Value> Inputs => [image];
 
     public override Value Output => output;
 
-    public override string Describe() => $"quantize image @{output.Height}x{output.Width}";
+    public override string Describe() => $"quantize image ({TElement.Name}) @{output.Height}x{output.Width}";
 
     public override void Run(RunContext context)
     {
         var layout = QuantizedValues.Layout(output);
-        byte* o = QuantizedValues.Pointer(context, output);
-        layout.FillHalo(o, quantization.ZeroPoint);
+        T* o = (T*)context.Pointer(output);
+        layout.FillHalo(o, TElement.Zero(quantization));
         float* x = context.Pointer(image);
         int plane = image.Height * image.Width;
         for (int y = 0; y < output.Height; y++)
         for (int c = 0; c < output.Channels; c++)
         {
             float* source = x + c * plane + y * image.Width;
-            byte* row = o + layout.Origin + y * layout.RowStride + c;
+            T* row = o + layout.Origin + y * layout.RowStride + c;
             for (int px = 0; px < output.Width; px++)
-                row[px * layout.PixelStride] = quantization.Quantize(source[px]);
+                row[px * layout.PixelStride] = TElement.Quantize(quantization, source[px]);
         }
     }
 }
@@ -45,7 +46,7 @@ internal sealed unsafe class QuantizeImageLayer(Value image, Value output, Activ
 /// to a u8 map (with its ReLU) or to a float map (NCHW16c: a residual sum, with the float residual added in the store).
 /// </summary>
 internal sealed unsafe class Int8ConvLayer(Value input, Value output, Value? residual, ActivationQuantization residualQuantization, PackedInt8Conv packed,
-    Int8KernelPath path) : Layer
+    Int8KernelPath path) : Layer, IFillsQuantizedHalo
 {
     public Value? Residual => residual;
 
@@ -86,7 +87,7 @@ internal sealed unsafe class Int8ConvLayer(Value input, Value output, Value? res
 /// a u8 map for the module's first int8 convolution: <c>q = ActivationQuantization.Quantize(max(scale[c] · x + shift[c], 0))</c>.
 /// Work items are rows.
 /// </summary>
-internal sealed unsafe class QuantizeActivationLayer : Layer
+internal sealed unsafe class QuantizeActivationLayer : Layer, IFillsQuantizedHalo
 {
     private readonly Value _input;
     private readonly Value _output;
@@ -146,14 +147,15 @@ internal sealed unsafe class QuantizeActivationLayer : Layer
         Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step) + zero, high));
 }
 
-/// <summary>A u8 map dequantized into a float map (NCHW16c, its halo cleared), for a convolution kept in float32 that reads it.</summary>
-internal sealed unsafe class DequantizeLayer(Value input, Value output, ActivationQuantization quantization) : Layer
+/// <summary>A quantized map (u8 or s16) dequantized into a float map (NCHW16c, its halo cleared), for a convolution kept in float32 that reads it.</summary>
+internal sealed unsafe class DequantizeLayer<TElement, T>(Value input, Value output, ActivationQuantization quantization) : Layer
+    where TElement : struct, IQuantizedElement<T> where T : unmanaged
 {
     public override IEnumerable<Value> Inputs => [input];
 
     public override Value Output => output;
 
-    public override string Describe() => $"dequantize {input.Channels} @{output.Height}x{output.Width}";
+    public override string Describe() => $"dequantize ({TElement.Name}) {input.Channels} @{output.Height}x{output.Width}";
 
     public override void Run(RunContext context)
     {
@@ -165,17 +167,17 @@ internal sealed unsafe class DequantizeLayer(Value input, Value output, Activati
     {
         var inLayout = QuantizedValues.Layout(input);
         var layout = output.Layout;
-        byte* source = QuantizedValues.Pointer(context, input) + inLayout.Origin + item * inLayout.RowStride;
+        T* source = (T*)context.Pointer(input) + inLayout.Origin + item * inLayout.RowStride;
         float* destination = context.Pointer(output) + layout.Origin + item * layout.RowStride;
         for (int x = 0; x < output.Width; x++)
         for (int c = 0; c < layout.Groups * layout.Pack; c++)
             destination[c / layout.Pack * layout.GroupStride + x * layout.Pack + c % layout.Pack] =
-                c < output.Channels ? quantization.Dequantize(source[x * inLayout.PixelStride + c]) : 0f;
+                c < output.Channels ? TElement.Dequantize(quantization, source[x * inLayout.PixelStride + c]) : 0f;
     }
 }
 
 /// <summary>A residual module's opening batch norm + ReLU on a u8 map (<see cref="QuantizedPreActivation"/>), into a map of its own quantization.</summary>
-internal sealed unsafe class QuantizedPreActivationLayer : Layer
+internal sealed unsafe class QuantizedPreActivationLayer : Layer, IFillsQuantizedHalo
 {
     private readonly Value _input;
     private readonly Value _output;
