@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using HourglassSimd.Diagnostics;
 using HourglassSimd.Graph;
 using HourglassSimd.Kernels.Int8;
 using HourglassSimd.Pose;
@@ -265,9 +266,10 @@ public sealed unsafe class HourglassNetwork : IDisposable
 
     /// <summary>
     /// Times every layer over <paramref name="runs"/> forward passes of one image and returns, per layer in plan
-    /// order, its description, multiply-accumulates and median milliseconds (for profiles, not for production).
+    /// order, its description, multiply-accumulates, median milliseconds and the bytes it moves (for profiles, not for
+    /// production).
     /// </summary>
-    internal IReadOnlyList<(string Layer, long Macs, double MedianMs)> ProfileLayers(ReadOnlySpan<float> image, int runs)
+    internal IReadOnlyList<LayerProfile> ProfileLayers(ReadOnlySpan<float> image, int runs)
     {
         var heatmaps = new float[OutputLength(1)];
         var plan = _default.Plan;
@@ -289,11 +291,11 @@ public sealed unsafe class HourglassNetwork : IDisposable
                 }
             }
         }
-        var result = new List<(string, long, double)>();
+        var result = new List<LayerProfile>();
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var row = Enumerable.Range(0, runs).Select(r => times[i, r]).Order().ToArray();
-            result.Add((plan.Layers[i].Describe(), plan.Layers[i].MacCount, row[runs / 2]));
+            result.Add(LayerProfile.Of(plan.Layers[i], row[runs / 2]));
         }
         return result;
     }

@@ -10,6 +10,8 @@ namespace HourglassSimd.Graph;
 internal sealed unsafe class DepthwiseConvLayer<TV>(Value input, Value output, Value? residual, ConvParameters conv, PackedDepthwiseConv packed)
     : ConvLayer(input, output, residual, conv) where TV : unmanaged
 {
+    public override long WeightBytes => packed.Bytes;
+
     public override string Describe() => DepthwiseDescription.Of(Shape, OutputValue);
 
     public override void Run(RunContext context)

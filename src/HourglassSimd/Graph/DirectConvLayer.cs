@@ -9,6 +9,8 @@ namespace HourglassSimd.Graph;
 internal sealed unsafe class DirectConvLayer<TV>(Value input, Value output, Value? residual, PackedConv packed)
     : ConvLayer(input, output, residual, packed.Conv) where TV : unmanaged
 {
+    public override long WeightBytes => packed.Bytes;
+
     public override void Run(RunContext context)
     {
         ZeroOutputHalo(context);

@@ -19,6 +19,8 @@ internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? re
 
     public override long MacCount => (long)packed.OutChannels * packed.InChannels * packed.KernelSize * packed.KernelSize * output.Height * output.Width;
 
+    public override long WeightBytes => packed.Bytes;
+
     public override string Describe() =>
         $"int16 conv{packed.KernelSize}x{packed.KernelSize}{(packed.Stride > 1 ? $"/{packed.Stride}" : "")} {packed.InChannels}->{packed.OutChannels} @{output.Height}x{output.Width}" +
         (output.Format == ValueFormat.Float ? " (float out)" : "");

@@ -16,6 +16,9 @@ internal abstract class Layer
     /// <summary>Floats of per-run scratch memory the layer needs (shared by all layers of a run, one at a time).</summary>
     public virtual nint ScratchFloats => 0;
 
+    /// <summary>Bytes of packed weights and biases the layer reads per image (convolutions only), for the memory-traffic report.</summary>
+    public virtual long WeightBytes => 0;
+
     /// <summary>Multiply-accumulates per image (convolutions only).</summary>
     public virtual long MacCount => 0;
 

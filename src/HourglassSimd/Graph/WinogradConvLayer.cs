@@ -17,6 +17,8 @@ internal sealed unsafe class WinogradConvLayer<TV>(Value input, Value output, Pa
 
     public override nint ScratchFloats => packed.ScratchFloats(output.Height, output.Width);
 
+    public override long WeightBytes => packed.Bytes;
+
     public override string Describe() =>
         $"winograd4x4 {packed.Conv.InChannels}->{packed.Conv.OutChannels} @{output.Height}x{output.Width}";
 

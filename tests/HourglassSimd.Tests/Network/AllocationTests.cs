@@ -16,13 +16,20 @@ public sealed class AllocationTests
         using var net = HourglassNetwork.CreateRandom(arch, 1, new HourglassOptions { Isa = isa, Convolution = mode, MaxDegreeOfParallelism = threads });
         float[] input = TestArrays.Uniform(new Random(1), 2 * arch.InputSizePerImage, 0, 1);
         var output = new float[net.OutputLength(2)];
-        net.Run(input, output);
-        net.Run(input, output);
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 10; i++)
             net.Run(input, output);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+
+        // A pass that allocates allocates in every window. The runtime itself can allocate once on this thread while a
+        // method tiers up (in a busy test process that happens late: 4,176 bytes in one window of a full-suite run),
+        // so the network passes when one of five windows of three passes allocates nothing.
+        var windows = new List<long>();
+        for (int w = 0; w < 5 && (windows.Count == 0 || windows[^1] != 0); w++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 3; i++)
+                net.Run(input, output);
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(windows[^1] == 0, $"bytes allocated per window of three passes: {string.Join(", ", windows)}");
     }
 }

@@ -155,20 +155,38 @@ internal static class BenchCommand
         return new Result(description, median, sorted[0], 2.0 * macs / (median / 1000) / 1e9);
     }
 
-    /// <summary>Per kind of layer (same description): count, total median ms, share of the pass and GFLOPS.</summary>
+    /// <summary>
+    /// Per kind of layer (same description): count, total median ms, share of the pass, GFLOPS and the megabytes it
+    /// moves (<see cref="Diagnostics.LayerProfile"/>); then the pass's memory traffic against the cache sizes.
+    /// </summary>
     private static void PrintProfile(HourglassNetwork net, ReadOnlySpan<float> image, int runs)
     {
         var layers = net.ProfileLayers(image, runs);
         double total = layers.Sum(l => l.MedianMs);
         Console.WriteLine();
         Console.WriteLine($"profile (1 image, median of {runs}; sum of layers {total:F2} ms):");
-        Console.WriteLine($"{"layer",-34} {"count",5} {"ms",8} {"share",6} {"GFLOPS",8}");
+        Console.WriteLine($"{"layer",-34} {"count",5} {"ms",8} {"share",6} {"GFLOPS",8} {"MB moved",9}");
         foreach (var group in layers.GroupBy(l => l.Layer).OrderByDescending(g => g.Sum(l => l.MedianMs)))
         {
             double ms = group.Sum(l => l.MedianMs);
             long macs = group.Sum(l => l.Macs);
             string gflops = macs > 0 ? $"{2.0 * macs / (ms / 1000) / 1e9,8:F1}" : "       -";
-            Console.WriteLine($"{group.Key,-34} {group.Count(),5} {ms,8:F3} {100 * ms / total,5:F1}% {gflops}");
+            Console.WriteLine($"{group.Key,-34} {group.Count(),5} {ms,8:F3} {100 * ms / total,5:F1}% {gflops} {group.Sum(l => l.Bytes) / 1e6,9:F2}");
         }
+        PrintTraffic(layers, total);
+    }
+
+    /// <summary>Bytes moved per pass (weights, activations, scratch), the largest layer's, and the L2 and L3 sizes to compare them with.</summary>
+    private static void PrintTraffic(IReadOnlyList<Diagnostics.LayerProfile> layers, double totalMs)
+    {
+        long weights = layers.Sum(l => l.WeightBytes), activations = layers.Sum(l => l.ActivationBytes), scratch = layers.Sum(l => l.ScratchBytes);
+        var largest = layers.MaxBy(l => l.Bytes)!;
+        var (l2, l3) = Diagnostics.CacheSizes.Read();
+        Console.WriteLine($"memory traffic per pass: {(weights + activations + scratch) / 1e6:F1} MB (weights {weights / 1e6:F1}, activations {activations / 1e6:F1}, " +
+            $"Winograd scratch {scratch / 1e6:F1}), {(weights + activations + scratch) / 1e9 / (totalMs / 1000):F1} GB/s over the sum of layers; " +
+            $"largest layer {largest.Layer}: {largest.Bytes / 1e6:F2} MB");
+        Console.WriteLine(l2 is null && l3 is null
+            ? "cache sizes: not readable here"
+            : $"cache sizes: L2 {(l2 is { } a ? $"{a / 1024} KiB" : "?")} per core, L3 {(l3 is { } b ? $"{b / 1048576.0:F0} MiB" : "?")} (shared; Linux sysfs, CPU 0)");
     }
 }

@@ -11,6 +11,9 @@ internal sealed unsafe class PackedDepthwiseConv
     private readonly AlignedBuffer _weights;
     private readonly AlignedBuffer _bias;
 
+    /// <summary>Bytes of the packed weights and bias one image reads.</summary>
+    public long Bytes => (_weights.Length + _bias.Length) * sizeof(float);
+
     /// <param name="weights">[channel][3][3], PyTorch's layout of a depthwise <c>Conv2d</c> (groups = channels) without the 1.</param>
     /// <param name="bias">One per channel.</param>
     /// <param name="channels">Input and output channels.</param>

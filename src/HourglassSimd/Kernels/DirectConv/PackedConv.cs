@@ -19,6 +19,9 @@ internal sealed unsafe class PackedConv
 {
     private readonly AlignedBuffer _weights;
     private readonly AlignedBuffer _bias;
+
+    /// <summary>Bytes of the packed weights and bias one image reads.</summary>
+    public long Bytes => (_weights.Length + _bias.Length) * sizeof(float);
     private readonly AlignedBuffer? _prologueScale;
     private readonly AlignedBuffer? _prologueShift;
 

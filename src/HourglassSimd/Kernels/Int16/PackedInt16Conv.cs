@@ -16,6 +16,9 @@ internal sealed unsafe class PackedInt16Conv
     private readonly AlignedBuffer _multipliers;
     private readonly AlignedBuffer _floatMultipliers;
 
+    /// <summary>Bytes of the packed weights, start values and multipliers one image reads.</summary>
+    public long Bytes => (_weights.Length + _startValues.Length + _multipliers.Length + _floatMultipliers.Length) * sizeof(float);
+
     /// <exception cref="ArgumentException">
     /// Weights beyond the convolution's bound (<see cref="Int16DirectConv.MaxWeightFor"/>), or a bias that does not fit
     /// <see cref="Int16DirectConv.MaxStartValue"/>: the int32 sums could overflow.

@@ -15,6 +15,9 @@ internal sealed unsafe class PackedInt8Conv
     private readonly AlignedBuffer _multipliers;
     private readonly AlignedBuffer _floatMultipliers;
 
+    /// <summary>Bytes of the packed weights, start values and multipliers one image reads.</summary>
+    public long Bytes => (_weights.Length + _startValues.Length + _multipliers.Length + _floatMultipliers.Length) * sizeof(float);
+
     public PackedInt8Conv(QuantizedConvWeights conv, int inChannels, int kernelSize, int stride, int pad,
         ActivationQuantization input, ActivationQuantization output, bool relu)
     {
