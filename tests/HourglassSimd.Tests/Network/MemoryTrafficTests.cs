@@ -38,4 +38,15 @@ public sealed class MemoryTrafficTests
         // Activations are the same buffers either way.
         Assert.Equal(direct.Sum(l => l.ActivationBytes), fastest.Sum(l => l.ActivationBytes));
     }
+
+    [Fact]
+    public void Cache_sizes_read_from_sysfs_are_ordered_where_linux_reports_them()
+    {
+        var (l2, l3) = HourglassSimd.Diagnostics.CacheSizes.Read();
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/sys/devices/system/cpu/cpu0/cache"))
+            return; // the report then says "not readable here"
+        Assert.True(l2 is > 0, $"L2 {l2}");
+        if (l3 is { } shared)
+            Assert.True(shared >= l2, $"L3 {shared} below L2 {l2}");
+    }
 }

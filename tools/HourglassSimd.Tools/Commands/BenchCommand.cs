@@ -33,7 +33,7 @@ internal static class BenchCommand
         var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
         var model = new Option<string?>("--model") { HelpName = "model.hgw", Arity = ArgumentArity.ZeroOrOne, Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only); a bare --model times the shipped demo model." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-        var profile = new Option<bool>("--profile") { Description = "Also print HourglassSimd's time and GFLOPS per kind of layer (one image)." };
+        var profile = new Option<bool>("--profile") { Description = "Also print HourglassSimd's time, GFLOPS and megabytes moved per kind of layer (one image), and the pass's memory traffic." };
         var command = new Command("bench", """
             Times forward passes of the engine and prints the median and min milliseconds, GFLOPS (2 × MACs / time) and
             the share of this machine's measured peak FMA throughput. Without --model the network has seeded random
