@@ -1,4 +1,5 @@
 using HourglassSimd.IO;
+using HourglassSimd.Quantization;
 
 namespace HourglassSimd.Interop.Onnx;
 
@@ -119,7 +120,7 @@ public static class HourglassOnnxExporter
         if (model.Precision == ModelPrecision.Float32)
             return Build(model.Architecture, model.Weights, options);
         var graph = HourglassOnnxGraph.BuildQuantized(model, options ?? OnnxExportOptions.Default);
-        string name = model.Precision.ToString().ToLowerInvariant();
+        string name = QuantizedModel.NameOf(model.Precision);
         return model.Precision == ModelPrecision.Int16
             ? (Assemble(graph, model.Architecture, $"{name} QDQ (Clip to ±2047 steps, QuantizeLinear / DequantizeLinear around the float operators)", Int16OpsetVersion, Int16IrVersion), graph)
             : (Assemble(graph, model.Architecture, $"{name} QDQ (QuantizeLinear / DequantizeLinear around the float operators)"), graph);
@@ -133,7 +134,6 @@ public static class HourglassOnnxExporter
 
     private static ProtoMessage Assemble(OnnxGraphBuilder graph, HourglassArchitecture architecture, string form, int opset = OpsetVersion, int irVersion = IrVersion)
     {
-        graph.Opset = opset;
         string version = typeof(HourglassNetwork).Assembly.GetName().Version?.ToString() ?? "0.0.0";
         return graph.BuildModel(
             graphName: "stacked_hourglass",

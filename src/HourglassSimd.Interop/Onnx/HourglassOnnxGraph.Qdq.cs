@@ -25,15 +25,15 @@ internal sealed partial class HourglassOnnxGraph
 {
     private readonly QuantizedModel? _quantized;
 
-    /// <summary>The u8 maps written so far (<c>QuantizeLinear</c> outputs) and the initializer names of their quantization.</summary>
-    private readonly Dictionary<string, (string Scale, string ZeroPoint)> _u8 = new(StringComparer.Ordinal);
+    /// <summary>The quantized maps (u8 or s16) written so far (<c>QuantizeLinear</c> outputs) and the initializer names of their quantization.</summary>
+    private readonly Dictionary<string, (string Scale, string ZeroPoint)> _quantizedMaps = new(StringComparer.Ordinal);
 
-    /// <summary>u8 maps also declared as graph outputs (<see cref="OnnxExportOptions.QuantizedActivations"/>).</summary>
+    /// <summary>Quantized maps also declared as graph outputs (<see cref="OnnxExportOptions.QuantizedActivations"/>).</summary>
     private readonly List<string> _activationOutputs = [];
 
     private string? _quantizedImage;
 
-    /// <summary>Builds the QDQ graph of an int8 model.</summary>
+    /// <summary>Builds the QDQ graph of an int8 or int16 model.</summary>
     /// <exception cref="ArgumentException">The model is not quantized.</exception>
     public static OnnxGraphBuilder BuildQuantized(HourglassModelFile model, OnnxExportOptions options)
     {
@@ -52,7 +52,7 @@ internal sealed partial class HourglassOnnxGraph
             throw new NotSupportedException($"'{step.Name}' is a grouped convolution; quantized models run full convolutions only.");
         if (input == _image && !model.IsFloat(step.Name))
             input = QuantizedImage();
-        if (model.RunsInFloat(step, readsFloat: !_u8.ContainsKey(input)))
+        if (model.RunsInFloat(step, readsFloat: !_quantizedMaps.ContainsKey(input)))
         {
             return FloatConvolution(step, Dequantize(input, step.Name + ".input"),
                 residual is null ? null : Dequantize(residual, step.Name + ".residual"), Weight(step.Name));
@@ -88,7 +88,7 @@ internal sealed partial class HourglassOnnxGraph
                 [value, _graph.AddInitializer(activation + ".clip_min", [], [-bound]), _graph.AddInitializer(activation + ".clip_max", [], [bound])]);
         }
         string quantized = _graph.AddNode("QuantizeLinear", activation + QuantizedSuffix, [value, scale, zeroPoint]);
-        _u8.Add(quantized, (scale, zeroPoint));
+        _quantizedMaps.Add(quantized, (scale, zeroPoint));
         if (_options.QuantizedActivations)
             _activationOutputs.Add(quantized);
         return quantized;
@@ -100,7 +100,7 @@ internal sealed partial class HourglassOnnxGraph
 
     /// <summary>A u8 map dequantized for one reader, <paramref name="reader"/> naming the node; a float value as it is.</summary>
     private string Dequantize(string value, string reader) =>
-        _u8.TryGetValue(value, out var q) ? _graph.AddNode("DequantizeLinear", reader + ".dequantize", [value, q.Scale, q.ZeroPoint]) : value;
+        _quantizedMaps.TryGetValue(value, out var q) ? _graph.AddNode("DequantizeLinear", reader + ".dequantize", [value, q.Scale, q.ZeroPoint]) : value;
 
     /// <summary>Convolution <paramref name="name"/>'s weights: its s8 values dequantized per output channel, or its float weights when kept.</summary>
     private string Weight(string name)
@@ -123,7 +123,7 @@ internal sealed partial class HourglassOnnxGraph
         var weight = _quantized!.Weights[step.Name];
         // The engine's own rule: the int32 bias at the accumulator's scale x_scale · w_scale[o].
         var (biasQ, _, accumulatorScales) = QuantizedConvWeights.QuantizeBias(Tensor(step.Name + ".bias").Data, weight.Scales, input,
-            _quantized.Activation(ActivationNames.Of(step)), IsInt16 ? Kernels.Int16.Int16DirectConv.MaxStartValue : int.MaxValue / 2);
+            _quantized.Activation(ActivationNames.Of(step)), _quantized.MaxBias);
         string values = _graph.AddInt32Initializer(step.Name + ".bias_quantized", [biasQ.Length], biasQ);
         string scale = _graph.AddInitializer(step.Name + ".bias_scale", [biasQ.Length], accumulatorScales);
         return _graph.AddNode("DequantizeLinear", step.Name + ".bias.dequantize", [values, scale], OnnxAttribute.Int("axis", 0));
@@ -131,7 +131,7 @@ internal sealed partial class HourglassOnnxGraph
 
     /// <summary>A quantized model's pooling, upsample-add and heads run on its float residual stream only, as in the engine.</summary>
     private string RequireFloat(string value, string name) =>
-        _u8.ContainsKey(value)
+        _quantizedMaps.ContainsKey(value)
             ? throw new NotSupportedException($"'{name}' reads a u8 map; in a quantized model it runs on the float residual stream only.")
             : value;
 }

@@ -17,8 +17,8 @@ internal sealed class OnnxGraphBuilder
 
     public int NodeCount => _nodes.Count;
 
-    /// <summary>The operator set the model is assembled with (for the summary).</summary>
-    public int Opset { get; set; } = HourglassOnnxExporter.OpsetVersion;
+    /// <summary>The operator set <see cref="BuildModel"/> assembled the model with (for the summary).</summary>
+    public int Opset { get; private set; }
 
     public int InitializerCount => _initializers.Count;
 
@@ -115,6 +115,7 @@ internal sealed class OnnxGraphBuilder
     /// <summary>The complete model: IR version, one opset import for the default domain, producer and the graph.</summary>
     public ProtoMessage BuildModel(string graphName, long irVersion, long opsetVersion, string producerName, string producerVersion, string docString)
     {
+        Opset = (int)opsetVersion;
         var graph = new ProtoMessage();
         foreach (var node in _nodes)
             graph.Message(OnnxFields.Graph.Node, node);

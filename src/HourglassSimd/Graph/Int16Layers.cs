@@ -47,69 +47,6 @@ internal sealed unsafe class Int16ConvLayer(Value input, Value output, Value? re
 }
 
 /// <summary>
-/// A residual module's opening batch norm + ReLU on a float map (NCHW16c, the float residual stream), quantized into an
-/// s16 map: <c>q = ActivationQuantization.QuantizeInt16(max(scale[c] · x + shift[c], 0))</c>, the multiply-add fused.
-/// Work items are rows.
-/// </summary>
-internal sealed unsafe class QuantizeActivationInt16Layer : Layer, IFillsQuantizedHalo
-{
-    private readonly Value _input;
-    private readonly Value _output;
-    private readonly AlignedBuffer _scale;
-    private readonly AlignedBuffer _shift;
-    private readonly ActivationQuantization _quantization;
-
-    public QuantizeActivationInt16Layer(Value input, Value output, float[] scale, float[] shift, ActivationQuantization quantization)
-    {
-        (_input, _output, _quantization) = (input, output, quantization);
-        int padded = QuantizedLayout.PaddedChannels(input.Channels);
-        _scale = new AlignedBuffer(padded);
-        _shift = new AlignedBuffer(padded);
-        scale.CopyTo(_scale.Span);
-        shift.CopyTo(_shift.Span);
-    }
-
-    public override IEnumerable<Value> Inputs => [_input];
-
-    public override Value Output => _output;
-
-    public override string Describe() => $"bn+relu+quantize (int16) {_input.Channels} @{_output.Height}x{_output.Width}";
-
-    public override void Run(RunContext context)
-    {
-        QuantizedValues.Layout(_output).FillHalo((short*)context.Pointer(_output), (short)0);
-        context.Parallel(this, _output.Height);
-    }
-
-    public override void RunItem(RunContext context, int item)
-    {
-        var inLayout = _input.Layout;
-        var outLayout = QuantizedValues.Layout(_output);
-        float* source = context.Pointer(_input) + inLayout.Origin + item * inLayout.RowStride;
-        short* destination = (short*)context.Pointer(_output) + outLayout.Origin + item * outLayout.RowStride;
-        var step = Vector256.Create(_quantization.Scale);
-        var high = Vector256.Create((float)Int16Requantization.MaxActivation);
-        for (int g = 0; g < inLayout.Groups; g++)
-        {
-            float* row = source + g * inLayout.GroupStride;
-            Vector256<float> s0 = Vector256.Load(_scale.Pointer + g * 16), s1 = Vector256.Load(_scale.Pointer + g * 16 + 8);
-            Vector256<float> b0 = Vector256.Load(_shift.Pointer + g * 16), b1 = Vector256.Load(_shift.Pointer + g * 16 + 8);
-            for (int x = 0; x < _output.Width; x++)
-            {
-                float* pixel = row + x * 16;
-                Vector256<int> q0 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel), s0, b0), step, high);
-                Vector256<int> q1 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel + 8), s1, b1), step, high);
-                Vector256.Narrow(q0, q1).Store(destination + x * outLayout.PixelStride + g * 16); // 0..2047: truncation keeps them
-            }
-        }
-    }
-
-    /// <summary>The ReLU, then <see cref="ActivationQuantization.QuantizeInt16"/> on 8 lanes (x / scale, round half to even, clamp at 2047).</summary>
-    private static Vector256<int> Quantize(Vector256<float> v, Vector256<float> step, Vector256<float> high) =>
-        Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step), high));
-}
-
-/// <summary>
 /// A residual module's opening batch norm + ReLU on an s16 map into an s16 map of its own scale
 /// (<see cref="Int16Requantization.ScaleShiftRelu"/>, 16 channels at a time). Work items are rows.
 /// </summary>

@@ -11,7 +11,7 @@ namespace HourglassSimd.Graph;
 /// range of the tensors inside its modules (the demo model: ±600 against ±20), more than one u8 scale holds, so:
 /// <list type="bullet">
 /// <item>the image is quantized once and the stem convolution runs in int8 (u8 out, with its ReLU);</item>
-/// <item>each residual module quantizes its opening batch norm + ReLU (<see cref="QuantizeActivationLayer"/> from
+/// <item>each residual module quantizes its opening batch norm + ReLU (<see cref="QuantizeActivationLayer{TElement, T}"/> from
 /// float, <see cref="QuantizedPreActivationLayer"/> from u8), runs conv1 and conv2 in int8 between u8 maps, and conv3
 /// (and a shortcut projection that reads a u8 map) in int8 with a float output, the float residual added in the store;</item>
 /// <item>what reads the float stream without a batch norm first (a shortcut projection of a float map, the heads and
@@ -92,9 +92,9 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             float[] scale = _weights.Folded.Get(prologue.Name + ".scale").Data, shift = _weights.Folded.Get(prologue.Name + ".shift").Data;
             Add((input.Format == ValueFormat.Float, IsInt16) switch
             {
-                (true, false) => new QuantizeActivationLayer(input, activated, scale, shift, q),
+                (true, false) => new QuantizeActivationLayer<UInt8Element, byte>(input, activated, scale, shift, q),
                 (false, false) => new QuantizedPreActivationLayer(input, activated, scale, shift, _quantization[input], q),
-                (true, true) => new QuantizeActivationInt16Layer(input, activated, scale, shift, q),
+                (true, true) => new QuantizeActivationLayer<Int16Element, short>(input, activated, scale, shift, q),
                 (false, true) => new Int16PreActivationLayer(input, activated, scale, shift, _quantization[input], q),
             });
             Probe(ActivationNames.Of(prologue), activated);

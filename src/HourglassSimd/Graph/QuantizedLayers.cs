@@ -86,10 +86,11 @@ internal sealed unsafe class Int8ConvLayer(Value input, Value output, Value? res
 
 /// <summary>
 /// A residual module's opening batch norm + ReLU on a float map (NCHW16c, the float residual stream), quantized into
-/// a u8 map for the module's first int8 convolution: <c>q = ActivationQuantization.Quantize(max(scale[c] · x + shift[c], 0))</c>.
-/// Work items are rows.
+/// a quantized map (u8 or s16) for the module's first integer convolution:
+/// <c>q = TElement.Quantize(max(scale[c] · x + shift[c], 0))</c>, the multiply-add fused. Work items are rows.
 /// </summary>
-internal sealed unsafe class QuantizeActivationLayer : Layer, IFillsQuantizedHalo
+internal sealed unsafe class QuantizeActivationLayer<TElement, T> : Layer, IFillsQuantizedHalo
+    where TElement : struct, IQuantizedElement<T> where T : unmanaged
 {
     private readonly Value _input;
     private readonly Value _output;
@@ -111,11 +112,11 @@ internal sealed unsafe class QuantizeActivationLayer : Layer, IFillsQuantizedHal
 
     public override Value Output => _output;
 
-    public override string Describe() => $"bn+relu+quantize {_input.Channels} @{_output.Height}x{_output.Width}";
+    public override string Describe() => $"bn+relu+quantize ({TElement.Name}) {_input.Channels} @{_output.Height}x{_output.Width}";
 
     public override void Run(RunContext context)
     {
-        QuantizedValues.Layout(_output).FillHalo(QuantizedValues.Pointer(context, _output), _quantization.ZeroPoint);
+        QuantizedValues.Layout(_output).FillHalo((T*)context.Pointer(_output), TElement.Zero(_quantization));
         context.Parallel(this, _output.Height);
     }
 
@@ -124,10 +125,10 @@ internal sealed unsafe class QuantizeActivationLayer : Layer, IFillsQuantizedHal
         var inLayout = _input.Layout;
         var outLayout = QuantizedValues.Layout(_output);
         float* source = context.Pointer(_input) + inLayout.Origin + item * inLayout.RowStride;
-        byte* destination = QuantizedValues.Pointer(context, _output) + outLayout.Origin + item * outLayout.RowStride;
+        T* destination = (T*)context.Pointer(_output) + outLayout.Origin + item * outLayout.RowStride;
         var step = Vector256.Create(_quantization.Scale);
         var zero = Vector256.Create((float)_quantization.ZeroPoint);
-        var high = Vector256.Create(255f);
+        var high = Vector256.Create(TElement.Max);
         for (int g = 0; g < inLayout.Groups; g++)
         {
             float* row = source + g * inLayout.GroupStride;
@@ -138,13 +139,12 @@ internal sealed unsafe class QuantizeActivationLayer : Layer, IFillsQuantizedHal
                 float* pixel = row + x * 16;
                 Vector256<int> q0 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel), s0, b0), step, zero, high);
                 Vector256<int> q1 = Quantize(Vector256.FusedMultiplyAdd(Vector256.Load(pixel + 8), s1, b1), step, zero, high);
-                Vector256<short> words = Vector256.Narrow(q0, q1);
-                Vector256.Narrow(words, words).AsByte().GetLower().Store(destination + x * outLayout.PixelStride + g * 16);
+                TElement.Store(q0, q1, destination + x * outLayout.PixelStride + g * 16);
             }
         }
     }
 
-    /// <summary>The ReLU, then <see cref="ActivationQuantization.Quantize"/> on 8 lanes (x / scale, round half to even, zero point, clamp).</summary>
+    /// <summary>The ReLU, then the quantization on 8 lanes (x / scale, round half to even, zero point, clamp at the element's largest value).</summary>
     private static Vector256<int> Quantize(Vector256<float> v, Vector256<float> step, Vector256<float> zero, Vector256<float> high) =>
         Vector256.ConvertToInt32(Vector256.Min(Vector256.Round(Vector256.Max(v, Vector256<float>.Zero) / step) + zero, high));
 }

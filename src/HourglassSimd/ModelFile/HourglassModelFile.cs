@@ -337,16 +337,9 @@ public sealed class HourglassModelFile
             "float32" => sizeof(float),
             "int8" when precision == ModelPrecision.Int8 => 1,
             "int16" when precision == ModelPrecision.Int16 => 2,
-            var other => throw new ModelFileException($"corrupt: tensor '{name}' has dtype '{other}' in {(precision == ModelPrecision.Float32 ? "a" : "an")} {PrecisionName(precision)} model."),
+            var other => throw new ModelFileException($"corrupt: tensor '{name}' has dtype '{other}' in {(precision == ModelPrecision.Float32 ? "a" : "an")} {QuantizedModel.NameOf(precision)} model."),
         } : throw new ModelFileException($"corrupt: tensor '{name}' has a 'dtype' that is not a string.");
     }
-
-    private static string PrecisionName(ModelPrecision precision) => precision switch
-    {
-        ModelPrecision.Int8 => QuantizedModel.Int8,
-        ModelPrecision.Int16 => QuantizedModel.Int16,
-        _ => "float32",
-    };
 
     /// <summary>
     /// The tensors a file of <paramref name="architecture"/> stores, in order: the folded ones, with each quantized

@@ -79,13 +79,16 @@ internal sealed class QuantizedConvWeights
         (BiasQ, Multipliers, FloatMultipliers) = QuantizeBias(bias, scales, input, output);
     }
 
+    /// <summary>The largest int8 bias magnitude: half of int32, the other half left to the products.</summary>
+    public const long MaxInt8Bias = int.MaxValue / 2;
+
     /// <summary>
     /// The bias at the accumulator's scale and the requantization multipliers (<see cref="Requantization"/>); a bias
     /// beyond <paramref name="maxBias"/> in magnitude does not fit the accumulator.
     /// </summary>
     /// <exception cref="ArgumentException">A bias that does not fit.</exception>
     internal static (int[] BiasQ, float[] Multipliers, float[] FloatMultipliers) QuantizeBias(ReadOnlySpan<float> bias, float[] scales,
-        ActivationQuantization input, ActivationQuantization output, long maxBias = int.MaxValue / 2)
+        ActivationQuantization input, ActivationQuantization output, long maxBias = MaxInt8Bias)
     {
         var biasQ = new int[scales.Length];
         var multipliers = new float[scales.Length];

@@ -47,7 +47,22 @@ internal sealed class QuantizedModel
     public ModelPrecision Precision { get; }
 
     /// <summary>The precision's name in model files.</summary>
-    public string PrecisionName => Precision == ModelPrecision.Int16 ? Int16 : Int8;
+    public string PrecisionName => NameOf(Precision);
+
+    /// <summary>A precision's name in model files and messages: <c>float32</c>, <c>int8</c> or <c>int16</c>.</summary>
+    public static string NameOf(ModelPrecision precision) => precision switch
+    {
+        ModelPrecision.Int8 => Int8,
+        ModelPrecision.Int16 => Int16,
+        _ => "float32",
+    };
+
+    /// <summary>
+    /// The largest quantized bias magnitude a convolution of this model takes: the int8 kernels' int32 accumulator
+    /// keeps half its range for the products; the int16 ones keep the bound their overflow proof assumes
+    /// (<see cref="Int16DirectConv.MaxStartValue"/>).
+    /// </summary>
+    public long MaxBias => Precision == ModelPrecision.Int16 ? Int16DirectConv.MaxStartValue : QuantizedConvWeights.MaxInt8Bias;
 
     /// <summary>The quantization (u8, or symmetric s16) of each stored activation, by name.</summary>
     public IReadOnlyDictionary<string, ActivationQuantization> Activations { get; }
@@ -95,33 +110,27 @@ internal sealed class QuantizedModel
         Activations.TryGetValue(name, out var q) ? q : throw new InvalidOperationException($"The quantized model has no quantization for activation '{name}'.");
 
     /// <summary>Convolution <paramref name="name"/> of an int8 model packed for its input and output quantization (once; later calls return the same packing).</summary>
-    public PackedInt8Conv Packed(string name, ReadOnlySpan<float> bias, int inChannels, int kernelSize, int stride, int pad,
-        ActivationQuantization input, ActivationQuantization output, bool relu)
-    {
-        var weight = Weight(name);
-        float[] biasCopy = bias.ToArray();
-        return Pack(name, () => new PackedInt8Conv(new QuantizedConvWeights(weight.ToInt8(), weight.Scales, biasCopy, input, output),
+    public PackedInt8Conv Packed(string name, float[] bias, int inChannels, int kernelSize, int stride, int pad,
+        ActivationQuantization input, ActivationQuantization output, bool relu) =>
+        Pack(name, weight => new PackedInt8Conv(new QuantizedConvWeights(weight.ToInt8(), weight.Scales, bias, input, output),
             inChannels, kernelSize, stride, pad, input, output, relu));
-    }
 
     /// <summary>Convolution <paramref name="name"/> of an int16 model packed for its input and output quantization (once).</summary>
-    public PackedInt16Conv PackedInt16(string name, ReadOnlySpan<float> bias, int inChannels, int kernelSize, int stride, int pad,
-        ActivationQuantization input, ActivationQuantization output, bool relu)
-    {
-        var weight = Weight(name);
-        float[] biasCopy = bias.ToArray();
-        return Pack(name, () => new PackedInt16Conv(weight, biasCopy, inChannels, kernelSize, stride, pad, input, output, relu));
-    }
+    public PackedInt16Conv PackedInt16(string name, float[] bias, int inChannels, int kernelSize, int stride, int pad,
+        ActivationQuantization input, ActivationQuantization output, bool relu) =>
+        Pack(name, weight => new PackedInt16Conv(weight, bias, inChannels, kernelSize, stride, pad, input, output, relu));
 
-    private QuantizedWeight Weight(string name) =>
-        Weights.TryGetValue(name, out var weight) ? weight : throw new InvalidOperationException($"The quantized model has no weights for convolution '{name}'.");
-
-    private T Pack<T>(string name, Func<T> pack) where T : class
+    /// <summary>Convolution <paramref name="name"/>'s packing, made by <paramref name="pack"/> from its weights the first time.</summary>
+    private T Pack<T>(string name, Func<QuantizedWeight, T> pack) where T : class
     {
         lock (_lock)
         {
             if (!_packed.TryGetValue(name, out var packed))
-                _packed.Add(name, packed = pack());
+            {
+                if (!Weights.TryGetValue(name, out var weight))
+                    throw new InvalidOperationException($"The quantized model has no weights for convolution '{name}'.");
+                _packed.Add(name, packed = pack(weight));
+            }
             return (T)packed;
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HourglassSimd.Interop.Onnx;
+using HourglassSimd.Quantization;
 
 namespace HourglassSimd.Tools.Commands;
 
@@ -65,7 +66,7 @@ internal static class ExportOnnxCommand
         string shape = options.DynamicSize
             ? $"{architecture.Stacks} stack(s), {architecture.Features} features, {architecture.Joints} joints, input N x 3 x H x W (dynamic)"
             : architecture.ToString();
-        string form = network.Precision == ModelPrecision.Float32 ? "" : $", {network.Precision.ToString().ToLowerInvariant()} in QDQ form";
+        string form = network.Precision == ModelPrecision.Float32 ? "" : $", {QuantizedModel.NameOf(network.Precision)} in QDQ form";
         Console.WriteLine($"wrote {output.FullName} from {source} ({shape}{form}): {summary}");
         return 0;
     }

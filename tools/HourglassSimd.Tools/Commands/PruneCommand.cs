@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HourglassSimd.Pruning;
 using HourglassSimd.Tools.Pose;
+using HourglassSimd.Quantization;
 
 namespace HourglassSimd.Tools.Commands;
 
@@ -60,7 +61,7 @@ internal static class PruneCommand
         OutputFileChecks.Check(modelPath, "--model", outputPath);
         var file = ModelLoading.Load(modelPath);
         if (file.Precision != ModelPrecision.Float32)
-            throw new ArgumentException($"{modelPath} is quantized ({file.Precision.ToString().ToLowerInvariant()}); prune its float original, then quantize the pruned model.");
+            throw new ArgumentException($"{modelPath} is quantized ({QuantizedModel.NameOf(file.Precision)}); prune its float original, then quantize the pruned model.");
         cancellation.ThrowIfCancellationRequested();
         var result = ChannelPruner.Prune(file.Architecture, file.Weights, options);
         cancellation.ThrowIfCancellationRequested(); // interrupted: write nothing

@@ -101,7 +101,7 @@ internal static class QuantizeCommand
         }
         var file = ModelLoading.Load(modelPath);
         if (file.Precision != ModelPrecision.Float32)
-            throw new ArgumentException($"{modelPath} is already quantized ({file.Precision.ToString().ToLowerInvariant()}); quantize its float original instead.");
+            throw new ArgumentException($"{modelPath} is already quantized ({QuantizedModel.NameOf(file.Precision)}); quantize its float original instead.");
         var crops = CalibrationCrops(file, calibrationPath, imageFolder, maxImages);
         Console.WriteLine($"model        {modelPath}: {file.Architecture}");
         Console.WriteLine($"calibration  {crops.Count} crops from {calibrationPath}, {QuantizerMethodText(options)}");
@@ -123,7 +123,7 @@ internal static class QuantizeCommand
             return ExitCodes.Interrupted;
         }
         progress.Finish();
-        string precisionName = options.Precision.ToString().ToLowerInvariant();
+        string precisionName = QuantizedModel.NameOf(options.Precision);
         var metadata = file.Metadata with { Source = $"{file.Metadata.Source ?? Path.GetFileName(modelPath)}, {precisionName}" };
         var quantized = result.Model;
         // The quantizer keeps the metadata; the source says what was done.
