@@ -10,7 +10,8 @@ namespace HourglassSimd.Kernels;
 /// <c>(c / P) · GroupStride + y · RowStride + x · P + c % P</c>; P = 16 is NCHW16c, P = 1 is plain NCHW.
 /// The input is read through a zero halo at least <c>pad</c> wide, so the kernel has no border branches:
 /// <see cref="Input"/> points at the padded origin (row −pad, column −pad). The output is always P = 16.
-/// Weights are packed once at load as <c>[ky][kx][i][o]</c> with o padded to a multiple of 16 (zeros).
+/// Weights are packed once at load as <c>[ky][kx][i][o]</c> with o padded to a multiple of 16 (zeros), in blocks of
+/// 64 output channels (<see cref="WeightBlocks"/>).
 /// </remarks>
 internal unsafe struct ConvArgs
 {

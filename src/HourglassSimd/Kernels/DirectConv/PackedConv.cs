@@ -13,7 +13,8 @@ internal sealed record ConvParameters(float[] Weights, float[] Bias, int OutChan
 
 /// <summary>
 /// A convolution prepared for <see cref="DirectConv"/>: weights packed once as <c>[ky][kx][i][o]</c> with o padded
-/// to a multiple of 16, bias and prologue padded likewise, 64-byte aligned.
+/// to a multiple of 16 and cut into blocks of 64 output channels (<see cref="WeightBlocks"/>), bias and prologue
+/// padded likewise, 64-byte aligned.
 /// </summary>
 internal sealed unsafe class PackedConv
 {
@@ -36,7 +37,7 @@ internal sealed unsafe class PackedConv
         for (int o = 0; o < conv.OutChannels; o++)
         for (int i = 0; i < conv.InChannels; i++)
         for (int t = 0; t < k * k; t++)
-            packed[(t * conv.InChannels + i) * OutChannelsPadded + o] = conv.Weights[(o * conv.InChannels + i) * k * k + t];
+            packed[WeightBlocks.Index(t * conv.InChannels + i, o, k * k * conv.InChannels, OutChannelsPadded)] = conv.Weights[(o * conv.InChannels + i) * k * k + t];
         _bias = Padded(conv.Bias, OutChannelsPadded);
         if (prologue is { } p)
         {

@@ -23,7 +23,8 @@ internal static unsafe class Winograd43
 
     /// <summary>
     /// U[ξν][i][o] = (G g_{o,i} Gᵀ)[ξ][ν], o padded to <paramref name="outChannelsPadded"/>: 36 weight matrices
-    /// in the [i][o] layout <see cref="DirectConv"/> reads for a 1x1 convolution. Computed in double.
+    /// in the blocked [i][o] layout <see cref="DirectConv"/> reads for a 1x1 convolution (<see cref="WeightBlocks"/>).
+    /// Computed in double.
     /// </summary>
     public static float[] TransformWeights(ConvParameters conv, int outChannelsPadded)
     {
@@ -48,7 +49,7 @@ internal static unsafe class Winograd43
                 WeightColumn(gg[xi * 3], gg[xi * 3 + 1], gg[xi * 3 + 2], out double r0, out double r1, out double r2, out double r3, out double r4, out double r5);
                 ReadOnlySpan<double> row = [r0, r1, r2, r3, r4, r5];
                 for (int nu = 0; nu < 6; nu++)
-                    u[((xi * 6 + nu) * ic + i) * outChannelsPadded + o] = (float)row[nu];
+                    u[(xi * 6 + nu) * ic * outChannelsPadded + WeightBlocks.Index(i, o, ic, outChannelsPadded)] = (float)row[nu];
             }
         }
         return u;
