@@ -23,7 +23,13 @@ internal static class CompareCommand
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {InterleavedTimer.WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
         var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector128, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
-        var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
+        var convolution = new Option<ConvolutionMode[]>("--convolution")
+        {
+            Description = "HourglassSimd: Fastest (Winograd where it pays) and/or DirectOnly; give both (--convolution Fastest DirectOnly) to time both in the same interleaved rounds.",
+            DefaultValueFactory = _ => [ConvolutionMode.Fastest],
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
         var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp.", DefaultValueFactory = _ => "onnxruntime,torchsharp" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         var depth = new Option<int>("--depth") { Description = "Max-pool levels in each hourglass, 1 to 5.", DefaultValueFactory = _ => HourglassArchitecture.DefaultDepth };
@@ -41,13 +47,13 @@ internal static class CompareCommand
         };
         command.SetAction(result => RunCatching(() => Execute(new Settings(
             result.GetValue(stacks), result.GetValue(features), result.GetValue(joints), ParseSize(result.GetValue(size)!), result.GetValue(batch),
-            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution),
+            result.GetValue(threads), result.GetValue(runs), result.GetValue(isa), result.GetValue(convolution)!,
             result.GetValue(compare), result.GetValue(json), result.GetValue(depth), result.GetValue(block)!, result.GetValue(model)))));
         return command;
     }
 
     private sealed record Settings(int Stacks, int Features, int Joints, (int Height, int Width) Size, int Batch, int Threads, int Runs, KernelIsa Isa,
-        ConvolutionMode Convolution, string? Compare, FileInfo? Json, int Depth, string Block, FileInfo? Model);
+        ConvolutionMode[] Convolutions, string? Compare, FileInfo? Json, int Depth, string Block, FileInfo? Model);
 
     /// <summary>Expected failures as one line on stderr and exit code 1.</summary>
     private static int RunCatching(Func<int> action)
@@ -70,6 +76,7 @@ internal static class CompareCommand
         if (s.Batch < 1) throw new ArgumentException("--batch must be at least 1.");
         if (s.Runs < 1) throw new ArgumentException("--runs must be at least 1.");
         if (s.Threads < 1) throw new ArgumentException("--threads must be at least 1.");
+        if (s.Convolutions.Length == 0) throw new ArgumentException("--convolution needs Fastest and/or DirectOnly.");
         string[] others = (s.Compare ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (string engine in others)
             if (!ForwardRunners.Engines.Contains(engine, StringComparer.OrdinalIgnoreCase) || engine.Equals(ForwardRunners.HourglassSimd, StringComparison.OrdinalIgnoreCase))
@@ -94,9 +101,22 @@ internal static class CompareCommand
         for (int i = 0; i < input.Length; i++)
             input[i] = random.NextSingle();
 
-        var setup = new ForwardSetup(arch, weights, input, s.Threads, s.Isa) { Convolution = s.Convolution };
-        var engines = new[] { ForwardRunners.HourglassSimd }.Concat(others).ToArray();
-        var runners = ForwardRunners.Create(setup, engines);
+        var setup = new ForwardSetup(arch, weights, input, s.Threads, s.Isa);
+        // One HourglassSimd runner per convolution mode (the first is the reference of the ratios), then the others.
+        var runners = new List<IForwardRunner>();
+        try
+        {
+            foreach (var mode in s.Convolutions.Distinct())
+                runners.Add(new HourglassSimdRunner(setup with { Convolution = mode }));
+            if (others.Length > 0)
+                runners.AddRange(ForwardRunners.Create(setup, others));
+        }
+        catch
+        {
+            foreach (var runner in runners)
+                runner.Dispose();
+            throw;
+        }
         try
         {
             var ours = (HourglassSimdRunner)runners[0];
@@ -119,11 +139,11 @@ internal static class CompareCommand
             foreach (var r in results)
                 Console.WriteLine($"{r.Engine}: {r.Description}");
             Console.WriteLine();
-            Console.WriteLine($"{"engine",-14} {"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7} {"ratio",7}");
+            Console.WriteLine($"{"engine",-20} {"stacks",6} {"batch",5} {"threads",7} {"median ms",10} {"min ms",9} {"GFLOPS",8} {"% peak",7} {"ratio",7}");
             foreach (var r in results)
             {
                 string share = peak is { } p ? $"{100 * r.Gflops / p,6:F1}%" : "      -";
-                Console.WriteLine($"{r.Engine,-14} {arch.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
+                Console.WriteLine($"{r.Engine,-20} {arch.Stacks,6} {s.Batch,5} {s.Threads,7} {r.MedianMs,10:F2} {r.MinMs,9:F2} {r.Gflops,8:F1} {share} {r.MedianMs / results[0].MedianMs,6:F2}x");
             }
             if (peak is { } measured)
                 Console.WriteLine($"measured peak ({ours.Network.Isa} FMA loop, {s.Threads} thread(s)): {measured:F1} GFLOPS; ratio = engine median / HourglassSimd median");

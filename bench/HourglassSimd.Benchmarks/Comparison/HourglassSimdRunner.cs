@@ -14,13 +14,15 @@ public sealed class HourglassSimdRunner : IForwardRunner
         _network = setup.Model is { } model
             ? model.WithInputSize(setup.Architecture.InputHeight, setup.Architecture.InputWidth).CreateNetwork(options)
             : HourglassNetwork.Create(setup.Architecture, setup.Weights, options);
+        Name = setup.Convolution == ConvolutionMode.DirectOnly ? "HourglassSimd/Direct" : "HourglassSimd";
         _input = setup.Input;
         _output = new float[setup.OutputLength];
         string kernels = _network.QuantizedKernels is { } quantized ? quantized : $"{_network.Isa}, {setup.Convolution}";
         Description = $"HourglassSimd {typeof(HourglassNetwork).Assembly.GetName().Version}, {kernels}, {_network.ThreadCount} thread(s)";
     }
 
-    public string Name => "HourglassSimd";
+    /// <summary>"HourglassSimd", or "HourglassSimd/Direct" for <see cref="ConvolutionMode.DirectOnly"/>.</summary>
+    public string Name { get; }
 
     public string Description { get; }
 
