@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace HourglassSimd.Kernels;
 
@@ -24,6 +25,21 @@ internal static unsafe partial class DirectConv
         TV a40 = Vec.Zero<TV>(), a41 = Vec.Zero<TV>(), a42 = Vec.Zero<TV>(), a43 = Vec.Zero<TV>();
         TV a50 = Vec.Zero<TV>(), a51 = Vec.Zero<TV>(), a52 = Vec.Zero<TV>(), a53 = Vec.Zero<TV>();
 
+        if (Sse.IsSupported && t.HasResidual)
+        {
+            // The residual lines the epilogue adds, fetched while the tile accumulates (they are usually in L3).
+            byte* r0 = (byte*)(o0 + t.ResidualDelta);
+            byte* r1 = (byte*)(o1 + t.ResidualDelta);
+            byte* r2 = (byte*)(o2 + t.ResidualDelta);
+            byte* r3 = (byte*)(o3 + t.ResidualDelta);
+            for (int px = 0; px < TP.N; px++)
+            {
+                Sse.Prefetch0(r0 + px * 64);
+                if (TB.N > 1) Sse.Prefetch0(r1 + px * 64);
+                if (TB.N > 2) Sse.Prefetch0(r2 + px * 64);
+                if (TB.N > 3) Sse.Prefetch0(r3 + px * 64);
+            }
+        }
         nint s1 = t.PixelStep, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1;
         float* w = t.Weights;
         for (int ky = 0; ky < t.KernelHeight; ky++)
@@ -35,6 +51,13 @@ internal static unsafe partial class DirectConv
             {
                 int lanes = Math.Min(t.InPack, remaining);
                 float* p = group;
+                if (Sse.IsSupported && t.PrefetchNext)
+                {
+                    // The next tile's pixels of this channel group: TP.N lines of 16 channels each.
+                    byte* next = (byte*)(group + TP.N * s1);
+                    for (int line = 0; line < TP.N; line++)
+                        Sse.Prefetch0(next + line * 64);
+                }
                 for (int lane = 0; lane < lanes; lane++, p++, w += t.WeightRowStride)
                 {
                     TV w0 = Vec.Load<TV>(w);
