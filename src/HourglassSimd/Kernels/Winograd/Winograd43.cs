@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace HourglassSimd.Kernels;
 
@@ -83,6 +84,13 @@ internal static unsafe class Winograd43
         {
             float* origin = input + group * groupStride + 4 * ty * rowStride + (nint)4 * tx * 16;
             float* destination = v + group * tileGroupStride + (nint)(ty * tilesX + tx) * 16;
+            if (Sse.IsSupported)
+            {
+                // The next tile's line in each of the 36 position planes: more write streams than the prefetchers
+                // follow (1 to 2.5% off a 2-stack pass, measured in one process).
+                for (int position = 0; position < Positions; position++)
+                    Sse.Prefetch0(destination + position * positionStride + 16);
+            }
             for (int lane = 0; lane < 16; lane += count)
             {
                 // Columns: t[i][j] = (Bᵀ d)[i][j].
@@ -147,6 +155,12 @@ internal static unsafe class Winograd43
         {
             float* source = m + group * tileGroupStride + (nint)(ty * tilesX + tx) * 16;
             float* origin = output + group * outGroupStride + 4 * ty * outRowStride + (nint)4 * tx * 16;
+            if (Sse.IsSupported)
+            {
+                // The next tile's line in each of the 36 position planes of M (as in the input transform).
+                for (int position = 0; position < Positions; position++)
+                    Sse.Prefetch0(source + position * positionStride + 16);
+            }
             for (int lane = 0; lane < 16; lane += count)
             {
                 TV b = Vec.Load<TV>(bias + group * 16 + lane);
