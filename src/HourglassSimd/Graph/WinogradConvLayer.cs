@@ -4,7 +4,8 @@ namespace HourglassSimd.Graph;
 
 /// <summary>
 /// A 3x3 stride-1 convolution (+ bias, + ReLU) by Winograd F(4x4, 3x3) on the <typeparamref name="TV"/> path: three
-/// parallel phases per image, over arguments bound once per run.
+/// parallel phases per image, or for narrow layers on large maps parallel blocks of all three phases
+/// (<see cref="PackedWinogradConv.RunsInBlocks"/>), over arguments bound once per run.
 /// </summary>
 internal sealed unsafe class WinogradConvLayer<TV>(Value input, Value output, PackedWinogradConv packed) : Layer where TV : unmanaged
 {
@@ -26,6 +27,12 @@ internal sealed unsafe class WinogradConvLayer<TV>(Value input, Value output, Pa
     {
         ref var binding = ref context.Binding<PackedWinogradConv.Binding>();
         binding = packed.Bind(context.Pointer(input), input.Layout, context.Pointer(output), output.Layout, context.Scratch);
+        if (packed.RunsInBlocks(binding))
+        {
+            context.Phase = BlockPhase;
+            context.Parallel(this, binding.TilesY);
+            return;
+        }
         for (int phase = 0; phase < PackedWinogradConv.PhaseCount; phase++)
         {
             context.Phase = phase;
@@ -33,6 +40,14 @@ internal sealed unsafe class WinogradConvLayer<TV>(Value input, Value output, Pa
         }
     }
 
-    public override void RunItem(RunContext context, int item) =>
-        packed.RunItem<TV>(context.Binding<PackedWinogradConv.Binding>(), context.Phase, item);
+    /// <summary>The <see cref="RunContext.Phase"/> of the block-by-block schedule.</summary>
+    private const int BlockPhase = -1;
+
+    public override void RunItem(RunContext context, int item)
+    {
+        if (context.Phase == BlockPhase)
+            packed.RunBlock<TV>(context.Binding<PackedWinogradConv.Binding>(), item);
+        else
+            packed.RunItem<TV>(context.Binding<PackedWinogradConv.Binding>(), context.Phase, item);
+    }
 }

@@ -35,6 +35,9 @@ internal abstract unsafe class SimdKernelSet
     /// <inheritdoc cref="PackedWinogradConv.Run{TV}"/>
     public abstract void Winograd(PackedWinogradConv conv, in PackedWinogradConv.Binding binding);
 
+    /// <inheritdoc cref="PackedWinogradConv.RunBlock{TV}"/>
+    public abstract void WinogradBlock(PackedWinogradConv conv, in PackedWinogradConv.Binding binding, int block);
+
     /// <inheritdoc cref="Kernels.MaxPool2x2.Run{TV}"/>
     public abstract void MaxPool2x2(float* input, nint inGroupStride, float* output, nint outGroupStride, int groups, int outHeight, int outWidth);
 
@@ -57,6 +60,8 @@ internal abstract unsafe class SimdKernelSet
         public override void DepthwiseConv3x3(in DepthwiseConvArgs args) => Kernels.DepthwiseConv3x3.Run<TV>(args);
 
         public override void Winograd(PackedWinogradConv conv, in PackedWinogradConv.Binding binding) => conv.Run<TV>(binding);
+
+        public override void WinogradBlock(PackedWinogradConv conv, in PackedWinogradConv.Binding binding, int block) => conv.RunBlock<TV>(binding, block);
 
         public override void MaxPool2x2(float* input, nint inGroupStride, float* output, nint outGroupStride, int groups, int outHeight, int outWidth) =>
             Kernels.MaxPool2x2.Run<TV>(input, inGroupStride, output, outGroupStride, groups, outHeight, outWidth);

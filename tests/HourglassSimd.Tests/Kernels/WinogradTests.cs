@@ -29,6 +29,45 @@ public sealed unsafe class WinogradTests
         }
     }
 
+    /// <summary>
+    /// The block-by-block schedule (all three phases per row of tiles, each block in its own scratch) computes the same
+    /// arithmetic as the phase-by-phase one, so the outputs are identical bit for bit, at any channel count.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 64, 64, 64)]
+    [InlineData(17, 33, 16, 8)]
+    [InlineData(48, 80, 12, 20)]
+    public void Blocks_equal_phases_bit_for_bit(int ic, int oc, int h, int w)
+    {
+        var random = new Random(9);
+        var conv = new ConvParameters(TestArrays.Uniform(random, oc * ic * 9), TestArrays.Uniform(random, oc), oc, ic, 3, 1, 1);
+        var packed = new PackedWinogradConv(conv, relu: true);
+        var inLayout = new ActivationLayout(ic, h, w, 16, 1);
+        var outLayout = new ActivationLayout(oc, h, w, 16, 0);
+        var input = new float[inLayout.Size];
+        fixed (float* pin = input)
+            inLayout.PackFrom(TestArrays.Uniform(random, ic * h * w), pin);
+        foreach (var kernels in SimdKernelSet.All)
+        {
+            var phases = new float[outLayout.Size];
+            var blocks = new float[outLayout.Size];
+            Array.Fill(blocks, float.NaN); // an element no block writes stays NaN
+            var phasesChw = new float[oc * h * w];
+            var blocksChw = new float[oc * h * w];
+            var scratch = new float[packed.ScratchFloats(h, w)];
+            fixed (float* pin = input, pPhases = phases, pBlocks = blocks, ps = scratch)
+            {
+                kernels.Winograd(packed, packed.Bind(pin, inLayout, pPhases, outLayout, ps));
+                var binding = packed.Bind(pin, inLayout, pBlocks, outLayout, ps);
+                for (int block = binding.TilesY - 1; block >= 0; block--) // any order: blocks are independent
+                    kernels.WinogradBlock(packed, binding, block);
+                outLayout.UnpackTo(pPhases, phasesChw);
+                outLayout.UnpackTo(pBlocks, blocksChw);
+            }
+            Assert.Equal(phasesChw, blocksChw);
+        }
+    }
+
     private static void Check(SimdKernelSet kernels, int ic, int oc, int h, int w, bool relu, int halo, int seed)
     {
         var random = new Random(seed);
