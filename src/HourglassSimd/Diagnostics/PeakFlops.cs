@@ -5,12 +5,13 @@ using System.Runtime.Intrinsics;
 namespace HourglassSimd.Diagnostics;
 
 /// <summary>
-/// Measures this machine's peak float32 FMA throughput from C#: 24 independent accumulator chains per thread
-/// (enough to cover FMA latency × pipes), no memory traffic. Speed reports state their GFLOPS as a fraction of it.
+/// Measures this machine's peak float32 FMA throughput from C#: 24 independent accumulator chains per thread, or 12
+/// where the JIT has only 16 vector registers (AVX2 and older x64; 24 would spill), enough either way to cover FMA
+/// latency × pipes, no memory traffic. Speed reports state their GFLOPS as a fraction of it.
 /// </summary>
 public static class PeakFlops
 {
-    private const int Accumulators = 24;
+    private static readonly int Accumulators = Kernels.DirectConv.VectorRegisters >= 32 ? 24 : 12;
 
     /// <summary>Measured GFLOPS (2 FLOPs per FMA lane) on <paramref name="threads"/> threads, best of a few rounds.</summary>
     public static double Measure(KernelIsa isa, int threads, TimeSpan? duration = null)
@@ -27,7 +28,13 @@ public static class PeakFlops
             var watch = Stopwatch.StartNew();
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
             {
-                if (isa == KernelIsa.Vector512) Loop<Vector512<float>>(iterations);
+                if (Accumulators == 12)
+                {
+                    if (isa == KernelIsa.Vector512) Loop12<Vector512<float>>(iterations);
+                    else if (isa == KernelIsa.Vector256) Loop12<Vector256<float>>(iterations);
+                    else Loop12<Vector128<float>>(iterations);
+                }
+                else if (isa == KernelIsa.Vector512) Loop<Vector512<float>>(iterations);
                 else if (isa == KernelIsa.Vector256) Loop<Vector256<float>>(iterations);
                 else Loop<Vector128<float>>(iterations);
             });
@@ -67,6 +74,27 @@ public static class PeakFlops
         TV s = Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a0, a1), Kernels.Vec.Add(a2, a3)), Kernels.Vec.Add(Kernels.Vec.Add(a4, a5), Kernels.Vec.Add(a6, a7)));
         s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a8, a9), Kernels.Vec.Add(a10, a11)), Kernels.Vec.Add(Kernels.Vec.Add(a12, a13), Kernels.Vec.Add(a14, a15))));
         s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a16, a17), Kernels.Vec.Add(a18, a19)), Kernels.Vec.Add(Kernels.Vec.Add(a20, a21), Kernels.Vec.Add(a22, a23))));
+        float* result = stackalloc float[16];
+        Kernels.Vec.Store(result, s);
+        return result[0];
+    }
+
+    /// <summary>The loop with 12 chains, for 16 vector registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe float Loop12<TV>(long iterations) where TV : struct
+    {
+        float one = 1.0000001f;
+        TV m = Kernels.Vec.Broadcast<TV>(&one);
+        TV a0 = m, a1 = m, a2 = m, a3 = m, a4 = m, a5 = m, a6 = m, a7 = m, a8 = m, a9 = m, a10 = m, a11 = m;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = Kernels.Vec.MulAdd(a0, m, m); a1 = Kernels.Vec.MulAdd(a1, m, m); a2 = Kernels.Vec.MulAdd(a2, m, m);
+            a3 = Kernels.Vec.MulAdd(a3, m, m); a4 = Kernels.Vec.MulAdd(a4, m, m); a5 = Kernels.Vec.MulAdd(a5, m, m);
+            a6 = Kernels.Vec.MulAdd(a6, m, m); a7 = Kernels.Vec.MulAdd(a7, m, m); a8 = Kernels.Vec.MulAdd(a8, m, m);
+            a9 = Kernels.Vec.MulAdd(a9, m, m); a10 = Kernels.Vec.MulAdd(a10, m, m); a11 = Kernels.Vec.MulAdd(a11, m, m);
+        }
+        TV s = Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a0, a1), Kernels.Vec.Add(a2, a3)), Kernels.Vec.Add(Kernels.Vec.Add(a4, a5), Kernels.Vec.Add(a6, a7)));
+        s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(a8, a9), Kernels.Vec.Add(a10, a11)));
         float* result = stackalloc float[16];
         Kernels.Vec.Store(result, s);
         return result[0];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace HourglassSimd.Kernels;
@@ -8,15 +9,26 @@ namespace HourglassSimd.Kernels;
 /// the 3x3 and the 1x1 convolutions all run through it.
 /// </summary>
 /// <remarks>
-/// Work is cut into items of (output-channel group of up to 4 vectors) × (one output row segment), so the
-/// caller can spread items over threads. Each item walks its segment in tiles of 6 pixels × 4 vectors
-/// (24 accumulators: 64 channels with Vector512, 32 with Vector256), then one narrower tile for the remainder.
+/// Work is cut into items of (output-channel group of up to <see cref="TileVectors"/> vectors) × (one output row
+/// segment), so the caller can spread items over threads. Each item walks its segment in tiles of 6 pixels × 4 vectors
+/// (24 accumulators: 64 channels with Vector512, 32 with Vector256; 6 × 2 on CPUs with 16 vector registers), then one
+/// narrower tile for the remainder.
 /// Every accumulator sums over all input channels and taps before it is stored once (no partial sums in memory).
 /// </remarks>
 internal static unsafe partial class DirectConv
 {
     public const int TilePixels = 6;
-    public const int TileVectors = 4;
+
+    /// <summary>
+    /// Output vectors per tile: 4 where the JIT has 32 vector registers (AVX-512's EVEX encoding, which it also uses
+    /// for Vector256 and Vector128; ARM64's NEON), 2 where it has 16 (AVX2 and older x64). 6 × 4 accumulators + 4
+    /// weights + 1 broadcast fill 29 of 32; with 16 the JIT spilled accumulators in the inner loop, and 6 × 2 (15)
+    /// is what fits.
+    /// </summary>
+    public static readonly int TileVectors = VectorRegisters >= 32 ? 4 : 2;
+
+    /// <summary>Vector registers the JIT can allocate on this machine.</summary>
+    public static int VectorRegisters => Avx512F.IsSupported || AdvSimd.Arm64.IsSupported ? 32 : 16;
 
     /// <summary>Row segments are at most this many pixels, so even a flattened 1x1 map splits into enough items.</summary>
     private const int MaxSegment = 96;
