@@ -29,14 +29,9 @@ public static class PeakFlops
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
             {
                 if (Accumulators == 12)
-                {
-                    if (isa == KernelIsa.Vector512) Loop12<Vector512<float>>(iterations);
-                    else if (isa == KernelIsa.Vector256) Loop12<Vector256<float>>(iterations);
-                    else Loop12<Vector128<float>>(iterations);
-                }
-                else if (isa == KernelIsa.Vector512) Loop<Vector512<float>>(iterations);
-                else if (isa == KernelIsa.Vector256) Loop<Vector256<float>>(iterations);
-                else Loop<Vector128<float>>(iterations);
+                    Loop<Twelve>(isa, iterations);
+                else
+                    Loop<TwentyFour>(isa, iterations);
             });
             double seconds = watch.Elapsed.TotalSeconds;
             int lanes = isa switch { KernelIsa.Vector512 => 16, KernelIsa.Vector256 => 8, _ => 4 };
@@ -52,8 +47,31 @@ public static class PeakFlops
         return best;
     }
 
+    private static void Loop<TC>(KernelIsa isa, long iterations) where TC : struct, IChains
+    {
+        if (isa == KernelIsa.Vector512) Loop<Vector512<float>, TC>(iterations);
+        else if (isa == KernelIsa.Vector256) Loop<Vector256<float>, TC>(iterations);
+        else Loop<Vector128<float>, TC>(iterations);
+    }
+
+    /// <summary>How many accumulator chains a loop keeps: 24 (<see cref="Wide"/>) or 12; the JIT folds it per type.</summary>
+    private interface IChains
+    {
+        static abstract bool Wide { get; }
+    }
+
+    private struct TwentyFour : IChains
+    {
+        public static bool Wide => true;
+    }
+
+    private struct Twelve : IChains
+    {
+        public static bool Wide => false;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float Loop<TV>(long iterations) where TV : struct
+    private static unsafe float Loop<TV, TC>(long iterations) where TV : struct where TC : struct, IChains
     {
         float one = 1.0000001f;
         TV m = Kernels.Vec.Broadcast<TV>(&one);
@@ -65,36 +83,22 @@ public static class PeakFlops
             a3 = Kernels.Vec.MulAdd(a3, m, m); a4 = Kernels.Vec.MulAdd(a4, m, m); a5 = Kernels.Vec.MulAdd(a5, m, m);
             a6 = Kernels.Vec.MulAdd(a6, m, m); a7 = Kernels.Vec.MulAdd(a7, m, m); a8 = Kernels.Vec.MulAdd(a8, m, m);
             a9 = Kernels.Vec.MulAdd(a9, m, m); a10 = Kernels.Vec.MulAdd(a10, m, m); a11 = Kernels.Vec.MulAdd(a11, m, m);
-            a12 = Kernels.Vec.MulAdd(a12, m, m); a13 = Kernels.Vec.MulAdd(a13, m, m); a14 = Kernels.Vec.MulAdd(a14, m, m);
-            a15 = Kernels.Vec.MulAdd(a15, m, m); a16 = Kernels.Vec.MulAdd(a16, m, m); a17 = Kernels.Vec.MulAdd(a17, m, m);
-            a18 = Kernels.Vec.MulAdd(a18, m, m); a19 = Kernels.Vec.MulAdd(a19, m, m); a20 = Kernels.Vec.MulAdd(a20, m, m);
-            a21 = Kernels.Vec.MulAdd(a21, m, m); a22 = Kernels.Vec.MulAdd(a22, m, m); a23 = Kernels.Vec.MulAdd(a23, m, m);
+            if (TC.Wide)
+            {
+                a12 = Kernels.Vec.MulAdd(a12, m, m); a13 = Kernels.Vec.MulAdd(a13, m, m); a14 = Kernels.Vec.MulAdd(a14, m, m);
+                a15 = Kernels.Vec.MulAdd(a15, m, m); a16 = Kernels.Vec.MulAdd(a16, m, m); a17 = Kernels.Vec.MulAdd(a17, m, m);
+                a18 = Kernels.Vec.MulAdd(a18, m, m); a19 = Kernels.Vec.MulAdd(a19, m, m); a20 = Kernels.Vec.MulAdd(a20, m, m);
+                a21 = Kernels.Vec.MulAdd(a21, m, m); a22 = Kernels.Vec.MulAdd(a22, m, m); a23 = Kernels.Vec.MulAdd(a23, m, m);
+            }
         }
         // Combine every chain so none is dead code.
         TV s = Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a0, a1), Kernels.Vec.Add(a2, a3)), Kernels.Vec.Add(Kernels.Vec.Add(a4, a5), Kernels.Vec.Add(a6, a7)));
-        s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a8, a9), Kernels.Vec.Add(a10, a11)), Kernels.Vec.Add(Kernels.Vec.Add(a12, a13), Kernels.Vec.Add(a14, a15))));
-        s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a16, a17), Kernels.Vec.Add(a18, a19)), Kernels.Vec.Add(Kernels.Vec.Add(a20, a21), Kernels.Vec.Add(a22, a23))));
-        float* result = stackalloc float[16];
-        Kernels.Vec.Store(result, s);
-        return result[0];
-    }
-
-    /// <summary>The loop with 12 chains, for 16 vector registers.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float Loop12<TV>(long iterations) where TV : struct
-    {
-        float one = 1.0000001f;
-        TV m = Kernels.Vec.Broadcast<TV>(&one);
-        TV a0 = m, a1 = m, a2 = m, a3 = m, a4 = m, a5 = m, a6 = m, a7 = m, a8 = m, a9 = m, a10 = m, a11 = m;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Kernels.Vec.MulAdd(a0, m, m); a1 = Kernels.Vec.MulAdd(a1, m, m); a2 = Kernels.Vec.MulAdd(a2, m, m);
-            a3 = Kernels.Vec.MulAdd(a3, m, m); a4 = Kernels.Vec.MulAdd(a4, m, m); a5 = Kernels.Vec.MulAdd(a5, m, m);
-            a6 = Kernels.Vec.MulAdd(a6, m, m); a7 = Kernels.Vec.MulAdd(a7, m, m); a8 = Kernels.Vec.MulAdd(a8, m, m);
-            a9 = Kernels.Vec.MulAdd(a9, m, m); a10 = Kernels.Vec.MulAdd(a10, m, m); a11 = Kernels.Vec.MulAdd(a11, m, m);
-        }
-        TV s = Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a0, a1), Kernels.Vec.Add(a2, a3)), Kernels.Vec.Add(Kernels.Vec.Add(a4, a5), Kernels.Vec.Add(a6, a7)));
         s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(a8, a9), Kernels.Vec.Add(a10, a11)));
+        if (TC.Wide)
+        {
+            s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(a12, a13), Kernels.Vec.Add(a14, a15)));
+            s = Kernels.Vec.Add(s, Kernels.Vec.Add(Kernels.Vec.Add(Kernels.Vec.Add(a16, a17), Kernels.Vec.Add(a18, a19)), Kernels.Vec.Add(Kernels.Vec.Add(a20, a21), Kernels.Vec.Add(a22, a23))));
+        }
         float* result = stackalloc float[16];
         Kernels.Vec.Store(result, s);
         return result[0];
