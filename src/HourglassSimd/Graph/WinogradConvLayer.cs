@@ -27,7 +27,7 @@ internal sealed unsafe class WinogradConvLayer<TV>(Value input, Value output, Pa
     {
         ref var binding = ref context.Binding<PackedWinogradConv.Binding>();
         binding = packed.Bind(context.Pointer(input), input.Layout, context.Pointer(output), output.Layout, context.Scratch);
-        if (packed.RunsInBlocks(binding))
+        if (packed.RunsInBlocks(binding.TilesY))
         {
             context.Phase = BlockPhase;
             context.Parallel(this, binding.TilesY);

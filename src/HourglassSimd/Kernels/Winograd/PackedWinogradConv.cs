@@ -10,10 +10,10 @@ internal sealed unsafe class PackedWinogradConv
 {
     private readonly AlignedBuffer _weights;
     private readonly AlignedBuffer _bias;
+    private readonly AlignedBuffer _zeroBias;
 
     /// <summary>Bytes of the packed weights and bias one image reads.</summary>
     public long Bytes => (_weights.Length + _bias.Length) * sizeof(float);
-    private readonly AlignedBuffer _zeroBias;
 
     public PackedWinogradConv(ConvParameters conv, bool relu)
     {
@@ -43,13 +43,15 @@ internal sealed unsafe class PackedWinogradConv
     /// <summary>Whether a map of this size splits into whole 4x4 tiles.</summary>
     public static bool Fits(int height, int width) => height % Winograd43.TileSize == 0 && width % Winograd43.TileSize == 0;
 
-    /// <summary>Floats of scratch one image needs: V then M, for the whole map or for every block.</summary>
+    /// <summary>Floats of scratch one image needs: V then M, for the whole map, or for every block where it runs in blocks.</summary>
     public nint ScratchFloats(int height, int width)
     {
-        nint tileGroupStride = TileGroupStride((height / 4) * (width / 4));
-        nint whole = Winograd43.Positions * tileGroupStride * (InGroups + OutChannelsPadded / 16);
-        return Math.Max(whole, height / 4 * BlockScratchFloats(width / 4));
+        int tilesY = height / 4, tilesX = width / 4;
+        return RunsInBlocks(tilesY) ? tilesY * ScratchFloatsFor(tilesX) : ScratchFloatsFor(tilesY * tilesX);
     }
+
+    /// <summary>Floats of V then M for <paramref name="tiles"/> tiles.</summary>
+    private nint ScratchFloatsFor(int tiles) => Winograd43.Positions * TileGroupStride(tiles) * (InGroups + OutChannelsPadded / 16);
 
     /// <summary>Pointers and sizes of one image's run.</summary>
     public readonly struct Binding
@@ -132,20 +134,19 @@ internal sealed unsafe class PackedWinogradConv
     /// they are small (64 channels: 576 KiB) and the map is large. Measured on the 2-stack network (its 64-channel
     /// layers at 128x128 and 64x64), 1 to 1.7% off a pass; with 128 channels (2.25 MiB of weights) it was no faster.
     /// </summary>
-    public bool RunsInBlocks(in Binding b) =>
-        Math.Max(Conv.InChannels, Conv.OutChannels) <= BlockedMaximumChannels && b.TilesY >= BlockedMinimumTileRows;
-
-    /// <summary>Floats of scratch one block (one row of <paramref name="tilesX"/> tiles) uses.</summary>
-    private nint BlockScratchFloats(int tilesX) =>
-        Winograd43.Positions * TileGroupStride(tilesX) * (InGroups + OutChannelsPadded / 16);
+    public bool RunsInBlocks(int tilesY) =>
+        Math.Max(Conv.InChannels, Conv.OutChannels) <= BlockedMaximumChannels && tilesY >= BlockedMinimumTileRows;
 
     /// <summary>
     /// All three phases for tile row <paramref name="block"/> of <see cref="Binding.TilesY"/>, on the calling thread, in
     /// that block's own part of the scratch (see <see cref="RunsInBlocks"/>).
     /// </summary>
+    /// <exception cref="InvalidOperationException">The layer does not run in blocks at this size: its scratch has no room for them.</exception>
     public void RunBlock<TV>(in Binding b, int block) where TV : unmanaged
     {
-        float* v = b.V + block * BlockScratchFloats(b.TilesX);
+        if (!RunsInBlocks(b.TilesY))
+            throw new InvalidOperationException("This Winograd layer runs phase by phase at this size; its scratch is sized for that.");
+        float* v = b.V + block * ScratchFloatsFor(b.TilesX);
         var row = new Binding
         {
             Input = b.Input + 4 * block * b.InRowStride,
