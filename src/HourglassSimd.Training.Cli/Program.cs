@@ -44,7 +44,7 @@ try
             set_num_threads(options.Threads);
         }
 
-        CheckpointEvaluation.Run(options.EvaluatePath, options.AnnotationsPath, options.ImagesFolder, flipTest: !options.NoFlip, Console.Out);
+        CheckpointEvaluation.Run(options.EvaluatePath, options.AnnotationsPath, options.ImagesFolder, flipTest: !options.NoFlip, Console.Out, options.Refinement);
         return 0;
     }
 

@@ -91,6 +91,29 @@ public sealed class InferCommandTests : IDisposable
             "--scales 0.1,1: scale 0.1 is not between 0.25 and 4");
     }
 
+    /// <summary>
+    /// --refinement Taylor decodes with DARK's rule: the keypoints are the estimator's with that rule (and not all the
+    /// quarter offset's), the summary names it, and an unknown rule fails with one line.
+    /// </summary>
+    [Fact]
+    public void Refinement_option_sets_the_sub_pixel_rule()
+    {
+        string image = TestImages.WritePng(_temp.Combine("refine.png"), 96, 80, seed: 5);
+        string outFolder = _temp.Combine("refine");
+        var run = HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--threads", "1", "--refinement", "taylor");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("refine.png: 1 person (flip test on, Taylor refinement)", run.Output);
+
+        var expected = Assert.Single(TestModel.Estimate(_model, image, boxes: null, flipTest: true, refinement: PeakRefinement.Taylor));
+        var quarter = Assert.Single(TestModel.Estimate(_model, image, boxes: null, flipTest: true));
+        Assert.Contains(Enumerable.Range(0, expected.Keypoints.Count), j => expected.Keypoints[j].X != quarter.Keypoints[j].X);
+        var record = Assert.Single(ReadResults(Path.Combine(outFolder, "results.json")));
+        AssertKeypoints(expected, Numbers(record.GetProperty("keypoints")));
+
+        HourglassCli.AssertFails(HourglassCli.Run("infer", "--model", _model, image, "--out", outFolder, "--refinement", "dark"),
+            "--refinement");
+    }
+
     /// <summary>A huge box (--box=0,0,1e30,1e30) once crashed the results writer and left "[" in results.json.</summary>
     [Fact]
     public void A_huge_box_gives_a_complete_results_file()

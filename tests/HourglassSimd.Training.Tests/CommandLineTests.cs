@@ -67,6 +67,15 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
     }
 
     [Fact]
+    public void Refinement_IsParsedCaseInsensitively_AndDefaultsToTheQuarterOffset()
+    {
+        Assert.Equal(HourglassSimd.Pose.PeakRefinement.QuarterOffset, TrainingOptions.Parse(["--evaluate", "a.dat"]).Refinement);
+        Assert.Equal(HourglassSimd.Pose.PeakRefinement.Taylor, TrainingOptions.Parse(["--evaluate", "a.dat", "--refinement", "taylor"]).Refinement);
+        Assert.Equal("option '--refinement' must be one of quarteroffset | princetonvl | none | taylor, got 'dark'",
+            Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--refinement", "dark"])).Message);
+    }
+
+    [Fact]
     public void Parse_RejectsAnUnknownBlock() =>
         Assert.Equal("option '--block' must be bottleneck or depthwise, got 'Depthwise'",
             Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--block", "Depthwise"])).Message);

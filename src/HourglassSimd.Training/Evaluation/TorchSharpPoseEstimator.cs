@@ -6,7 +6,7 @@ namespace HourglassSimd.Training;
 /// <summary>
 /// Pose estimation with TorchSharp's forward pass in place of the engine's: the person crop, the flip test and the
 /// heatmap decoding are the engine's own (<see cref="CropSampler"/>, <see cref="FlipTest"/>, <see cref="HeatmapDecoder"/>),
-/// as <see cref="PoseEstimator"/> uses them with its default options (last stack, quarter-offset peaks), so that a
+/// as <see cref="PoseEstimator"/> uses them with its default options (last stack; quarter-offset peaks unless told), so that a
 /// trained checkpoint can be evaluated without conversion and compared with the converted <c>.hgw</c> model.
 /// </summary>
 public sealed class TorchSharpPoseEstimator
@@ -16,6 +16,7 @@ public sealed class TorchSharpPoseEstimator
     private readonly InputNormalization _normalization;
     private readonly JointLayout _layout;
     private readonly bool _flip;
+    private readonly PeakRefinement _refinement;
     private readonly CropSampler _sampler = new();
 
     /// <param name="net">The network; it is switched to eval mode.</param>
@@ -23,7 +24,9 @@ public sealed class TorchSharpPoseEstimator
     /// <param name="normalization">Input normalization of training (<see cref="InputNormalization.Default"/> for this trainer).</param>
     /// <param name="layout">The joints' names and left/right pairs, for the flip test.</param>
     /// <param name="flipTest">Also run the mirrored crop and average, as <see cref="PoseEstimatorOptions.FlipTest"/>.</param>
-    public TorchSharpPoseEstimator(PoseNet net, int inputSize, InputNormalization normalization, JointLayout layout, bool flipTest)
+    /// <param name="refinement">The decoder's sub-pixel rule, as <see cref="PoseEstimatorOptions.Refinement"/>.</param>
+    public TorchSharpPoseEstimator(PoseNet net, int inputSize, InputNormalization normalization, JointLayout layout, bool flipTest,
+        PeakRefinement refinement = PeakRefinement.QuarterOffset)
     {
         ArgumentNullException.ThrowIfNull(net);
         _net = net;
@@ -32,6 +35,7 @@ public sealed class TorchSharpPoseEstimator
         _normalization = normalization;
         _layout = layout;
         _flip = flipTest;
+        _refinement = refinement;
     }
 
     /// <summary>The pose of the person in <paramref name="box"/>.</summary>
@@ -56,6 +60,6 @@ public sealed class TorchSharpPoseEstimator
         var heatmaps = output.AsSpan((_arch.Stacks - 1) * perStack, perStack).ToArray(); // the last stack
         if (_flip)
             FlipTest.Average(heatmaps, output.AsSpan(perCrop + (_arch.Stacks - 1) * perStack, perStack), _arch.OutputWidth, _arch.OutputHeight, _layout.FlipPermutationSpan, heatmaps);
-        return HeatmapDecoder.Decode(heatmaps, transform, _layout);
+        return HeatmapDecoder.Decode(heatmaps, transform, _layout, _refinement);
     }
 }

@@ -73,6 +73,9 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="EvaluatePath"/>: no flip test.</summary>
     public bool NoFlip { get; init; }
 
+    /// <summary>With <see cref="EvaluatePath"/>: the sub-pixel rule of the decoder (<see cref="PoseEstimatorOptions.Refinement"/>).</summary>
+    public PeakRefinement Refinement { get; init; } = PeakRefinement.QuarterOffset;
+
     /// <summary>Draw the loss curve of this training log (<see cref="LossPlotCommand"/>) instead of training.</summary>
     public string? PlotLogPath { get; init; }
 
@@ -87,7 +90,7 @@ public sealed record TrainingOptions
     public const string Usage = """
         Usage: HourglassSimd.Training --annotations FILE --images DIR [options]
                HourglassSimd.Training --self-check [--threads N]
-               HourglassSimd.Training --evaluate CHECKPOINT --annotations FILE --images DIR [--no-flip]
+               HourglassSimd.Training --evaluate CHECKPOINT --annotations FILE --images DIR [--no-flip] [--refinement R]
                HourglassSimd.Training --plot-log LOG --plot-out PNG [--plot-csv CSV]
 
         Trains the stacked hourglass PoseNet with TorchSharp and writes a checkpoint after each epoch, and the loss
@@ -120,7 +123,9 @@ public sealed record TrainingOptions
           --threads N          libtorch CPU threads (default 0: libtorch's choice)
           --evaluate FILE      no training: PCKh@0.5 of this checkpoint on the validation records of --annotations,
                                through TorchSharp's forward pass with the engine's crops, flip test and decoder
-                               (compare with `hourglass eval` on the converted model); --no-flip turns the flip test off
+                               (compare with `hourglass eval` on the converted model); --no-flip turns the flip test off,
+                               --refinement sets the decoder's sub-pixel rule as `hourglass eval --refinement` does:
+                               quarteroffset (default) | taylor | princetonvl | none
           --plot-log LOG       no training: draw the loss curve of a training log (this program's output; logs of
                                resumed runs may be concatenated) into --plot-out PNG, and with --plot-csv also
                                write its losses as CSV
@@ -197,6 +202,7 @@ public sealed record TrainingOptions
                 "--prune-from" => options with { PruneFromPath = NonEmpty(name, value) },
                 "--target-macs" => options with { PruneTargetMacs = Share(name, value) },
                 "--evaluate" => options with { EvaluatePath = NonEmpty(name, value) },
+                "--refinement" => options with { Refinement = Choice<PeakRefinement>(name, value) },
                 "--plot-log" => options with { PlotLogPath = NonEmpty(name, value) },
                 "--plot-out" => options with { PlotOutPath = NonEmpty(name, value) },
                 "--plot-csv" => options with { PlotCsvPath = NonEmpty(name, value) },

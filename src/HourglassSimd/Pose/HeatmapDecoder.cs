@@ -1,8 +1,9 @@
 namespace HourglassSimd.Pose;
 
 /// <summary>
-/// Heatmap → keypoint decoding (hourglass-spec §3.2): per joint, the row-major argmax (first maximum wins), a
-/// quarter-pixel shift toward the higher neighbour, confidence = the peak value, then the inverse crop transform
+/// Heatmap → keypoint decoding (hourglass-spec §3.2): per joint, the row-major argmax (first maximum wins), a sub-pixel
+/// refinement (<see cref="PeakRefinement"/>; by default the quarter-pixel shift toward the higher neighbour),
+/// confidence = the peak value, then the inverse crop transform
 /// back to image coordinates (rotation included). Coordinates stay floats (no integer truncation).
 /// </summary>
 public static class HeatmapDecoder
@@ -33,6 +34,9 @@ public static class HeatmapDecoder
 
         switch (refinement)
         {
+            case PeakRefinement.Taylor when TaylorPeak.TryRefine(heatmap, width, height, kx, ky, out float tx, out float ty):
+                return new HeatmapPeak(kx + 0.5f + tx, ky + 0.5f + ty, max, kx, ky);
+            case PeakRefinement.Taylor:
             case PeakRefinement.QuarterOffset:
             {
                 float dx = 0, dy = 0;

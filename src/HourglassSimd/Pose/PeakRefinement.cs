@@ -19,4 +19,12 @@ public enum PeakRefinement
 
     /// <summary>No refinement: the centre of the maximal heatmap pixel.</summary>
     None,
+
+    /// <summary>
+    /// DARK's distribution-aware rule (Zhang et al., CVPR 2020): the maximum of a second-order Taylor expansion of the
+    /// log of the Gaussian-smoothed heatmap about the argmax (sigma 1 heatmap pixel), a continuous shift of up to one
+    /// pixel per axis. Where it has no answer (argmax on the border, maximum ≤ 0, a surface not curved downward) it
+    /// falls back to <see cref="QuarterOffset"/>.
+    /// </summary>
+    Taylor,
 }

@@ -20,11 +20,11 @@ public static class TestModel
 
     /// <summary>Poses as the CLI computes them (one thread, boxes of one image in one call).</summary>
     public static IReadOnlyList<PoseResult> Estimate(string modelPath, string imagePath, IReadOnlyList<PersonBox>? boxes, bool flipTest,
-        (int Height, int Width)? inputSize = null, IReadOnlyList<float>? scales = null)
+        (int Height, int Width)? inputSize = null, IReadOnlyList<float>? scales = null, PeakRefinement refinement = PeakRefinement.QuarterOffset)
     {
         var file = HourglassModelFile.Load(modelPath);
         using var network = file.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 1 });
-        var options = new PoseEstimatorOptions { FlipTest = flipTest, Normalization = file.Normalization, InputSize = inputSize };
+        var options = new PoseEstimatorOptions { FlipTest = flipTest, Normalization = file.Normalization, InputSize = inputSize, Refinement = refinement };
         var estimator = new PoseEstimator(network, scales is null ? options : options with { Scales = scales });
         var image = new ImageLoader().Load(imagePath);
         return estimator.Estimate(image, boxes ?? [PersonBox.WholeImage(image.Width, image.Height)]);

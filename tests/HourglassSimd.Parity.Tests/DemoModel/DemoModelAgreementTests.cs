@@ -19,18 +19,19 @@ public sealed class DemoModelAgreementTests(ITestOutputHelper output)
     private static readonly SyntheticPeopleOptions TrainingData = new() { TrainPeople = 20_000, ValidationPeople = 1_000, ImageSize = 256, Seed = 1 };
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Checkpoint_through_TorchSharp_and_hgw_through_the_engine_agree(bool flipTest)
+    [InlineData(true, PeakRefinement.QuarterOffset)]
+    [InlineData(false, PeakRefinement.QuarterOffset)]
+    [InlineData(true, PeakRefinement.Taylor)]
+    public void Checkpoint_through_TorchSharp_and_hgw_through_the_engine_agree(bool flipTest, PeakRefinement refinement)
     {
         string models = Path.Combine(RepositoryPaths.Root, "models");
         string checkpoint = Path.Combine(models, "training", "hourglass-demo.dat");
         var metadata = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(checkpoint))!;
         using var net = new PoseNet(metadata.Architecture);
         TrainingCheckpoint.Load(checkpoint, net, optimizer: null, out _);
-        var reference = new TorchSharpPoseEstimator(net, metadata.InputSize, SampleBuilder.Normalization, JointLayout.Mpii16, flipTest);
+        var reference = new TorchSharpPoseEstimator(net, metadata.InputSize, SampleBuilder.Normalization, JointLayout.Mpii16, flipTest, refinement);
         using var network = HourglassNetwork.Load(Path.Combine(models, "hourglass-demo.hgw"), new HourglassOptions { MaxDegreeOfParallelism = 2 });
-        var engine = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = flipTest });
+        var engine = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = flipTest, Refinement = refinement });
 
         var data = TrainingData;
         var torchPckh = new PckhEvaluator();
@@ -54,7 +55,7 @@ public sealed class DemoModelAgreementTests(ITestOutputHelper output)
         }
 
         double torchMean = torchPckh.Evaluate().Mean, engineMean = enginePckh.Evaluate().Mean;
-        output.WriteLine($"flip test {(flipTest ? "on" : "off")}: {torchPckh.PeopleEvaluated} people; PCKh@0.5 TorchSharp {torchMean:F2}, engine {engineMean:F2}; identical keypoints {identical} of {keypoints} ({100.0 * identical / keypoints:F2}%)");
+        output.WriteLine($"flip test {(flipTest ? "on" : "off")}, {refinement}: {torchPckh.PeopleEvaluated} people; PCKh@0.5 TorchSharp {torchMean:F2}, engine {engineMean:F2}; identical keypoints {identical} of {keypoints} ({100.0 * identical / keypoints:F2}%)");
         Assert.Equal(data.ValidationPeople, torchPckh.PeopleEvaluated);
         Assert.InRange(Math.Abs(torchMean - engineMean), 0, 0.2);
         Assert.True(identical >= 0.99 * keypoints, $"only {identical} of {keypoints} keypoints are identical");

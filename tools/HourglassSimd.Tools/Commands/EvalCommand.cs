@@ -18,7 +18,7 @@ namespace HourglassSimd.Tools.Commands;
 internal static class EvalCommand
 {
     /// <summary>The settings of one run, as parsed.</summary>
-    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress, InputSize? InputSize, IReadOnlyList<float> Scales);
+    private sealed record Settings(string Model, string Annotations, string Images, bool Flip, bool NoFlip, string? Json, string? Csv, int Threads, ProgressMode Progress, InputSize? InputSize, IReadOnlyList<float> Scales, PeakRefinement Refinement);
 
     public static Command Create()
     {
@@ -32,6 +32,7 @@ internal static class EvalCommand
         var threads = new Option<int>("--threads") { HelpName = "n", Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var inputSize = new Option<string?>("--input-size") { HelpName = "size", Description = $"Network input size the person crops are sampled at: {InputSize.Syntax}. Default: the model's own." };
         var scales = new Option<string?>("--scales") { HelpName = "list", Description = $"Multi-scale test: crop each person at these zooms and average the heatmaps ({ScaleList.Syntax}). Each scale is one more crop per person. Default: 1." };
+        var refinement = RefinementOption.Create();
         var progress = ProgressOption.Create();
         var command = new Command("eval", """
             Evaluates a model with PCKh@0.5 (a joint is correct when it lies within half a head size of the truth) on the
@@ -44,12 +45,13 @@ internal static class EvalCommand
             Example: hourglass eval --model hg2.hgw --annotations mpii_annotations.json --images mpii/images --scales 0.8,1,1.2
             """)
         {
-            model, annotations, images, flip, noFlip, json, csv, threads, inputSize, scales, progress,
+            model, annotations, images, flip, noFlip, json, csv, threads, inputSize, scales, refinement, progress,
         };
         command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(
             ShippedModel.Resolve(result.GetValue(model)), result.GetValue(annotations)!, result.GetValue(images)!, result.GetValue(flip), result.GetValue(noFlip),
             result.GetValue(json), result.GetValue(csv), result.GetValue(threads), result.GetValue(progress),
-            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"), ScaleList.ParseOptional(result.GetValue(scales), "--scales")), cancellation)));
+            InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"), ScaleList.ParseOptional(result.GetValue(scales), "--scales"),
+            result.GetValue(refinement)), cancellation)));
         return command;
     }
 
@@ -78,6 +80,7 @@ internal static class EvalCommand
             InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
             MaxBatchSize = InferCommand.CropsPerBatch,
             Scales = settings.Scales,
+            Refinement = settings.Refinement,
         });
         var evaluator = new PckhEvaluator(joints);
         var loader = new ImageLoader();

@@ -18,7 +18,8 @@ internal static class InferCommand
     /// <summary>The settings of one run, as parsed.</summary>
     private sealed record Settings(
         string Input, string Model, string[] Boxes, string? BoxesFile, bool Flip, bool NoFlip, string? Out, string? Json,
-        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress, InputSize? InputSize, IReadOnlyList<float> Scales);
+        int Threads, float Threshold, bool DrawBoxes, ProgressMode Progress, InputSize? InputSize, IReadOnlyList<float> Scales,
+        PeakRefinement Refinement);
 
     public static Command Create()
     {
@@ -41,6 +42,7 @@ internal static class InferCommand
         var drawBoxes = new Option<bool>("--draw-boxes") { Description = "Also draw each person's square crop box on the overlay." };
         var inputSize = new Option<string?>("--input-size") { HelpName = "size", Description = $"Network input size the person crops are sampled at: {InputSize.Syntax}. Default: the model's own." };
         var scales = new Option<string?>("--scales") { HelpName = "list", Description = $"Multi-scale test: crop each person at these zooms and average the heatmaps ({ScaleList.Syntax}). Each scale is one more crop per person. Default: 1." };
+        var refinement = RefinementOption.Create();
         var progress = ProgressOption.Create();
         var command = new Command("infer", """
             Estimates poses in an image or in every image of a folder, writes an overlay image per input, and a COCO
@@ -54,13 +56,13 @@ internal static class InferCommand
             Example: hourglass infer --model hg2.hgw photo.jpg --scales 0.8,1,1.2
             """)
         {
-            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, scales, progress,
+            input, model, box, boxes, flip, noFlip, output, json, threads, threshold, drawBoxes, inputSize, scales, refinement, progress,
         };
         command.SetAction(result => CliErrors.Run(cancellation => Execute(new Settings(
             result.GetValue(input)!, ShippedModel.Resolve(result.GetValue(model)), result.GetValue(box) ?? [], result.GetValue(boxes), result.GetValue(flip),
             result.GetValue(noFlip), result.GetValue(output), result.GetValue(json), result.GetValue(threads), result.GetValue(threshold),
             result.GetValue(drawBoxes), result.GetValue(progress), InputSize.ParseOptional(result.GetValue(inputSize), "--input-size"),
-            ScaleList.ParseOptional(result.GetValue(scales), "--scales")), cancellation)));
+            ScaleList.ParseOptional(result.GetValue(scales), "--scales"), result.GetValue(refinement)), cancellation)));
         return command;
     }
 
@@ -98,6 +100,7 @@ internal static class InferCommand
             InputSize = settings.InputSize is { } size ? (size.Height, size.Width) : null,
             MaxBatchSize = CropsPerBatch,
             Scales = settings.Scales,
+            Refinement = settings.Refinement,
         });
         var overlayOptions = new OverlayOptions { ConfidenceThreshold = settings.Threshold, DrawBoxes = settings.DrawBoxes };
         var loader = new ImageLoader();
