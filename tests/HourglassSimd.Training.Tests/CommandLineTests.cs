@@ -66,6 +66,39 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
             Assert.Throws<TrainingException>((options with { PruneFromPath = "a.dat", PruneTargetMacs = 0.5, ResumePath = "b.dat" }).Validate).Message);
     }
 
+    [Theory]
+    [InlineData("5:1e-4,7:3e-5", "5:0.0001,7:3e-05")]
+    [InlineData(" 2:0.5 ", "2:0.5")]
+    public void LrSteps_AreParsed(string text, string roundTrip)
+    {
+        TrainingOptions o = TrainingOptions.Parse(["--lr", "5e-4", "--lr-steps", text]);
+        Assert.Equal(roundTrip, o.LearningRateSteps!.ToString());
+        Assert.Equal(5e-4, o.LearningRateAt(1));
+    }
+
+    [Fact]
+    public void LrSteps_GiveTheRateOfTheLastStepAtOrBeforeTheEpoch()
+    {
+        TrainingOptions o = TrainingOptions.Parse(["--lr", "5e-4", "--lr-steps", "5:1e-4,7:3e-5"]);
+        Assert.Equal([5e-4, 5e-4, 5e-4, 5e-4, 1e-4, 1e-4, 3e-5, 3e-5], Enumerable.Range(1, 8).Select(o.LearningRateAt));
+        Assert.Equal(2.5e-4, TrainingOptions.Parse([]).LearningRateAt(9));
+    }
+
+    [Theory]
+    [InlineData("5", "option '--lr-steps': '5' is not EPOCH:RATE (e.g. 5:1e-4)")]
+    [InlineData("1:1e-4", "option '--lr-steps': epoch 1 must be 2 or more (epoch 1 trains at --lr)")]
+    [InlineData("5:1e-4,5:1e-5", "option '--lr-steps': epoch 5 does not come after epoch 5")]
+    [InlineData("7:1e-4,5:1e-5", "option '--lr-steps': epoch 5 does not come after epoch 7")]
+    [InlineData("5:0", "option '--lr-steps': rate 0 of epoch 5 must be a positive number")]
+    [InlineData("5:-1e-4", "option '--lr-steps': rate -1e-4 of epoch 5 must be a positive number")]
+    [InlineData("5:1e-4,", "option '--lr-steps': '' is not EPOCH:RATE (e.g. 5:1e-4)")]
+    public void LrSteps_BadValues_AreOneLineUsageErrors(string text, string message)
+    {
+        var e = Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--lr-steps", text]));
+        Assert.Equal(message, e.Message);
+        Assert.True(e.IsUsageError);
+    }
+
     [Fact]
     public void Refinement_IsParsedCaseInsensitively_AndDefaultsToTheQuarterOffset()
     {

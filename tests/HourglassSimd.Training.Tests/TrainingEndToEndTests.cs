@@ -105,6 +105,36 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     }
 
     [Fact]
+    public void LearningRateSteps_ChangeTheRateAtTheirEpochs_AlsoInAResumedRun()
+    {
+        string folder = data.NewFolder("lr-steps");
+        var schedule = LearningRateSteps.TryParse("2:1e-4,4:2e-5", out _);
+        var log = new StringWriter();
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 2) with { LearningRate = 1e-3, LearningRateSteps = schedule }, log))
+        {
+            trainer.Run();
+        }
+
+        // A resumed run picks up the schedule at its first epoch (3: still 1e-4), then steps at epoch 4.
+        using (var resumed = new Trainer(SmallRun(folder, epochs: 4) with { LearningRate = 1e-3, LearningRateSteps = schedule, ResumePath = TrainingCheckpoint.ModelPath(folder, 2) }, log))
+        {
+            resumed.Run();
+        }
+
+        output.WriteLine(log.ToString());
+        Assert.Contains("epoch 2: learning rate 0.0001 (--lr-steps)", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("epoch 4: learning rate 2e-05 (--lr-steps)", log.ToString(), StringComparison.Ordinal);
+        double[] rates = [.. Enumerable.Range(1, 4).Select(e => CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(TrainingCheckpoint.ModelPath(folder, e)))!.LearningRate)];
+        Assert.Equal([1e-3, 1e-4, 1e-4, 2e-5], rates);
+
+        // The optimizer state saved after epoch 4 carries the last rate, so it was the one in use.
+        using var model = new PoseNet(new PoseNetArchitecture(1, 16, 16));
+        var optimizer = optim.RMSProp(model.parameters(), lr: 0.5);
+        optimizer.load_state_dict(Path.Combine(folder, "posenet-epoch-004.optimizer.dat"));
+        Assert.All(optimizer.ParamGroups, g => Assert.Equal(2e-5, g.LearningRate, 12));
+    }
+
+    [Fact]
     public void Training_AtDepth2_RecordsTheDepth_AndResumeChecksIt()
     {
         string folder = data.NewFolder("depth");

@@ -97,18 +97,15 @@ public sealed class Trainer : IDisposable
 
             firstEpoch = (metadata?.Epoch ?? 0) + 1;
 
-            // The restored optimizer state carries the learning rate it was saved with; --lr wins, so that a resumed
-            // run can continue at a lower rate (a step decay done by hand).
+            // The restored optimizer state carries the learning rate it was saved with; --lr (and --lr-steps) win, so
+            // that a resumed run can continue at another rate.
             double restoredRate = optimizer.ParamGroups.First().LearningRate;
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = options.LearningRate;
-            }
-
-            if (optimizerRestored && restoredRate != options.LearningRate)
+            double firstRate = options.LearningRateAt(firstEpoch);
+            SetLearningRate(firstRate);
+            if (optimizerRestored && restoredRate != firstRate)
             {
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"learning rate {options.LearningRate:g} (the checkpoint's optimizer had {restoredRate:g})"));
+                    $"learning rate {firstRate:g} (the checkpoint's optimizer had {restoredRate:g})"));
             }
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"resumed from {options.ResumePath} (epoch {metadata?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, " +
@@ -160,8 +157,16 @@ public sealed class Trainer : IDisposable
         }
 
         var summaries = new List<EpochSummary>();
+        double rate = optimizer.ParamGroups.First().LearningRate;
         for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
+            if (options.LearningRateAt(epoch) != rate)
+            {
+                rate = options.LearningRateAt(epoch);
+                SetLearningRate(rate);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: learning rate {rate:g} (--lr-steps)"));
+            }
+
             var clock = Stopwatch.StartNew();
             (double trainLoss, int images) = TrainEpoch(epoch, cancellationToken);
             double seconds = clock.Elapsed.TotalSeconds;
@@ -180,7 +185,7 @@ public sealed class Trainer : IDisposable
                 StemChannels = Model.Architecture.StemChannels == HourglassArchitecture.DefaultStemChannels ? null : Model.Architecture.StemChannels,
                 InputSize = options.InputSize,
                 Sigma = builder.Sigma,
-                LearningRate = options.LearningRate,
+                LearningRate = rate,
                 TrainLoss = trainLoss,
                 ValidationLoss = validationLoss,
             };
@@ -218,6 +223,14 @@ public sealed class Trainer : IDisposable
         }
 
         return sum / samples.Count;
+    }
+
+    private void SetLearningRate(double rate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = rate;
+        }
     }
 
     public void Dispose()

@@ -31,7 +31,14 @@ public sealed record TrainingOptions
 
     public int BatchSize { get; init; } = 16;
 
+    /// <summary>The learning rate of epoch 1 on, until the first of <see cref="LearningRateSteps"/>.</summary>
     public double LearningRate { get; init; } = 2.5e-4;
+
+    /// <summary>Later rates by epoch (<c>--lr-steps</c>); null: <see cref="LearningRate"/> throughout.</summary>
+    public LearningRateSteps? LearningRateSteps { get; init; }
+
+    /// <summary>The learning rate of <paramref name="epoch"/> (counted over the whole run, resumed runs included).</summary>
+    public double LearningRateAt(int epoch) => LearningRateSteps?.RateAt(epoch, LearningRate) ?? LearningRate;
 
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
@@ -107,6 +114,8 @@ public sealed record TrainingOptions
           --epochs N           total epochs, including those of a resumed run (default 100)
           --batch-size N       images per step (default 16)
           --lr X               RMSprop learning rate (default 2.5e-4)
+          --lr-steps E:X,...   step schedule: from epoch E on the rate is X, e.g. 5:1e-4,7:3e-5 (epochs count over
+                               the whole run, so a resumed run follows it too; default: --lr throughout)
           --device D           auto | cpu | cuda (default auto: cuda when available)
           --out DIR            checkpoint folder (default ./checkpoints)
           --resume FILE        continue from a checkpoint written by this trainer
@@ -196,6 +205,7 @@ public sealed record TrainingOptions
                 "--epochs" => options with { Epochs = Int(name, value, min: 1) },
                 "--batch-size" => options with { BatchSize = Int(name, value, min: 1) },
                 "--lr" => options with { LearningRate = Positive(name, value) },
+                "--lr-steps" => options with { LearningRateSteps = Steps(name, value) },
                 "--device" => options with { Device = Choice<DeviceChoice>(name, value) },
                 "--out" => options with { OutputFolder = NonEmpty(name, value) },
                 "--resume" => options with { ResumePath = NonEmpty(name, value) },
@@ -345,6 +355,9 @@ public sealed record TrainingOptions
         double share = Positive(name, value);
         return share <= 1 ? share : throw UsageError($"option '{name}' must be in (0, 1], got {value}");
     }
+
+    private static LearningRateSteps Steps(string name, string value) =>
+        LearningRateSteps.TryParse(value, out string? problem) ?? throw UsageError($"option '{name}': {problem}");
 
     private static double Positive(string name, string value)
     {
