@@ -50,17 +50,30 @@ internal static class TaylorPeak
     /// <summary>The map at (x, y) smoothed by a Gaussian of <see cref="SmoothingSigma"/> (radius 3), edges replicated.</summary>
     private static float Smoothed(ReadOnlySpan<float> heatmap, int width, int height, int x, int y)
     {
-        float sum = 0, weights = 0;
+        float sum = 0;
         for (int v = -Radius; v <= Radius; v++)
         {
             int row = Math.Clamp(y + v, 0, height - 1) * width;
             for (int u = -Radius; u <= Radius; u++)
-            {
-                float w = MathF.Exp(-(u * u + v * v) / (2 * SmoothingSigma * SmoothingSigma));
-                sum += w * heatmap[row + Math.Clamp(x + u, 0, width - 1)];
-                weights += w;
-            }
+                sum += Kernel[(v + Radius) * Side + u + Radius] * heatmap[row + Math.Clamp(x + u, 0, width - 1)];
         }
-        return sum / weights;
+        return sum;
+    }
+
+    private const int Side = 2 * Radius + 1;
+
+    /// <summary>The 7 x 7 Gaussian weights, row-major, summing to 1.</summary>
+    private static readonly float[] Kernel = GaussianKernel();
+
+    private static float[] GaussianKernel()
+    {
+        var kernel = new float[Side * Side];
+        for (int v = -Radius; v <= Radius; v++)
+            for (int u = -Radius; u <= Radius; u++)
+                kernel[(v + Radius) * Side + u + Radius] = MathF.Exp(-(u * u + v * v) / (2 * SmoothingSigma * SmoothingSigma));
+        float total = kernel.Sum();
+        for (int i = 0; i < kernel.Length; i++)
+            kernel[i] /= total;
+        return kernel;
     }
 }
