@@ -13,9 +13,6 @@ public sealed class LearningRateSteps
 
     private LearningRateSteps((int Epoch, double Rate)[] steps) => _steps = steps;
 
-    /// <summary>The steps in increasing epoch order.</summary>
-    public IReadOnlyList<(int Epoch, double Rate)> Steps => _steps;
-
     /// <summary>The rate of <paramref name="epoch"/>: that of the last step at or before it, else <paramref name="initialRate"/>.</summary>
     public double RateAt(int epoch, double initialRate)
     {

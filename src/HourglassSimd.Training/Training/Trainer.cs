@@ -160,9 +160,10 @@ public sealed class Trainer : IDisposable
         double rate = optimizer.ParamGroups.First().LearningRate;
         for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
-            if (options.LearningRateAt(epoch) != rate)
+            double epochRate = options.LearningRateAt(epoch);
+            if (epochRate != rate)
             {
-                rate = options.LearningRateAt(epoch);
+                rate = epochRate;
                 SetLearningRate(rate);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: learning rate {rate:g} (--lr-steps)"));
             }
