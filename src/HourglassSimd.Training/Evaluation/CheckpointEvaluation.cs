@@ -1,6 +1,5 @@
 using System.Globalization;
 using HourglassSimd.Datasets;
-using HourglassSimd.Imaging;
 using HourglassSimd.Pose;
 
 namespace HourglassSimd.Training;
@@ -31,16 +30,10 @@ public static class CheckpointEvaluation
         var estimator = new TorchSharpPoseEstimator(net, metadata.InputSize, SampleBuilder.Normalization, layout, flipTest, refinement);
 
         var records = MpiiAnnotationReader.ReadFile(annotationsPath).Where(r => r.IsValidation).ToList();
-        var evaluator = new PckhEvaluator(metadata.Joints);
-        var loader = new ImageLoader();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var group in records.GroupBy(r => r.ImagePath))
-        {
-            var image = loader.Load(Path.Combine(imagesFolder, group.Key));
-            foreach (var record in group)
-                evaluator.Add(estimator.Estimate(image, record.Box), record);
-        }
-        var result = evaluator.Evaluate();
+        var evaluator = new PckhEvaluator(metadata.Joints);
+        var result = PckhValidation.Evaluate(evaluator, records, imagesFolder,
+            (image, people) => [.. people.Select(record => estimator.Estimate(image, record.Box))]);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PCKh@0.5 through TorchSharp's forward pass: {evaluator.PeopleEvaluated} people (flip test {(flipTest ? "on" : "off")}{(refinement == PeakRefinement.QuarterOffset ? "" : $", {refinement} refinement")}, {clock.Elapsed.TotalSeconds:0.0} s)"));
         log.WriteLine("     Head Shoulder    Elbow    Wrist      Hip     Knee    Ankle     Mean");

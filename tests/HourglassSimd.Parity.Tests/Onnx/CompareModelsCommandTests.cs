@@ -1,5 +1,7 @@
 using System.Text.Json;
 using HourglassSimd.Benchmarks.Comparison;
+using HourglassSimd.Datasets;
+using HourglassSimd.Pose;
 using HourglassSimd.TestSupport;
 
 namespace HourglassSimd.Parity.Tests;
@@ -35,6 +37,42 @@ public sealed class CompareModelsCommandTests : IDisposable
     {
         string missing = _temp.File("missing.hgw");
         Assert.Equal(1, CompareModelsCommand.Create().Parse(["--model", missing, "--runs", "1"]).Invoke());
+    }
+
+    [Fact]
+    public void With_annotations_each_model_gets_the_PCKh_eval_gives_and_the_plot_is_drawn()
+    {
+        // Real synthetic people on disk and a random model: the figure must be the one the shared validation loop gives.
+        string data = _temp.Folder("people");
+        SyntheticPeopleDataset.Write(data, new SyntheticPeopleOptions { TrainPeople = 1, ValidationPeople = 6, ImageSize = 128, Seed = 3 });
+        string annotations = Path.Combine(data, "annotations.json"), images = Path.Combine(data, "images");
+        var arch = new HourglassArchitecture(1, 16, 16, 64, 64);
+        string a = Save(arch, "a.hgw"), json = _temp.File("models.json"), plot = _temp.File("zoo.png");
+
+        int exit = CompareModelsCommand.Create().Parse(["--model", a, "--threads", "1", "--runs", "1", "--no-onnxruntime",
+            "--annotations", annotations, "--images", images, "--json", json, "--plot", plot]).Invoke();
+
+        Assert.Equal(0, exit);
+        var record = JsonDocument.Parse(File.ReadAllText(json)).RootElement[0];
+        var people = MpiiAnnotationReader.ReadFile(annotations).Where(r => r.IsValidation).ToList();
+        Assert.Equal(6, people.Count);
+        using var network = HourglassModelFile.Load(a).CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 1 });
+        var estimator = new PoseEstimator(network, new PoseEstimatorOptions { FlipTest = true });
+        double expected = PckhValidation.Evaluate(new PckhEvaluator(), people, images, (image, group) => estimator.Estimate(image, [.. group.Select(g => g.Box)])).Mean;
+        Assert.Equal(expected, record.GetProperty("pckh").GetDouble());
+        using var png = SixLabors.ImageSharp.Image.Load(plot);
+        Assert.Equal((960, 540), (png.Width, png.Height));
+    }
+
+    [Theory]
+    [InlineData("--plot")]
+    [InlineData("--images")]
+    public void A_plot_or_images_without_annotations_is_an_error(string option)
+    {
+        string a = Save(new HourglassArchitecture(1, 16, 16, 64, 64), "a.hgw");
+        string value = option == "--plot" ? _temp.File("zoo.png") : _temp.Folder("images");
+        Assert.Equal(1, CompareModelsCommand.Create().Parse(["--model", a, "--runs", "1", "--no-onnxruntime", option, value]).Invoke());
+        Assert.False(File.Exists(_temp.File("zoo.png")));
     }
 
     private string Save(HourglassArchitecture arch, string name)

@@ -140,10 +140,10 @@ public sealed class LossPlotTests
 
     private static Image<Rgb24> ToImageSharp(PlotCanvas canvas) => ToImageSharp(canvas.Image);
 
-    private static Image<Rgb24> ToImageSharp(HourglassSimd.Pose.RgbImage rgb) =>
+    internal static Image<Rgb24> ToImageSharp(HourglassSimd.Pose.RgbImage rgb) =>
         Image.LoadPixelData<Rgb24>(rgb.Pixels, rgb.Width, rgb.Height);
 
-    private static int CountColour(Image<Rgb24> image, int left, int top, int width, int height, Rgb24 colour)
+    internal static int CountColour(Image<Rgb24> image, int left, int top, int width, int height, Rgb24 colour)
     {
         int count = 0;
         for (int y = Math.Max(top, 0); y < Math.Min(top + height, image.Height); y++)
