@@ -124,6 +124,8 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
         output.WriteLine(log.ToString());
         Assert.Contains("epoch 2: learning rate 0.0001 (--lr-steps)", log.ToString(), StringComparison.Ordinal);
         Assert.Contains("epoch 4: learning rate 2e-05 (--lr-steps)", log.ToString(), StringComparison.Ordinal);
+        // The rate lines do not stop --plot-log from reading the log: all four epochs' losses are there.
+        Assert.Equal([1, 2, 3, 4], TrainingLogParser.Parse(log.ToString()).OfKind(LossKind.Train).Select(r => r.Epoch));
         double[] rates = [.. Enumerable.Range(1, 4).Select(e => CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(TrainingCheckpoint.ModelPath(folder, e)))!.LearningRate)];
         Assert.Equal([1e-3, 1e-4, 1e-4, 2e-5], rates);
 

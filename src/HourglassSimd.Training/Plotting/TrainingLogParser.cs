@@ -16,7 +16,7 @@ namespace HourglassSimd.Training;
 /// <item>the run's header (<c>PoseNet stacks ...: ..., N steps of B per epoch, ...</c>), for the steps per epoch of
 /// the epoch lines that follow.</item>
 /// </list>
-/// <para>Every other line (<c>resumed from ...</c>, notes, errors) is skipped, so logs of several runs can be
+/// <para>Every other line (<c>resumed from ...</c>, <c>epoch E: learning rate R (--lr-steps)</c>, notes, errors) is skipped, so logs of several runs can be
 /// concatenated; a later run replaces what an earlier one logged from where it starts (<see cref="LossHistory"/>).
 /// A line that starts like a loss line (<c>epoch</c> and a digit) but cannot be read is an error that names the line,
 /// except for an unfinished last line (no line break after it), which a log still being written can have.</para>
@@ -88,7 +88,7 @@ public static partial class TrainingLogParser
                     double? validation = summary.Groups[4].Success ? Loss(summary.Groups[4]) : null;
                     history.AddEpoch(epoch, steps, Loss(summary.Groups[3]), validation);
                 }
-                else
+                else if (!RateLine().IsMatch(line))
                 {
                     throw new FormatException("not a loss line");
                 }
@@ -132,6 +132,10 @@ public static partial class TrainingLogParser
 
     [GeneratedRegex(@"^\s*epoch (\d+)/(\d+)\s+loss (\S+)(?:\s+val-loss (\S+))?(?:\s|$)")]
     private static partial Regex EpochLine();
+
+    /// <summary>The trainer's note that <c>--lr-steps</c> changed the rate at an epoch: not a loss, skipped.</summary>
+    [GeneratedRegex(@"^\s*epoch \d+: learning rate \S+ \(--lr-steps\)\s*$")]
+    private static partial Regex RateLine();
 
     [GeneratedRegex(@"^PoseNet stacks .*?, (\d+) steps of \d+ per epoch")]
     private static partial Regex HeaderLine();
