@@ -16,7 +16,7 @@ public sealed class LossPlotCliTests(ITestOutputHelper output)
         output.WriteLine(run.ToString());
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal($"{png}: 960x540, 300 block means and 12 epoch losses from {TrainingLogs.Shipped}; losses in {csv}", run.Output.Trim());
+        Assert.Equal($"{png}: 960x540, 425 block means and 17 epoch losses from {TrainingLogs.Shipped}; losses in {csv}", run.Output.Trim());
         Assert.Equal("", run.Error);
         using Image<Rgb24> image = Image.Load<Rgb24>(png);
         Assert.Equal((960, 540), (image.Width, image.Height));

@@ -12,11 +12,12 @@ public sealed class TrainingLogParserTests
         LossRecord[] validation = history.OfKind(LossKind.Validation).ToArray();
         // 4 epochs at 5e-4; a run resumed from the epoch-4 checkpoint at 1e-4 for epochs 5 and 6 (two runs, their
         // "learning rate" and "resumed from" lines skipped), whose abandoned start of epoch 7 the run resumed from epoch 6
-        // at 3e-5 replaces; then epochs 8 to 12 in three runs resumed from epochs 7, 9 and 10: 12 x 1250 steps / 50.
-        Assert.Equal(300, blocks.Length);
-        Assert.Equal(Enumerable.Range(1, 12), train.Select(r => r.Epoch));
-        Assert.Equal(Enumerable.Range(1, 12), validation.Select(r => r.Epoch));
-        Assert.Equal(324, history.Count);
+        // at 3e-5 replaces; then epochs 8 to 12 in three runs resumed from epochs 7, 9 and 10, and epochs 13 to 17 in one
+        // run resumed from epoch 12 whose --lr-steps note before epoch 16 is skipped: 17 x 1250 steps / 50.
+        Assert.Equal(425, blocks.Length);
+        Assert.Equal(Enumerable.Range(1, 17), train.Select(r => r.Epoch));
+        Assert.Equal(Enumerable.Range(1, 17), validation.Select(r => r.Epoch));
+        Assert.Equal(459, history.Count);
 
         Assert.Equal(new LossRecord(LossKind.Block, 1, 50, 1250, 0.026489), blocks[0]);
         Assert.Equal(new LossRecord(LossKind.Block, 4, 1250, 1250, 0.003453), blocks[99]);
@@ -25,19 +26,22 @@ public sealed class TrainingLogParserTests
         Assert.Equal(new LossRecord(LossKind.Block, 7, 50, 1250, 0.002899), blocks[150]); // the later run's, not the abandoned 0.002974
         Assert.Equal(new LossRecord(LossKind.Block, 7, 1250, 1250, 0.002752), blocks[174]);
         Assert.Equal(new LossRecord(LossKind.Block, 8, 50, 1250, 0.002977), blocks[175]);
-        Assert.Equal(new LossRecord(LossKind.Block, 12, 1250, 1250, 0.002516), blocks[^1]);
-        Assert.Equal([0.006505, 0.004380, 0.003903, 0.003601, 0.003129, 0.002953, 0.002807, 0.002905, 0.002913, 0.002741, 0.002511, 0.002573],
-            train.Select(r => r.Value));
-        Assert.Equal([0.004608, 0.010009, 0.003574, 0.003869, 0.002829, 0.002749, 0.002693, 0.002797, 0.002681, 0.002603, 0.002454, 0.002413],
-            validation.Select(r => r.Value));
+        Assert.Equal(new LossRecord(LossKind.Block, 12, 1250, 1250, 0.002516), blocks[299]);
+        Assert.Equal(new LossRecord(LossKind.Block, 13, 50, 1250, 0.002512), blocks[300]);
+        Assert.Equal(new LossRecord(LossKind.Block, 16, 50, 1250, 0.002492), blocks[375]);
+        Assert.Equal(new LossRecord(LossKind.Block, 17, 1250, 1250, 0.002358), blocks[^1]);
+        Assert.Equal([0.006505, 0.004380, 0.003903, 0.003601, 0.003129, 0.002953, 0.002807, 0.002905, 0.002913, 0.002741, 0.002511, 0.002573,
+            0.002446, 0.002515, 0.002555, 0.002455, 0.002448], train.Select(r => r.Value));
+        Assert.Equal([0.004608, 0.010009, 0.003574, 0.003869, 0.002829, 0.002749, 0.002693, 0.002797, 0.002681, 0.002603, 0.002454, 0.002413,
+            0.002439, 0.002396, 0.002392, 0.002220, 0.002238], validation.Select(r => r.Value));
         Assert.All(history.Records, r => Assert.Equal(1250, r.StepsPerEpoch));
         Assert.Equal(0.04, blocks[0].Position);
-        Assert.Equal(12.0, blocks[^1].Position);
-        Assert.Equal(15000, LossHistory.GlobalStep(blocks[^1]));
+        Assert.Equal(17.0, blocks[^1].Position);
+        Assert.Equal(21250, LossHistory.GlobalStep(blocks[^1]));
         Assert.Equal(2500, LossHistory.GlobalStep(train[1]));
 
         // Every block is 50 steps after the previous one: none lost, none doubled.
-        Assert.Equal(Enumerable.Range(1, 300).Select(i => 50L * i), blocks.Select(b => LossHistory.GlobalStep(b)!.Value));
+        Assert.Equal(Enumerable.Range(1, 425).Select(i => 50L * i), blocks.Select(b => LossHistory.GlobalStep(b)!.Value));
     }
 
     [Fact]
