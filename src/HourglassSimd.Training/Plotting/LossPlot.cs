@@ -219,20 +219,12 @@ public sealed class LossPlot
 
         foreach (double tick in LossTicks)
         {
-            int y = (int)MathF.Round(Y(tick));
-            canvas.FillRectangle(PlotLeft, y, plotWidth, 1, GridColor);
-            canvas.FillRectangle(PlotLeft - 6, y, 6, 1, AxisColor);
-            string label = FormatLoss(tick);
-            canvas.Text(label, PlotLeft - 10 - PlotFont.Measure(label, TextScale), y - (PlotFont.CapHeight * TextScale / 2), TextScale, TextColor);
+            canvas.YTick(PlotLeft, PlotRight, (int)MathF.Round(Y(tick)), FormatLoss(tick), TextScale);
         }
 
         foreach (int tick in EpochTicks)
         {
-            int x = (int)MathF.Round(X(tick));
-            canvas.FillRectangle(x, PlotTop, 1, plotHeight, GridColor);
-            canvas.FillRectangle(x, PlotBottom, 1, 6, AxisColor);
-            string label = tick.ToString(CultureInfo.InvariantCulture);
-            canvas.Text(label, x - (PlotFont.Measure(label, TextScale) / 2), PlotBottom + 10, TextScale, TextColor);
+            canvas.XTick(PlotTop, PlotBottom, (int)MathF.Round(X(tick)), tick.ToString(CultureInfo.InvariantCulture), TextScale);
         }
 
         canvas.DrawRectangle(PlotLeft, PlotTop, plotWidth + 1, plotHeight + 1, AxisColor);

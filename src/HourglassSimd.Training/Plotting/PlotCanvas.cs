@@ -77,6 +77,24 @@ internal sealed class PlotCanvas
     public void Disc(float x, float y, float radius, Rgb24 color) =>
         CoverageRasterizer.FillDisc(Image, x, y, radius, color, antiAliasing: true);
 
+    /// <summary>A y-axis tick at row <paramref name="y"/>: a grid line across the plotting area, a 6-pixel mark left of
+    /// it and the label right-aligned 10 pixels before the axis, centred on the row.</summary>
+    public void YTick(int plotLeft, int plotRight, int y, string label, int scale)
+    {
+        FillRectangle(plotLeft, y, plotRight - plotLeft, 1, LossPlot.GridColor);
+        FillRectangle(plotLeft - 6, y, 6, 1, LossPlot.AxisColor);
+        Text(label, plotLeft - 10 - PlotFont.Measure(label, scale), y - (PlotFont.CapHeight * scale / 2), scale, LossPlot.TextColor);
+    }
+
+    /// <summary>An x-axis tick at column <paramref name="x"/>: a grid line down the plotting area, a 6-pixel mark below
+    /// it and the label centred 10 pixels under the axis.</summary>
+    public void XTick(int plotTop, int plotBottom, int x, string label, int scale)
+    {
+        FillRectangle(x, plotTop, 1, plotBottom - plotTop, LossPlot.GridColor);
+        FillRectangle(x, plotBottom, 1, 6, LossPlot.AxisColor);
+        Text(label, x - (PlotFont.Measure(label, scale) / 2), plotBottom + 10, scale, LossPlot.TextColor);
+    }
+
     /// <summary>Text with the top of its cell at (<paramref name="x"/>, <paramref name="y"/>).</summary>
     public void Text(string text, int x, int y, int scale, Rgb24 color) => PlotFont.Draw(Image, text, x, y, scale, color);
 }

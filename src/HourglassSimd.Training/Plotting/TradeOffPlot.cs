@@ -183,26 +183,17 @@ public sealed class TradeOffPlot
 
     private void DrawGridAndAxes(PlotCanvas canvas)
     {
-        int plotWidth = PlotRight - PlotLeft, plotHeight = PlotBottom - PlotTop;
         foreach (double tick in YTicks)
         {
-            int y = (int)MathF.Round(Y(tick));
-            canvas.FillRectangle(PlotLeft, y, plotWidth, 1, LossPlot.GridColor);
-            canvas.FillRectangle(PlotLeft - 6, y, 6, 1, LossPlot.AxisColor);
-            string label = FormatTick(tick);
-            canvas.Text(label, PlotLeft - 10 - PlotFont.Measure(label, TextScale), y - (PlotFont.CapHeight * TextScale / 2), TextScale, LossPlot.TextColor);
+            canvas.YTick(PlotLeft, PlotRight, (int)MathF.Round(Y(tick)), FormatTick(tick), TextScale);
         }
 
         foreach (double tick in XTicks)
         {
-            int x = (int)MathF.Round(X(tick));
-            canvas.FillRectangle(x, PlotTop, 1, plotHeight, LossPlot.GridColor);
-            canvas.FillRectangle(x, PlotBottom, 1, 6, LossPlot.AxisColor);
-            string label = FormatTick(tick);
-            canvas.Text(label, x - (PlotFont.Measure(label, TextScale) / 2), PlotBottom + 10, TextScale, LossPlot.TextColor);
+            canvas.XTick(PlotTop, PlotBottom, (int)MathF.Round(X(tick)), FormatTick(tick), TextScale);
         }
 
-        canvas.DrawRectangle(PlotLeft, PlotTop, plotWidth + 1, plotHeight + 1, LossPlot.AxisColor);
+        canvas.DrawRectangle(PlotLeft, PlotTop, PlotRight - PlotLeft + 1, PlotBottom - PlotTop + 1, LossPlot.AxisColor);
     }
 
     /// <summary>Ticks at multiples of 1, 2, 2.5 or 5 × 10^k, the smallest step that gives at most
