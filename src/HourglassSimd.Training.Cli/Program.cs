@@ -31,9 +31,13 @@ try
 
         SelfCheckReport report = OneDnnSelfCheck.Run();
         Console.WriteLine(report);
-        (bool scalarsPassed, string scalarLine) = TemporaryScalarStress.Run();
-        Console.WriteLine(scalarLine);
-        return report.Passed && scalarsPassed ? 0 : TrainingException.FailureExitCode;
+        // Short steps, then long ones: a long step gives the allocating neighbour time to trigger many collections
+        // inside one guarded call.
+        (bool shortPassed, string shortLine) = TemporaryScalarStress.Run(steps: 1000, callsPerStep: 200);
+        Console.WriteLine(shortLine);
+        (bool longPassed, string longLine) = TemporaryScalarStress.Run(steps: 10, callsPerStep: 20_000);
+        Console.WriteLine(longLine);
+        return report.Passed && shortPassed && longPassed ? 0 : TrainingException.FailureExitCode;
     }
 
     if (options.EvaluatePath is not null)

@@ -19,8 +19,8 @@ public static class TemporaryScalarStress
     {
         using var counter = tensor(0L);
         int stop = 0;
-        // A neighbour that allocates as fast as it can (small arrays, most soon garbage): collections all the time. Steps
-        // are short (a millisecond or so), so the neighbour allocates far less per step than GcQuietStep's budget.
+        // A neighbour that allocates as fast as it can (small arrays, most soon garbage): collections all the time, also
+        // inside a guarded step, and the more of them the longer the step.
         var noise = new Thread(() =>
         {
             var keep = new List<byte[]>();
@@ -56,7 +56,8 @@ public static class TemporaryScalarStress
 
         long count = failure is null ? counter.item<long>() : -1;
         bool passed = failure is null && count == (long)steps * callsPerStep;
-        string mode = guarded && GcQuietStep.IsEnabled ? "inside GcQuietStep" : "unguarded";
+        string mode = string.Create(CultureInfo.InvariantCulture,
+            $"{steps} steps of {callsPerStep} calls, {(guarded && GcQuietStep.IsEnabled ? "inside GcQuietStep" : "unguarded")}");
         string line = passed
             ? string.Create(CultureInfo.InvariantCulture, $"temporary scalars next to an allocating thread ({mode}): {count} increments, ok")
             : string.Create(CultureInfo.InvariantCulture, $"temporary scalars next to an allocating thread ({mode}): FAILED after {done} of {steps * callsPerStep} increments: {failure ?? $"count {count}"}");

@@ -1,9 +1,7 @@
-using System.Runtime;
-
 namespace HourglassSimd.Training;
 
 /// <summary>
-/// Runs a piece of libtorch work (a training step, an evaluation batch) with no garbage collection while it runs.
+/// Runs a piece of libtorch work (a training step, an evaluation batch) with no finalizer running while it runs.
 /// </summary>
 /// <remarks>
 /// TorchSharp 0.107 passes the native handle of a temporary <c>Scalar</c> to libtorch without keeping the managed
@@ -14,7 +12,8 @@ namespace HourglassSimd.Training;
 /// alpha must not be a floating point number" (an integer <c>num_batches_tracked</c> incremented by a scalar that had
 /// become a float), "Expected false to be true", or a NaN loss, at random steps and more often when other threads
 /// allocate (docs/training.md). Here, everything already unreachable is collected and finalized first, between native
-/// calls, and then the work runs inside a no-GC region, so no finalizer can free a scalar that a call still uses.
+/// calls, and then the work runs inside a <see cref="FinalizerHold"/>: collections may still happen, but the scalars
+/// they find wait in the finalizer queue until the work has returned.
 /// </remarks>
 public static class GcQuietStep
 {
@@ -30,10 +29,8 @@ public static class GcQuietStep
     /// <summary>Whether the guard is on (it is unless <see cref="SwitchVariable"/> is <c>off</c>).</summary>
     public static bool IsEnabled => Enabled;
 
-    /// <summary>Managed allocation allowed inside one step (TorchSharp's tensor wrappers and dispose scopes).</summary>
-    private const long AllocationBudget = 64L * 1024 * 1024;
-
-    /// <summary>Runs <paramref name="work"/> with no garbage collection during it (when the runtime grants the region).</summary>
+    /// <summary>Runs <paramref name="work"/> with no finalizer running during it.</summary>
+    /// <exception cref="InvalidOperationException">The finalizer thread could not be held (see <see cref="FinalizerHold.Start"/>).</exception>
     public static T Run<T>(Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -41,25 +38,7 @@ public static class GcQuietStep
             return work();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        bool quiet = GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(AllocationBudget, disallowFullBlockingGC: true);
-        try
-        {
-            return work();
-        }
-        finally
-        {
-            if (quiet)
-            {
-                try
-                {
-                    GC.EndNoGCRegion();
-                }
-                catch (InvalidOperationException)
-                {
-                    // Other threads allocated past the budget, so a collection ended the region early: this step
-                    // was not fully guarded, but there is nothing left to end.
-                }
-            }
-        }
+        using FinalizerHold hold = FinalizerHold.Start();
+        return work();
     }
 }
