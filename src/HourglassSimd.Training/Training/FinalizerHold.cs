@@ -26,7 +26,10 @@ internal sealed class FinalizerHold : IDisposable
     {
     }
 
-    /// <summary>Returns once the finalizer thread waits inside the hold; finalizers queued before it have run.</summary>
+    /// <summary>
+    /// Returns once the finalizer thread waits inside the hold: the finalizers queued by earlier collections have run
+    /// (the thread takes its queue in order); those of objects found by the hold's own collection may run before or after.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The finalizer thread did not reach the hold within a minute.</exception>
     public static FinalizerHold Start()
     {

@@ -11,9 +11,9 @@ namespace HourglassSimd.Training;
 /// sees a scalar of another type or value. That is what made training fail with "For integral input tensors, argument
 /// alpha must not be a floating point number" (an integer <c>num_batches_tracked</c> incremented by a scalar that had
 /// become a float), "Expected false to be true", or a NaN loss, at random steps and more often when other threads
-/// allocate (docs/training.md). Here, everything already unreachable is collected and finalized first, between native
-/// calls, and then the work runs inside a <see cref="FinalizerHold"/>: collections may still happen, but the scalars
-/// they find wait in the finalizer queue until the work has returned.
+/// allocate (docs/training.md). Here the work runs inside a <see cref="FinalizerHold"/> (whose start collects and lets
+/// the finalizers queued before it run, between native calls): collections may still happen during the work, but the
+/// scalars they find wait in the finalizer queue until the work has returned.
 /// </remarks>
 public static class GcQuietStep
 {
@@ -36,8 +36,6 @@ public static class GcQuietStep
         ArgumentNullException.ThrowIfNull(work);
         if (!Enabled)
             return work();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
         using FinalizerHold hold = FinalizerHold.Start();
         return work();
     }
