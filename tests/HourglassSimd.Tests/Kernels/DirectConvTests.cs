@@ -56,6 +56,60 @@ public sealed unsafe class DirectConvTests
         }
     }
 
+    /// <summary>
+    /// Narrow layers (one or two output vectors per group) run in 12-pixel tiles; the 6-pixel tiles they replace sum
+    /// every output in the same order, so both forms must give the same bits, at widths that leave every remainder.
+    /// </summary>
+    [Theory]
+    [InlineData(24, 24, 3, 1, 1)]   // a pruned 3x3 (two Vector512 vectors, three Vector256 ones)
+    [InlineData(64, 8, 1, 1, 0)]    // a pruned 1x1 reduce, with the prologue
+    [InlineData(3, 16, 7, 2, 3)]    // the pruned stem
+    [InlineData(32, 40, 1, 1, 0)]   // three Vector512 vectors: never wide
+    public void Wide_tiles_give_the_same_bits_as_six_pixel_tiles(int ic, int oc, int k, int s, int p)
+    {
+        foreach (var kernels in SimdKernelSet.All)
+        {
+            foreach (int width in new[] { 12, 13, 23, 24, 29, 40, 100 })
+            {
+                bool prologue = k == 1 && s == 1;
+                var c = new Case(ic, oc, 5, width, k, s, p, k == 7 ? 1 : 16, p, OutHalo: 1, prologue, Residual: true, Relu: true, Batch: 1, Seed: width);
+                bool saved = DirectConv.UseWideTiles;
+                try
+                {
+                    DirectConv.UseWideTiles = true;
+                    float[] wide = Run(kernels, c);
+                    DirectConv.UseWideTiles = false;
+                    float[] narrow = Run(kernels, c);
+                    Assert.True(wide.AsSpan().SequenceEqual(narrow), $"{kernels} {c}: the wide tiles changed the result");
+                    Assert.DoesNotContain(wide, float.IsNaN);
+                }
+                finally
+                {
+                    DirectConv.UseWideTiles = saved;
+                }
+            }
+        }
+    }
+
+    /// <summary>The case's convolution on seeded random data through <paramref name="kernels"/>, unpacked.</summary>
+    private static float[] Run(SimdKernelSet kernels, Case c)
+    {
+        var random = new Random(c.Seed);
+        var conv = new ConvParameters(
+            TestArrays.Uniform(random, c.OutChannels * c.InChannels * c.Kernel * c.Kernel),
+            TestArrays.Uniform(random, c.OutChannels), c.OutChannels, c.InChannels, c.Kernel, c.Stride, c.Pad);
+        (float[] Scale, float[] Shift)? prologue = c.Prologue
+            ? (TestArrays.Uniform(random, c.InChannels, 0.5f, 1.5f), TestArrays.Uniform(random, c.InChannels, -0.5f, 0.5f))
+            : null;
+        var packed = new PackedConv(conv, prologue, c.Relu);
+        int oh = conv.OutSize(c.Height), ow = conv.OutSize(c.Width);
+        var inLayout = new ActivationLayout(c.InChannels, c.Height, c.Width, c.InPack, c.InHalo);
+        var outLayout = new ActivationLayout(c.OutChannels, oh, ow, 16, c.OutHalo);
+        float[] image = TestArrays.Uniform(random, c.InChannels * c.Height * c.Width);
+        float[] residual = TestArrays.Uniform(random, c.OutChannels * oh * ow);
+        return RunSimd(kernels, packed, image, inLayout, residual, outLayout);
+    }
+
     internal static void Check(SimdKernelSet kernels, Case c)
     {
         var random = new Random(c.Seed);

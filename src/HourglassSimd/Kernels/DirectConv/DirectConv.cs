@@ -12,7 +12,8 @@ namespace HourglassSimd.Kernels;
 /// Work is cut into items of (output-channel group of up to <see cref="TileVectors"/> vectors) × (one output row
 /// segment), so the caller can spread items over threads. Each item walks its segment in tiles of 6 pixels × 4 vectors
 /// (24 accumulators: 64 channels with Vector512, 32 with Vector256; 6 × 2 on CPUs with 16 vector registers), then one
-/// narrower tile for the remainder.
+/// narrower tile for the remainder. Groups of only one or two vectors (narrow layers) walk it in tiles of 12 pixels
+/// first (<see cref="WideTile{TV, TB}"/>).
 /// Every accumulator sums over all input channels and taps before it is stored once (no partial sums in memory).
 /// </remarks>
 internal static unsafe partial class DirectConv
@@ -29,6 +30,19 @@ internal static unsafe partial class DirectConv
 
     /// <summary>Vector registers the JIT can allocate on this machine.</summary>
     public static int VectorRegisters => Avx512F.IsSupported || AdvSimd.Arm64.IsSupported ? 32 : 16;
+
+    /// <summary>Output pixels of a <see cref="WideTile{TV, TB}"/>.</summary>
+    public const int WidePixels = 12;
+
+    /// <summary>
+    /// The most output vectors a tile may have for its segment to run in wide tiles: 2 where the JIT has 32 vector
+    /// registers (12 x 2 accumulators fit), 1 where it has 16.
+    /// </summary>
+    public static readonly int WideTileVectors = VectorRegisters >= 32 ? 2 : 1;
+
+    /// <summary>Whether narrow tiles (at most <see cref="WideTileVectors"/> vectors) run as wide tiles; a switch for
+    /// A/B measurements and the tests that compare both forms (they give the same bits).</summary>
+    internal static bool UseWideTiles = true;
 
     /// <summary>Row segments are at most this many pixels, so even a flattened 1x1 map splits into enough items.</summary>
     private const int MaxSegment = 96;
@@ -125,14 +139,25 @@ internal static unsafe partial class DirectConv
         float* scratch = null;
         if (prologue)
         {
-            float* buffer = stackalloc float[groups * 16 * TilePixels];
+            float* buffer = stackalloc float[groups * 16 * WidePixels];
             scratch = buffer;
-            // The transformed pixels are read from scratch laid out as [group][pixel][16].
-            tile.GroupStride = 16 * TilePixels;
+            // The transformed pixels are read from scratch laid out as [group][pixel][16], room for a wide tile per group.
+            tile.GroupStride = 16 * WidePixels;
             tile.PixelStep = 16;
         }
 
         int x = x0;
+        if (TB.N <= WideTileVectors && UseWideTiles)
+        {
+            for (; x + WidePixels <= x1; x += WidePixels)
+            {
+                float* input = inRow + (nint)x * a.Stride * a.InPack;
+                if (scratch != null)
+                    input = ApplyPrologue<TV>(a, input, WidePixels, scratch);
+                nint px = (nint)x * 16;
+                WideTile<TV, TB>(tile, input, o0 + px, o1 + px);
+            }
+        }
         for (; x + TilePixels <= x1; x += TilePixels)
             RunTile<TV, Six, TB>(a, tile, inRow, x, TilePixels, scratch, o0, o1, o2, o3);
         switch (x1 - x)
@@ -173,7 +198,7 @@ internal static unsafe partial class DirectConv
         for (int g = 0; g < groups; g++)
         {
             float* src = input + g * a.InGroupStride;
-            float* dst = scratch + g * 16 * TilePixels;
+            float* dst = scratch + g * 16 * WidePixels;
             if (Sse.IsSupported)
             {
                 // The next tile's lines of this group (see TileArgs.PrefetchNext).
