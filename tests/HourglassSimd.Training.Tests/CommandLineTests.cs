@@ -66,6 +66,23 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
             Assert.Throws<TrainingException>((options with { PruneFromPath = "a.dat", PruneTargetMacs = 0.5, ResumePath = "b.dat" }).Validate).Message);
     }
 
+    [Fact]
+    public void DistillFrom_TakesAWeightInZeroToOne_AndNeedsTheTeacher()
+    {
+        TrainingOptions parsed = TrainingOptions.Parse(["--distill-from", "t.dat", "--distill-weight", "0.3"]);
+        Assert.Equal(("t.dat", 0.3), (parsed.DistillFromPath, parsed.DistillWeight));
+        Assert.Equal(TrainingOptions.DefaultDistillWeight, TrainingOptions.Parse(["--distill-from", "t.dat"]).DistillWeight);
+        Assert.Equal("option '--distill-weight' must be in (0, 1], got 2", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--distill-weight", "2"])).Message);
+        Assert.Equal("option '--distill-weight' must be positive, got 0", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--distill-weight", "0"])).Message);
+
+        var options = new TrainingOptions { AnnotationsPath = data.AnnotationsPath, ImagesFolder = data.ImagesFolder, Features = 16 };
+        TrainingOptions weightOnly = TrainingOptions.Parse(["--distill-weight", "0.5"]) with { AnnotationsPath = data.AnnotationsPath, ImagesFolder = data.ImagesFolder, Features = 16 };
+        Assert.Equal("--distill-weight needs --distill-from", Assert.Throws<TrainingException>(weightOnly.Validate).Message);
+        string missing = Path.Combine(data.Root, "no-such-teacher.dat");
+        Assert.Equal($"teacher checkpoint '{missing}' does not exist",
+            Assert.Throws<TrainingException>((options with { DistillFromPath = missing }).Validate).Message);
+    }
+
     [Theory]
     [InlineData("5:1e-4,7:3e-5", "5:0.0001,7:3e-05")]
     [InlineData(" 2:0.5 ", "2:0.5")]

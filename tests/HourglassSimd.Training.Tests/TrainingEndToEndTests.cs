@@ -232,6 +232,55 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     }
 
     [Fact]
+    public void DistillFrom_BlendsTheTeachersLastStack_AndTrainsAStudent()
+    {
+        string folder = data.NewFolder("teacher");
+        string teacher;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1) with { Stacks = 2 }, TextWriter.Null))
+        {
+            teacher = trainer.Run().Single().CheckpointPath;
+        }
+
+        // The blend is (1 - w) x ground truth + w x the teacher's last stack in eval mode, computed here independently.
+        using (var scope = NewDisposeScope())
+        using (var distillation = new HeatmapDistillation(teacher, 0.25, joints: 16, inputSize: 64, CPU))
+        using (var reference = new PoseNet(new PoseNetArchitecture(2, 16, 16)))
+        {
+            reference.load(teacher);
+            reference.eval();
+            Tensor input = rand(2, 3, 64, 64);
+            Tensor truth = rand(2, 16, 16, 16);
+            Tensor expected;
+            using (no_grad())
+            {
+                expected = truth * 0.75 + reference.forward(input)[.., 1] * 0.25;
+            }
+
+            Tensor blended = distillation.Blend(input, truth);
+            Assert.Equal(expected.shape, blended.shape);
+            Assert.True(blended.allclose(expected, rtol: 0, atol: 1e-6), "the blended targets differ from the reference blend");
+            Assert.False(blended.allclose(truth, rtol: 0, atol: 1e-3), "the teacher's share left the targets unchanged");
+        }
+
+        // A narrower one-stack student trains on the blend; its validation loss is against the ground truth.
+        var log = new StringWriter();
+        using (var student = new Trainer(SmallRun(data.NewFolder("student"), epochs: 2) with { Features = 8, DistillFromPath = teacher }, log))
+        {
+            IReadOnlyList<EpochSummary> epochs = student.Run();
+            output.WriteLine(log.ToString());
+            Assert.Contains($"distilling from {teacher} (--stacks 2 --features 16", log.ToString(), StringComparison.Ordinal);
+            Assert.Contains("targets are 0.5 x ground truth + 0.5 x the teacher's last-stack heatmaps", log.ToString(), StringComparison.Ordinal);
+            LossAssert.Finite(epochs.Select(e => (double?)e.TrainLoss), "training loss");
+            LossAssert.Finite(epochs.Select(e => e.ValidationLoss), "validation loss");
+            Assert.Equal(student.Evaluate(TrainingAnnotations.Load(data.AnnotationsPath, 16, BoxAdjustment.Mpii).Where(a => a.IsValidation).ToArray()), epochs[^1].ValidationLoss!.Value, 12);
+        }
+
+        // A teacher of another input size is refused with one line.
+        var e = Assert.Throws<TrainingException>(() => new Trainer(SmallRun(data.NewFolder("student128"), epochs: 1) with { InputSize = 128, DistillFromPath = teacher }, TextWriter.Null));
+        Assert.Equal($"teacher checkpoint '{teacher}' was trained at --input-size 64, the student trains at 128", e.Message);
+    }
+
+    [Fact]
     public void Resume_WithOtherArchitecture_FailsWithOneLine()
     {
         string folder = data.NewFolder("mismatch");

@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly IReadOnlyList<MpiiAnnotation> validationSet;
     private readonly Random random;
     private readonly int firstEpoch;
+    private readonly HeatmapDistillation? distillation;
 
     /// <summary>Validates the options, reads the annotations, builds the network and, with --resume, restores it.</summary>
     public Trainer(TrainingOptions options, TextWriter log)
@@ -79,6 +80,20 @@ public sealed class Trainer : IDisposable
 
         Model.to(device);
         optimizer = optim.RMSProp(Model.parameters(), lr: options.LearningRate);
+        if (options.DistillFromPath is not null)
+        {
+            try
+            {
+                distillation = new HeatmapDistillation(options.DistillFromPath, options.DistillWeight, options.Joints, options.InputSize, device);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+
+            log.WriteLine(distillation.Describe(options.DistillFromPath));
+        }
 
         firstEpoch = 1;
         if (options.ResumePath is not null)
@@ -201,7 +216,8 @@ public sealed class Trainer : IDisposable
         return summaries;
     }
 
-    /// <summary>Mean loss over <paramref name="samples"/> in eval mode (running BatchNorm statistics), no augmentation.</summary>
+    /// <summary>Mean loss over <paramref name="samples"/> in eval mode (running BatchNorm statistics), no augmentation;
+    /// against the ground truth alone, also in a distilling run.</summary>
     public double Evaluate(IReadOnlyList<MpiiAnnotation> samples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -236,6 +252,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
+        distillation?.Dispose();
         optimizer.Dispose();
         Model.Dispose();
     }
@@ -257,6 +274,11 @@ public sealed class Trainer : IDisposable
             {
                 using var scope = NewDisposeScope();
                 (Tensor input, Tensor target) = ToDevice(batch);
+                if (distillation is not null)
+                {
+                    target = distillation.Blend(input, target);
+                }
+
                 Tensor value = StackedHeatmapLoss.Compute(Model.forward(input), target);
                 optimizer.zero_grad();
                 value.backward();

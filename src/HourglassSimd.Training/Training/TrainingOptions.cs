@@ -74,6 +74,18 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="PruneFromPath"/>: the share of MACs per image the pruned network keeps, in (0, 1].</summary>
     public double? PruneTargetMacs { get; init; }
 
+    /// <summary>Distil from this trained checkpoint (<see cref="HeatmapDistillation"/>): the targets blend in its heatmaps.</summary>
+    public string? DistillFromPath { get; init; }
+
+    /// <summary>With <see cref="DistillFromPath"/>: the teacher's share of the target, in (0, 1] (default 0.5).</summary>
+    public double DistillWeight { get; init; } = DefaultDistillWeight;
+
+    /// <summary>Whether <c>--distill-weight</c> was given (it needs <c>--distill-from</c>).</summary>
+    public bool DistillWeightGiven { get; init; }
+
+    /// <summary>The teacher's share of the target unless <c>--distill-weight</c> says otherwise.</summary>
+    public const double DefaultDistillWeight = 0.5;
+
     /// <summary>Evaluate this checkpoint (PCKh through TorchSharp, <see cref="CheckpointEvaluation"/>) instead of training.</summary>
     public string? EvaluatePath { get; init; }
 
@@ -123,6 +135,11 @@ public sealed record TrainingOptions
                                of the residual modules, over the whole network) until it keeps --target-macs of its
                                MACs, then train (fine-tune) it as a new run; the architecture comes from the checkpoint
           --target-macs R      with --prune-from: share of the MACs per image to keep, in (0, 1], e.g. 0.5
+          --distill-from FILE  knowledge distillation: a trained checkpoint of this trainer (same joints and input
+                               size) runs frozen on every batch, and the targets become (1 - w) x ground truth +
+                               w x its last-stack heatmaps; for a pruned or smaller network learning from its parent
+          --distill-weight W   with --distill-from: the teacher's share w of the targets, in (0, 1] (default 0.5);
+                               the validation loss stays against the ground truth alone
           --input-size N       input side in pixels, a multiple of 64 (default 256; heatmaps are N/4)
           --sigma X            Gaussian sigma in heatmap pixels (default N/256, i.e. 1 at 64x64)
           --seed N             seed for weights, shuffling and augmentation (default 1)
@@ -211,6 +228,8 @@ public sealed record TrainingOptions
                 "--resume" => options with { ResumePath = NonEmpty(name, value) },
                 "--prune-from" => options with { PruneFromPath = NonEmpty(name, value) },
                 "--target-macs" => options with { PruneTargetMacs = Share(name, value) },
+                "--distill-from" => options with { DistillFromPath = NonEmpty(name, value) },
+                "--distill-weight" => options with { DistillWeight = Share(name, value), DistillWeightGiven = true },
                 "--evaluate" => options with { EvaluatePath = NonEmpty(name, value) },
                 "--refinement" => options with { Refinement = Choice<PeakRefinement>(name, value) },
                 "--plot-log" => options with { PlotLogPath = NonEmpty(name, value) },
@@ -309,6 +328,16 @@ public sealed record TrainingOptions
         if (PruneFromPath is not null && ResumePath is not null)
         {
             throw UsageError("--prune-from starts a new run; it cannot be combined with --resume");
+        }
+
+        if (DistillWeightGiven && DistillFromPath is null)
+        {
+            throw UsageError("--distill-weight needs --distill-from");
+        }
+
+        if (DistillFromPath is not null && !File.Exists(DistillFromPath))
+        {
+            throw UsageError($"teacher checkpoint '{DistillFromPath}' does not exist");
         }
 
         if (EvaluatePath is not null && !File.Exists(EvaluatePath))
