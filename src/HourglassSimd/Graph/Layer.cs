@@ -22,6 +22,13 @@ internal abstract class Layer
     /// <summary>Multiply-accumulates per image (convolutions only).</summary>
     public virtual long MacCount => 0;
 
+    /// <summary>
+    /// The layer's work per image, for <see cref="RunContext.Parallel"/> to decide whether splitting it over threads
+    /// pays: multiply-accumulates for convolutions, output elements for pooling and upsampling; 0 when not known
+    /// (always split).
+    /// </summary>
+    public virtual long Work => MacCount;
+
     /// <summary>A short description for profiles, e.g. <c>conv3x3 128->128 @64x64</c>.</summary>
     public abstract string Describe();
 

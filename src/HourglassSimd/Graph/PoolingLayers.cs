@@ -11,6 +11,8 @@ internal sealed unsafe class MaxPoolLayer<TV>(Value input, Value output) : Layer
 
     public override string Describe() => $"maxpool2x2 {input.Channels} @{output.Height}x{output.Width}";
 
+    public override long Work => (long)output.Channels * output.Height * output.Width;
+
     public override void Run(RunContext context)
     {
         context.Binding<PoolingBinding>() = PoolingBinding.Of(context, input, output);
@@ -32,6 +34,8 @@ internal sealed unsafe class UpsampleAddLayer<TV>(Value low, Value target, Value
     public override Value Output => output;
 
     public override string Describe() => $"upsample2x+add {low.Channels} @{output.Height}x{output.Width}";
+
+    public override long Work => (long)output.Channels * output.Height * output.Width;
 
     public override void Run(RunContext context)
     {

@@ -50,9 +50,23 @@ internal sealed unsafe class RunContext : IParallelWork
         return ref Unsafe.As<BindingStorage, T>(ref _binding);
     }
 
-    /// <summary>Runs items 0..count−1 of <paramref name="layer"/> on the pool.</summary>
+    /// <summary>
+    /// Layers with less <see cref="Layer.Work"/> than this run on the calling thread alone: waking the other threads
+    /// and waiting for the last of them costs more than they would do (the 2x2 to 8x8 levels of a small network).
+    /// A switch for A/B measurements; which thread runs an item never changes its result.
+    /// </summary>
+    internal static long InlineWork = 65_536;
+
+    /// <summary>Runs items 0..count−1 of <paramref name="layer"/> on the pool, or inline when the layer is small.</summary>
     public void Parallel(Layer layer, int count)
     {
+        long work = layer.Work;
+        if (work > 0 && work < InlineWork)
+        {
+            for (int i = 0; i < count; i++)
+                layer.RunItem(this, i);
+            return;
+        }
         _current = layer;
         _pool.Run(this, count);
         _current = null;

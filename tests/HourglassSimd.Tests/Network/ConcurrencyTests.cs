@@ -45,4 +45,30 @@ public sealed class ConcurrencyTests
         using var three = HourglassNetwork.CreateRandom(arch, 4, new HourglassOptions { MaxDegreeOfParallelism = 3 });
         Assert.Equal(one.Run(input), three.Run(input));
     }
+
+    /// <summary>Small layers run on the calling thread alone (<see cref="Graph.RunContext.InlineWork"/>): every layer
+    /// split over threads, the default, and every layer inline give the same bits.</summary>
+    [Fact]
+    public void Running_small_layers_inline_changes_nothing()
+    {
+        var arch = new HourglassArchitecture(2, 32, 16, 128, 128);
+        float[] input = TestArrays.Uniform(new Random(3), arch.InputSizePerImage, 0, 1);
+        using var net = HourglassNetwork.CreateRandom(arch, 5, new HourglassOptions { MaxDegreeOfParallelism = 2 });
+        long saved = Graph.RunContext.InlineWork;
+        try
+        {
+            float[] byDefault = net.Run(input);
+            Graph.RunContext.InlineWork = 0;
+            float[] allSplit = net.Run(input);
+            Graph.RunContext.InlineWork = long.MaxValue;
+            float[] allInline = net.Run(input);
+            Assert.Equal(allSplit, byDefault);
+            Assert.Equal(allSplit, allInline);
+            Assert.DoesNotContain(allSplit, float.IsNaN);
+        }
+        finally
+        {
+            Graph.RunContext.InlineWork = saved;
+        }
+    }
 }
