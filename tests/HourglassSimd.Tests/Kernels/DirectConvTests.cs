@@ -95,24 +95,16 @@ public sealed unsafe class DirectConvTests
     private static float[] Run(SimdKernelSet kernels, Case c)
     {
         var random = new Random(c.Seed);
-        var conv = new ConvParameters(
-            TestArrays.Uniform(random, c.OutChannels * c.InChannels * c.Kernel * c.Kernel),
-            TestArrays.Uniform(random, c.OutChannels), c.OutChannels, c.InChannels, c.Kernel, c.Stride, c.Pad);
-        (float[] Scale, float[] Shift)? prologue = c.Prologue
-            ? (TestArrays.Uniform(random, c.InChannels, 0.5f, 1.5f), TestArrays.Uniform(random, c.InChannels, -0.5f, 0.5f))
-            : null;
-        var packed = new PackedConv(conv, prologue, c.Relu);
-        int oh = conv.OutSize(c.Height), ow = conv.OutSize(c.Width);
-        var inLayout = new ActivationLayout(c.InChannels, c.Height, c.Width, c.InPack, c.InHalo);
-        var outLayout = new ActivationLayout(c.OutChannels, oh, ow, 16, c.OutHalo);
+        var (_, _, packed, inLayout, outLayout) = Setup(c, random);
+        int oh = outLayout.Height, ow = outLayout.Width;
         float[] image = TestArrays.Uniform(random, c.InChannels * c.Height * c.Width);
         float[] residual = TestArrays.Uniform(random, c.OutChannels * oh * ow);
         return RunSimd(kernels, packed, image, inLayout, residual, outLayout);
     }
 
-    internal static void Check(SimdKernelSet kernels, Case c)
+    /// <summary>The case's seeded random convolution (drawn from <paramref name="random"/>), packed, and its layouts.</summary>
+    private static (ConvParameters Conv, (float[] Scale, float[] Shift)? Prologue, PackedConv Packed, ActivationLayout In, ActivationLayout Out) Setup(Case c, Random random)
     {
-        var random = new Random(c.Seed);
         var conv = new ConvParameters(
             TestArrays.Uniform(random, c.OutChannels * c.InChannels * c.Kernel * c.Kernel),
             TestArrays.Uniform(random, c.OutChannels), c.OutChannels, c.InChannels, c.Kernel, c.Stride, c.Pad);
@@ -123,6 +115,14 @@ public sealed unsafe class DirectConvTests
         int oh = conv.OutSize(c.Height), ow = conv.OutSize(c.Width);
         var inLayout = new ActivationLayout(c.InChannels, c.Height, c.Width, c.InPack, c.InHalo);
         var outLayout = new ActivationLayout(c.OutChannels, oh, ow, 16, c.OutHalo);
+        return (conv, prologue, packed, inLayout, outLayout);
+    }
+
+    internal static void Check(SimdKernelSet kernels, Case c)
+    {
+        var random = new Random(c.Seed);
+        var (conv, prologue, packed, inLayout, outLayout) = Setup(c, random);
+        int oh = outLayout.Height, ow = outLayout.Width;
 
         for (int n = 0; n < c.Batch; n++)
         {
