@@ -70,8 +70,8 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
     public void DistillFrom_TakesAWeightInZeroToOne_AndNeedsTheTeacher()
     {
         TrainingOptions parsed = TrainingOptions.Parse(["--distill-from", "t.dat", "--distill-weight", "0.3"]);
-        Assert.Equal(("t.dat", 0.3), (parsed.DistillFromPath, parsed.DistillWeight));
-        Assert.Equal(TrainingOptions.DefaultDistillWeight, TrainingOptions.Parse(["--distill-from", "t.dat"]).DistillWeight);
+        Assert.Equal(("t.dat", 0.3), (parsed.DistillFromPath, parsed.TeacherShare));
+        Assert.Equal(TrainingOptions.DefaultDistillWeight, TrainingOptions.Parse(["--distill-from", "t.dat"]).TeacherShare);
         Assert.Equal("option '--distill-weight' must be in (0, 1], got 2", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--distill-weight", "2"])).Message);
         Assert.Equal("option '--distill-weight' must be positive, got 0", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--distill-weight", "0"])).Message);
 

@@ -84,7 +84,7 @@ public sealed class Trainer : IDisposable
         {
             try
             {
-                distillation = new HeatmapDistillation(options.DistillFromPath, options.DistillWeight, options.Joints, options.InputSize, device);
+                distillation = new HeatmapDistillation(options.DistillFromPath, options.TeacherShare, options.Joints, options.InputSize, device);
             }
             catch
             {

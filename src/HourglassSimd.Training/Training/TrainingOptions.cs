@@ -77,11 +77,12 @@ public sealed record TrainingOptions
     /// <summary>Distil from this trained checkpoint (<see cref="HeatmapDistillation"/>): the targets blend in its heatmaps.</summary>
     public string? DistillFromPath { get; init; }
 
-    /// <summary>With <see cref="DistillFromPath"/>: the teacher's share of the target, in (0, 1] (default 0.5).</summary>
-    public double DistillWeight { get; init; } = DefaultDistillWeight;
+    /// <summary>With <see cref="DistillFromPath"/>: the teacher's share of the target, in (0, 1]; null when
+    /// <c>--distill-weight</c> was not given (<see cref="TeacherShare"/> then takes the default).</summary>
+    public double? DistillWeight { get; init; }
 
-    /// <summary>Whether <c>--distill-weight</c> was given (it needs <c>--distill-from</c>).</summary>
-    public bool DistillWeightGiven { get; init; }
+    /// <summary>The teacher's share of the target that a distilling run uses.</summary>
+    public double TeacherShare => DistillWeight ?? DefaultDistillWeight;
 
     /// <summary>The teacher's share of the target unless <c>--distill-weight</c> says otherwise.</summary>
     public const double DefaultDistillWeight = 0.5;
@@ -229,7 +230,7 @@ public sealed record TrainingOptions
                 "--prune-from" => options with { PruneFromPath = NonEmpty(name, value) },
                 "--target-macs" => options with { PruneTargetMacs = Share(name, value) },
                 "--distill-from" => options with { DistillFromPath = NonEmpty(name, value) },
-                "--distill-weight" => options with { DistillWeight = Share(name, value), DistillWeightGiven = true },
+                "--distill-weight" => options with { DistillWeight = Share(name, value) },
                 "--evaluate" => options with { EvaluatePath = NonEmpty(name, value) },
                 "--refinement" => options with { Refinement = Choice<PeakRefinement>(name, value) },
                 "--plot-log" => options with { PlotLogPath = NonEmpty(name, value) },
@@ -330,7 +331,7 @@ public sealed record TrainingOptions
             throw UsageError("--prune-from starts a new run; it cannot be combined with --resume");
         }
 
-        if (DistillWeightGiven && DistillFromPath is null)
+        if (DistillWeight is not null && DistillFromPath is null)
         {
             throw UsageError("--distill-weight needs --distill-from");
         }

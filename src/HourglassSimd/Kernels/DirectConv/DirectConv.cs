@@ -150,13 +150,7 @@ internal static unsafe partial class DirectConv
         if (TB.N <= WideTileVectors && UseWideTiles)
         {
             for (; x + WidePixels <= x1; x += WidePixels)
-            {
-                float* input = inRow + (nint)x * a.Stride * a.InPack;
-                if (scratch != null)
-                    input = ApplyPrologue<TV>(a, input, WidePixels, scratch);
-                nint px = (nint)x * 16;
-                WideTile<TV, TB>(tile, input, o0 + px, o1 + px);
-            }
+                WideTile<TV, TB>(tile, TileInput<TV>(a, inRow, x, WidePixels, scratch), o0 + x * 16, o1 + x * 16);
         }
         for (; x + TilePixels <= x1; x += TilePixels)
             RunTile<TV, Six, TB>(a, tile, inRow, x, TilePixels, scratch, o0, o1, o2, o3);
@@ -175,11 +169,17 @@ internal static unsafe partial class DirectConv
         float* o0, float* o1, float* o2, float* o3)
         where TV : struct where TP : struct, IVectorCount where TB : struct, IVectorCount
     {
-        float* input = inRow + (nint)x * a.Stride * a.InPack;
-        if (scratch != null)
-            input = ApplyPrologue<TV>(a, input, pixels, scratch);
         nint px = (nint)x * 16;
-        Tile<TV, TP, TB>(tile, input, o0 + px, o1 + px, o2 + px, o3 + px);
+        Tile<TV, TP, TB>(tile, TileInput<TV>(a, inRow, x, pixels, scratch), o0 + px, o1 + px, o2 + px, o3 + px);
+    }
+
+    /// <summary>Where a tile at output pixel <paramref name="x"/> reads its input: the row itself, or the prologue's
+    /// transformed copy of its <paramref name="pixels"/> pixels in <paramref name="scratch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* TileInput<TV>(in ConvArgs a, float* inRow, int x, int pixels, float* scratch) where TV : struct
+    {
+        float* input = inRow + (nint)x * a.Stride * a.InPack;
+        return scratch == null ? input : ApplyPrologue<TV>(a, input, pixels, scratch);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
