@@ -91,6 +91,35 @@ public sealed unsafe class DirectConvTests
         }
     }
 
+    [Theory]
+    [InlineData(256, 128)]   // the residual's opening 1x1 (two Vector512 groups, four Vector256 ones)
+    [InlineData(40, 96)]     // pruned widths: shared with Vector256 and Vector128, not with Vector512 (6 vectors)
+    [InlineData(64, 256)]
+    public void A_shared_prologue_gives_the_same_bits_as_one_group_per_item(int ic, int oc)
+    {
+        foreach (var kernels in SimdKernelSet.All)
+        {
+            foreach (int width in new[] { 1, 6, 13, 64, 100 })
+            {
+                var c = new Case(ic, oc, 3, width, 1, 1, 0, 16, 0, OutHalo: 1, Prologue: true, Residual: true, Relu: true, Batch: 1, Seed: width);
+                bool saved = DirectConv.UseSharedPrologue;
+                try
+                {
+                    DirectConv.UseSharedPrologue = true;
+                    float[] shared = Run(kernels, c);
+                    DirectConv.UseSharedPrologue = false;
+                    float[] perGroup = Run(kernels, c);
+                    Assert.True(shared.AsSpan().SequenceEqual(perGroup), $"{kernels} {c}: sharing the prologue changed the result");
+                    Assert.DoesNotContain(shared, float.IsNaN);
+                }
+                finally
+                {
+                    DirectConv.UseSharedPrologue = saved;
+                }
+            }
+        }
+    }
+
     /// <summary>The case's convolution on seeded random data through <paramref name="kernels"/>, unpacked.</summary>
     private static float[] Run(SimdKernelSet kernels, Case c)
     {

@@ -49,7 +49,22 @@ internal static unsafe partial class DirectConv
 
     /// <summary>How <see cref="RunItem{TV}"/> numbers work for these arguments.</summary>
     public static int ItemCount<TV>(in ConvArgs a) where TV : struct =>
-        ChannelGroups<TV>(a) * a.OutHeight * Segments(a.OutWidth);
+        (SharesPrologue<TV>(a) ? 1 : ChannelGroups<TV>(a)) * a.OutHeight * Segments(a.OutWidth);
+
+    /// <summary>Whether prologue layers share each tile's transformed input among their output-channel groups
+    /// (<see cref="SharesPrologue{TV}"/>); a switch for A/B measurements and the test that compares both forms (they
+    /// give the same bits).</summary>
+    internal static bool UseSharedPrologue = true;
+
+    /// <summary>
+    /// Whether an item covers every output-channel group of its row segment, so that the BN+ReLU prologue transforms
+    /// each input pixel once instead of once per group: layers with a prologue and at least two groups, all full.
+    /// </summary>
+    private static bool SharesPrologue<TV>(in ConvArgs a) where TV : struct
+    {
+        int vectors = a.OutChannelsPadded / Vec.Count<TV>();
+        return UseSharedPrologue && a.PrologueScale != null && vectors > TileVectors && vectors % TileVectors == 0;
+    }
 
     /// <summary>Runs all items on the calling thread (tests and single-threaded callers).</summary>
     public static void Run<TV>(in ConvArgs a) where TV : struct
@@ -65,7 +80,7 @@ internal static unsafe partial class DirectConv
         // Output-channel groups vary fastest: consecutive items share their input pixels (kept in L2) and
         // cycle through all groups' weights (a layer's weights fit L2 too), instead of streaming the whole input
         // from L3 once per group.
-        int groups = ChannelGroups<TV>(a);
+        int groups = SharesPrologue<TV>(a) ? 1 : ChannelGroups<TV>(a);
         int spatial = item / groups;
         int group = item - spatial * groups;
         int segments = Segments(a.OutWidth);
@@ -75,6 +90,14 @@ internal static unsafe partial class DirectConv
         int x0 = segment * segmentLength;
         int x1 = Math.Min(a.OutWidth, x0 + segmentLength);
 
+        if (SharesPrologue<TV>(a))
+        {
+            if (TileVectors == 4)
+                RunSharedSegment<TV, Four>(a, row, x0, x1);
+            else
+                RunSharedSegment<TV, Two>(a, row, x0, x1);
+            return;
+        }
         int vectors = Math.Min(TileVectors, a.OutChannelsPadded / Vec.Count<TV>() - group * TileVectors);
         switch (vectors)
         {
@@ -113,25 +136,7 @@ internal static unsafe partial class DirectConv
         float* o1 = TB.N > 1 ? OutVector(a, outRow, ocBase + count) : o0;
         float* o2 = TB.N > 2 ? OutVector(a, outRow, ocBase + 2 * count) : o0;
         float* o3 = TB.N > 3 ? OutVector(a, outRow, ocBase + 3 * count) : o0;
-        nint residualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output);
-
-        var tile = new TileArgs
-        {
-            GroupStride = a.InGroupStride,
-            RowStride = a.InRowStride,
-            PixelStep = (nint)a.Stride * a.InPack,
-            InPack = a.InPack,
-            InChannels = a.InChannels,
-            KernelHeight = a.KernelHeight,
-            KernelWidth = a.KernelWidth,
-            Weights = a.Weights + WeightBlocks.GroupOffset(ocBase, a.KernelHeight * a.KernelWidth * a.InChannels),
-            WeightRowStride = WeightBlocks.Width(ocBase, a.OutChannelsPadded),
-            Bias = a.Bias + ocBase,
-            HasResidual = a.Residual != null,
-            ResidualDelta = residualDelta,
-            Relu = a.Relu,
-            PrefetchNext = a.KernelHeight == 1 && a.KernelWidth == 1 && a.InPack == 16 && a.Stride == 1 && a.PrologueScale == null,
-        };
+        var tile = MakeTileArgs(a, ocBase);
 
         float* inRow = a.Input + (nint)row * a.Stride * a.InRowStride;
         bool prologue = a.PrologueScale != null;
@@ -163,6 +168,79 @@ internal static unsafe partial class DirectConv
             case 1: RunTile<TV, One, TB>(a, tile, inRow, x, 1, scratch, o0, o1, o2, o3); break;
         }
     }
+
+    /// <summary>
+    /// One row segment for every output-channel group (<see cref="SharesPrologue{TV}"/>): each tile's input pixels
+    /// are transformed once, then every group's tile reads them from scratch. Each output is summed exactly as in
+    /// <see cref="RunSegment{TV, TB}"/>, so the bits are the same.
+    /// </summary>
+    private static void RunSharedSegment<TV, TB>(in ConvArgs a, int row, int x0, int x1)
+        where TV : struct where TB : struct, IVectorCount
+    {
+        int count = Vec.Count<TV>();
+        int groups = ChannelGroups<TV>(a);
+        int inGroups = (a.InChannels + 15) / 16;
+        float* scratch = stackalloc float[inGroups * 16 * WidePixels];
+        TileArgs* tiles = stackalloc TileArgs[groups];
+        float** outs = stackalloc float*[groups * 4];
+        float* outRow = a.Output + row * a.OutRowStride;
+        for (int g = 0; g < groups; g++)
+        {
+            int ocBase = g * TileVectors * count;
+            tiles[g] = MakeTileArgs(a, ocBase);
+            tiles[g].GroupStride = 16 * WidePixels;
+            tiles[g].PixelStep = 16;
+            for (int v = 0; v < 4; v++)
+                outs[g * 4 + v] = OutVector(a, outRow, ocBase + Math.Min(v, TB.N - 1) * count);
+        }
+
+        float* inRow = a.Input + (nint)row * a.InRowStride;
+        for (int x = x0; x < x1; x += TilePixels)
+        {
+            int pixels = Math.Min(TilePixels, x1 - x);
+            float* input = ApplyPrologue<TV>(a, inRow + (nint)x * a.InPack, pixels, scratch);
+            nint px = (nint)x * 16;
+            for (int g = 0; g < groups; g++)
+            {
+                float** o = outs + g * 4;
+                if (pixels == TilePixels)
+                    Tile<TV, Six, TB>(tiles[g], input, o[0] + px, o[1] + px, o[2] + px, o[3] + px);
+                else
+                    RunRemainderTile<TV, TB>(tiles[g], input, pixels, o[0] + px, o[1] + px, o[2] + px, o[3] + px);
+            }
+        }
+    }
+
+    private static void RunRemainderTile<TV, TB>(in TileArgs tile, float* input, int pixels, float* o0, float* o1, float* o2, float* o3)
+        where TV : struct where TB : struct, IVectorCount
+    {
+        switch (pixels)
+        {
+            case 5: Tile<TV, Five, TB>(tile, input, o0, o1, o2, o3); break;
+            case 4: Tile<TV, Four, TB>(tile, input, o0, o1, o2, o3); break;
+            case 3: Tile<TV, Three, TB>(tile, input, o0, o1, o2, o3); break;
+            case 2: Tile<TV, Two, TB>(tile, input, o0, o1, o2, o3); break;
+            default: Tile<TV, One, TB>(tile, input, o0, o1, o2, o3); break;
+        }
+    }
+
+    private static TileArgs MakeTileArgs(in ConvArgs a, int ocBase) => new()
+    {
+        GroupStride = a.InGroupStride,
+        RowStride = a.InRowStride,
+        PixelStep = (nint)a.Stride * a.InPack,
+        InPack = a.InPack,
+        InChannels = a.InChannels,
+        KernelHeight = a.KernelHeight,
+        KernelWidth = a.KernelWidth,
+        Weights = a.Weights + WeightBlocks.GroupOffset(ocBase, a.KernelHeight * a.KernelWidth * a.InChannels),
+        WeightRowStride = WeightBlocks.Width(ocBase, a.OutChannelsPadded),
+        Bias = a.Bias + ocBase,
+        HasResidual = a.Residual != null,
+        ResidualDelta = a.Residual == null ? 0 : (nint)(a.Residual - a.Output),
+        Relu = a.Relu,
+        PrefetchNext = a.KernelHeight == 1 && a.KernelWidth == 1 && a.InPack == 16 && a.Stride == 1 && a.PrologueScale == null,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunTile<TV, TP, TB>(in ConvArgs a, in TileArgs tile, float* inRow, int x, int pixels, float* scratch,
