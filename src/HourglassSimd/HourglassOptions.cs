@@ -73,6 +73,10 @@ public sealed record HourglassOptions
     internal void Validate()
     {
         ResolveThreadCount();
+        if (!Enum.IsDefined(Isa))
+            throw new ArgumentOutOfRangeException(nameof(Isa), Isa, "Isa must be Auto, Scalar, Vector128, Vector256 or Vector512.");
+        if (!Enum.IsDefined(Convolution))
+            throw new ArgumentOutOfRangeException(nameof(Convolution), Convolution, "Convolution must be Fastest or DirectOnly.");
         if (WinogradMinimumSize < 4)
             throw new ArgumentOutOfRangeException(nameof(WinogradMinimumSize), WinogradMinimumSize, "WinogradMinimumSize must be at least 4 (one tile).");
         if (WinogradMinimumChannels < 1)
@@ -91,7 +95,10 @@ public sealed record HourglassOptions
         {
             if (!string.IsNullOrWhiteSpace(forced))
             {
-                if (!Enum.TryParse(forced, ignoreCase: true, out isa) || !Enum.IsDefined(isa))
+                // Names only: Enum.TryParse would also take "3" or "Scalar,Vector128" (flags ORed into another path).
+                string name = forced.Trim();
+                if (char.IsAsciiDigit(name[0]) || name[0] == '-' || name.Contains(',', StringComparison.Ordinal)
+                    || !Enum.TryParse(name, ignoreCase: true, out isa) || !Enum.IsDefined(isa))
                     throw new InvalidOperationException($"{IsaEnvironmentVariable}='{forced}' is not one of Auto, Scalar, Vector128, Vector256, Vector512.");
             }
         }

@@ -22,13 +22,19 @@ internal static class CompareCommand
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {InterleavedTimer.WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
-        var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector128, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
+        var isa = new Option<KernelIsa>("--isa")
+        {
+            Description = "HourglassSimd kernel path: Auto, Scalar, Vector128, Vector256, Vector512.",
+            DefaultValueFactory = _ => KernelIsa.Auto,
+            CustomParser = result => ParseNames<KernelIsa>(result, "--isa").LastOrDefault(),
+        };
         var convolution = new Option<ConvolutionMode[]>("--convolution")
         {
             Description = "HourglassSimd: Fastest (Winograd where it pays) and/or DirectOnly; give both (--convolution Fastest DirectOnly) to time both in the same interleaved rounds.",
             DefaultValueFactory = _ => [ConvolutionMode.Fastest],
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.OneOrMore,
+            CustomParser = ParseConvolutions,
         };
         var compare = new Option<string?>("--compare") { Description = "Also time these engines, comma-separated: onnxruntime, torchsharp.", DefaultValueFactory = _ => "onnxruntime,torchsharp" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
@@ -176,5 +182,26 @@ internal static class CompareCommand
         if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, out int side) && side >= 64 && side % 64 == 0))
             return (int.Parse(parts[0]), int.Parse(parts[^1]));
         throw new ArgumentException($"--size '{text}' is not an input size: N or HEIGHTxWIDTH, multiples of 64.");
+    }
+
+    /// <summary>"--convolution Fastest DirectOnly" or "Fastest,DirectOnly": names only (the enum parser would take
+    /// "Fastest,DirectOnly" as the two flags ORed, silently DirectOnly).</summary>
+    private static ConvolutionMode[] ParseConvolutions(System.CommandLine.Parsing.ArgumentResult result) =>
+        [.. ParseNames<ConvolutionMode>(result, "--convolution").Distinct()];
+
+    private static List<T> ParseNames<T>(System.CommandLine.Parsing.ArgumentResult result, string option) where T : struct, Enum
+    {
+        var values = new List<T>();
+        foreach (var token in result.Tokens)
+        {
+            foreach (string name in token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (name.Length > 0 && char.IsAsciiLetter(name[0]) && Enum.TryParse(name, ignoreCase: true, out T value) && Enum.IsDefined(value))
+                    values.Add(value);
+                else
+                    result.AddError($"{option} '{name}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+            }
+        }
+        return values;
     }
 }

@@ -28,11 +28,23 @@ public sealed class KernelPathSelectionTests
     [Theory]
     [InlineData("Vector1024")]
     [InlineData("99")]
+    [InlineData("3")]
+    [InlineData("Scalar,Vector128")]
     public void An_unknown_path_is_refused_with_the_names(string forced)
     {
         var e = Assert.Throws<InvalidOperationException>(() => HourglassOptions.ResolveIsa(KernelIsa.Auto, forced));
         Assert.Contains($"'{forced}'", e.Message, StringComparison.Ordinal);
         Assert.Contains("Vector128", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_outside_the_enums_are_refused()
+    {
+        var arch = new HourglassArchitecture(1, 16, 16, 64, 64);
+        var isa = Assert.Throws<ArgumentOutOfRangeException>(() => HourglassNetwork.CreateRandom(arch, seed: 3, new HourglassOptions { Isa = (KernelIsa)42 }));
+        Assert.Contains("Isa must be", isa.Message, StringComparison.Ordinal);
+        var convolution = Assert.Throws<ArgumentOutOfRangeException>(() => HourglassNetwork.CreateRandom(arch, seed: 3, new HourglassOptions { Convolution = (ConvolutionMode)3 }));
+        Assert.Contains("Convolution must be", convolution.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,8 +29,8 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads per forward pass, for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = new Option<int>("--runs") { Description = $"Timed forward passes per engine (after {WarmupRuns} warm-up passes), spread over up to 5 interleaved rounds.", DefaultValueFactory = _ => 20 };
-        var isa = new Option<KernelIsa>("--isa") { Description = "HourglassSimd kernel path: Auto, Scalar, Vector128, Vector256, Vector512.", DefaultValueFactory = _ => KernelIsa.Auto };
-        var convolution = new Option<ConvolutionMode>("--convolution") { Description = "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.", DefaultValueFactory = _ => ConvolutionMode.Fastest };
+        var isa = EnumOption.Create("--isa", KernelIsa.Auto, "HourglassSimd kernel path: Auto, Scalar, Vector128, Vector256, Vector512.");
+        var convolution = EnumOption.Create("--convolution", ConvolutionMode.Fastest, "HourglassSimd: Fastest (Winograd where it pays) or DirectOnly.");
         var model = new Option<string?>("--model") { HelpName = "model.hgw", Arity = ArgumentArity.ZeroOrOne, Description = "Time this .hgw model instead of seeded random weights (HourglassSimd only); a bare --model times the shipped demo model." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         var profile = new Option<bool>("--profile") { Description = "Also print HourglassSimd's time, GFLOPS and megabytes moved per kind of layer (one image), and the pass's memory traffic." };
