@@ -157,15 +157,11 @@ internal static unsafe partial class DirectConv
             for (; x + WidePixels <= x1; x += WidePixels)
                 WideTile<TV, TB>(tile, TileInput<TV>(a, inRow, x, WidePixels, scratch), o0 + x * 16, o1 + x * 16);
         }
-        for (; x + TilePixels <= x1; x += TilePixels)
-            RunTile<TV, Six, TB>(a, tile, inRow, x, TilePixels, scratch, o0, o1, o2, o3);
-        switch (x1 - x)
+        for (; x < x1; x += TilePixels)
         {
-            case 5: RunTile<TV, Five, TB>(a, tile, inRow, x, 5, scratch, o0, o1, o2, o3); break;
-            case 4: RunTile<TV, Four, TB>(a, tile, inRow, x, 4, scratch, o0, o1, o2, o3); break;
-            case 3: RunTile<TV, Three, TB>(a, tile, inRow, x, 3, scratch, o0, o1, o2, o3); break;
-            case 2: RunTile<TV, Two, TB>(a, tile, inRow, x, 2, scratch, o0, o1, o2, o3); break;
-            case 1: RunTile<TV, One, TB>(a, tile, inRow, x, 1, scratch, o0, o1, o2, o3); break;
+            int pixels = Math.Min(TilePixels, x1 - x);
+            nint px = (nint)x * 16;
+            RunTile<TV, TB>(tile, TileInput<TV>(a, inRow, x, pixels, scratch), pixels, o0 + px, o1 + px, o2 + px, o3 + px);
         }
     }
 
@@ -203,19 +199,19 @@ internal static unsafe partial class DirectConv
             for (int g = 0; g < groups; g++)
             {
                 float** o = outs + g * 4;
-                if (pixels == TilePixels)
-                    Tile<TV, Six, TB>(tiles[g], input, o[0] + px, o[1] + px, o[2] + px, o[3] + px);
-                else
-                    RunRemainderTile<TV, TB>(tiles[g], input, pixels, o[0] + px, o[1] + px, o[2] + px, o[3] + px);
+                RunTile<TV, TB>(tiles[g], input, pixels, o[0] + px, o[1] + px, o[2] + px, o[3] + px);
             }
         }
     }
 
-    private static void RunRemainderTile<TV, TB>(in TileArgs tile, float* input, int pixels, float* o0, float* o1, float* o2, float* o3)
+    /// <summary>One tile of <paramref name="pixels"/> (1 to 6) output pixels, each count its own instantiation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile<TV, TB>(in TileArgs tile, float* input, int pixels, float* o0, float* o1, float* o2, float* o3)
         where TV : struct where TB : struct, IVectorCount
     {
         switch (pixels)
         {
+            case 6: Tile<TV, Six, TB>(tile, input, o0, o1, o2, o3); break;
             case 5: Tile<TV, Five, TB>(tile, input, o0, o1, o2, o3); break;
             case 4: Tile<TV, Four, TB>(tile, input, o0, o1, o2, o3); break;
             case 3: Tile<TV, Three, TB>(tile, input, o0, o1, o2, o3); break;
@@ -241,15 +237,6 @@ internal static unsafe partial class DirectConv
         Relu = a.Relu,
         PrefetchNext = a.KernelHeight == 1 && a.KernelWidth == 1 && a.InPack == 16 && a.Stride == 1 && a.PrologueScale == null,
     };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTile<TV, TP, TB>(in ConvArgs a, in TileArgs tile, float* inRow, int x, int pixels, float* scratch,
-        float* o0, float* o1, float* o2, float* o3)
-        where TV : struct where TP : struct, IVectorCount where TB : struct, IVectorCount
-    {
-        nint px = (nint)x * 16;
-        Tile<TV, TP, TB>(tile, TileInput<TV>(a, inRow, x, pixels, scratch), o0 + px, o1 + px, o2 + px, o3 + px);
-    }
 
     /// <summary>Where a tile at output pixel <paramref name="x"/> reads its input: the row itself, or the prologue's
     /// transformed copy of its <paramref name="pixels"/> pixels in <paramref name="scratch"/>.</summary>
