@@ -11,7 +11,8 @@ internal interface IParallelWork
 
 /// <summary>
 /// A persistent pool: the calling thread plus <c>threads − 1</c> dedicated workers run the items of one parallel
-/// region, taking item numbers from a shared counter. Between regions workers spin briefly (layers follow each
+/// region, each starting on its own contiguous share of the item numbers and then helping with the others'
+/// (<see cref="Share"/>). Between regions workers spin briefly (layers follow each
 /// other within microseconds), then sleep on a monitor. No allocation per region.
 /// A region is entered by one caller at a time; a concurrent caller that finds the pool busy runs its items
 /// itself, which is correct and keeps concurrent <c>Run</c> calls busy on their own threads.
@@ -20,14 +21,25 @@ internal interface IParallelWork
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
+    /// <summary>Ints between two threads' counters: 128 bytes, so no two share a cache line (or an adjacent-line prefetch pair).</summary>
+    private const int CounterStride = 32;
+
+    /// <summary>Whether each thread starts on its own contiguous share (<see cref="Share"/>); off, all threads take
+    /// items from one counter, as before. A switch for A/B measurements.</summary>
+    internal static bool ContiguousShares = true;
+
     private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // ~1 ms of spinning before sleeping
 
     private readonly Thread[] _workers;
     private readonly object _sleepGate = new();
     private readonly object _regionGate = new();
     private IParallelWork? _work;
-    private int _itemCount;
-    private int _nextItem;
+
+    /// <summary>Per thread (caller 0, workers 1..): the next item of its share, one counter per 128 bytes.</summary>
+    private readonly int[] _next;
+
+    /// <summary>Per thread: the end (exclusive) of its share of the region's items.</summary>
+    private readonly int[] _end;
     private int _busyWorkers;
     private int _sleepers;
     private long _generation;
@@ -39,10 +51,13 @@ internal sealed class WorkerPool : IDisposable
         if (threads < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread is needed.");
         Threads = threads;
+        _next = new int[threads * CounterStride];
+        _end = new int[threads];
         _workers = new Thread[threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new Thread(WorkerLoop, maxStackSize: 4 << 20) { IsBackground = true, Name = $"HourglassSimd worker {i + 1}" };
+            int self = i + 1;
+            _workers[i] = new Thread(() => WorkerLoop(self), maxStackSize: 4 << 20) { IsBackground = true, Name = $"HourglassSimd worker {self}" };
             _workers[i].Start();
         }
     }
@@ -67,15 +82,14 @@ internal sealed class WorkerPool : IDisposable
             // Disposed between the check above and the gate: the workers are gone, so no region may start.
             ObjectDisposedException.ThrowIf(_disposed, this);
             _work = work;
-            _itemCount = count;
             _failure = null;
-            Volatile.Write(ref _nextItem, 0);
+            Share(count);
             Volatile.Write(ref _busyWorkers, _workers.Length);
             Interlocked.Increment(ref _generation);
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_sleepGate) Monitor.PulseAll(_sleepGate);
 
-            ExecuteItems(work, count);
+            ExecuteItems(work, 0);
             var spin = new SpinWait();
             while (Volatile.Read(ref _busyWorkers) > 0)
                 spin.SpinOnce(sleep1Threshold: -1);
@@ -88,23 +102,52 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void ExecuteItems(IParallelWork work, int count)
+    /// <summary>
+    /// Cuts items 0..count−1 into one contiguous share per thread, in order. Work items are numbered row-major over
+    /// the output, and a layer's rows come from the same rows of the layer before (pooling and upsampling keep the
+    /// top half on top), so a thread that keeps to its share reads mostly what it wrote itself, from its own L2,
+    /// instead of half of it from the other core's. A thread whose share is done takes items from the others' (a core
+    /// that stalls does not hold the region up). Which thread computes an item never changes its result.
+    /// </summary>
+    private void Share(int count)
+    {
+        int threads = Threads;
+        for (int t = 0; t < threads; t++)
+        {
+            int start = ContiguousShares ? ShareStart(count, t, threads) : 0;
+            _end[t] = ContiguousShares ? ShareStart(count, t + 1, threads) : (t == 0 ? count : 0);
+            Volatile.Write(ref _next[t * CounterStride], start);
+        }
+    }
+
+    /// <summary>The first item of thread <paramref name="thread"/>'s share (the share ends where the next begins).</summary>
+    internal static int ShareStart(int count, int thread, int threads) => (int)((long)count * thread / threads);
+
+    /// <summary>Runs the items of thread <paramref name="self"/>'s share, then what is left of the others'.</summary>
+    private void ExecuteItems(IParallelWork work, int self)
     {
         try
         {
-            int item;
-            while ((item = Interlocked.Increment(ref _nextItem) - 1) < count)
-                work.Execute(item);
+            int threads = Threads;
+            for (int k = 0; k < threads; k++)
+            {
+                int t = (self + k) % threads;
+                int end = _end[t];
+                int item;
+                while ((item = Interlocked.Increment(ref _next[t * CounterStride]) - 1) < end)
+                    work.Execute(item);
+            }
         }
         catch (Exception e)
         {
             // Stop handing out items and report the first failure to the caller.
-            Volatile.Write(ref _nextItem, count);
+            for (int t = 0; t < Threads; t++)
+                Volatile.Write(ref _next[t * CounterStride], _end[t]);
             Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
         }
     }
 
-    private void WorkerLoop()
+    private void WorkerLoop(int self)
     {
         long seen = 0;
         while (true)
@@ -115,7 +158,7 @@ internal sealed class WorkerPool : IDisposable
             seen = generation;
             var work = _work;
             if (work is not null)
-                ExecuteItems(work, _itemCount);
+                ExecuteItems(work, self);
             Interlocked.Decrement(ref _busyWorkers);
         }
     }
