@@ -105,7 +105,7 @@ internal sealed unsafe class PackedWinogradConv
         switch (phase)
         {
             case 0:
-                Winograd43.InputTransformItem<TV>(b.Input, b.InGroupStride, b.InRowStride, b.TilesY, b.TilesX, b.V, InPositionStride(b),
+                Winograd43.InputTransformItem<TV>(b.Input, b.InGroupStride, b.InRowStride, InGroups, b.TilesX, b.V, InPositionStride(b),
                     TileGroupStride(b.Tiles), item);
                 break;
             case 1:
@@ -115,7 +115,7 @@ internal sealed unsafe class PackedWinogradConv
                 DirectConv.RunItem<TV>(ProductArgs(b, position), item - position * perPosition);
                 break;
             default:
-                Winograd43.OutputTransformItem<TV>(b.M, OutPositionStride(b), TileGroupStride(b.Tiles), b.TilesY, b.TilesX, _bias.Pointer, b.Output,
+                Winograd43.OutputTransformItem<TV>(b.M, OutPositionStride(b), TileGroupStride(b.Tiles), OutChannelsPadded / 16, b.TilesX, _bias.Pointer, b.Output,
                     b.OutGroupStride, b.OutRowStride, Relu, item);
                 break;
         }

@@ -68,16 +68,17 @@ internal static unsafe class Winograd43
     }
 
     /// <summary>
-    /// Phase 1, item = (input channel group, tile row): V[ξν] for every tile of the row. <paramref name="input"/>
+    /// Phase 1, item = (tile row, input channel group): V[ξν] for every tile of the row. Items are numbered row first,
+    /// like a direct convolution's, so a thread's share of them (<see cref="Threading.WorkerPool"/>) reads the rows it
+    /// wrote in the layer before. <paramref name="input"/>
     /// points at the padded origin of a 16c tensor with a halo of at least 1 (row −1, column −1).
     /// V is laid out [ξν][group][tile][16], ξν stride <paramref name="positionStride"/>, group stride <paramref name="tileGroupStride"/>.
     /// </summary>
-    public static void InputTransformItem<TV>(float* input, nint groupStride, nint rowStride, int tilesY, int tilesX,
+    public static void InputTransformItem<TV>(float* input, nint groupStride, nint rowStride, int groups, int tilesX,
         float* v, nint positionStride, nint tileGroupStride, int item) where TV : unmanaged
     {
         int count = Vec.Count<TV>();
-        int group = item / tilesY;
-        int ty = item - group * tilesY;
+        (int ty, int group) = Math.DivRem(item, groups);
         TV four = Splat<TV>(4f), five = Splat<TV>(5f), two = Splat<TV>(2f);
         TV* t = stackalloc TV[36]; // a pointer, not a Span: no bounds checks in the transform
         for (int tx = 0; tx < tilesX; tx++)
@@ -139,16 +140,15 @@ internal static unsafe class Winograd43
     }
 
     /// <summary>
-    /// Phase 3, item = (output channel group, tile row): Y = Aᵀ M A for every tile of the row, plus bias, then ReLU
-    /// if asked, stored into a 16c output (<paramref name="output"/> at its interior origin).
+    /// Phase 3, item = (tile row, output channel group), numbered row first (see <see cref="InputTransformItem{TV}"/>):
+    /// Y = Aᵀ M A for every tile of the row, plus bias, then ReLU if asked, stored into a 16c output (<paramref name="output"/> at its interior origin).
     /// M is laid out [ξν][group][tile][16], ξν stride <paramref name="positionStride"/>, group stride <paramref name="tileGroupStride"/>.
     /// </summary>
-    public static void OutputTransformItem<TV>(float* m, nint positionStride, nint tileGroupStride, int tilesY, int tilesX, float* bias,
+    public static void OutputTransformItem<TV>(float* m, nint positionStride, nint tileGroupStride, int groups, int tilesX, float* bias,
         float* output, nint outGroupStride, nint outRowStride, bool relu, int item) where TV : unmanaged
     {
         int count = Vec.Count<TV>();
-        int group = item / tilesY;
-        int ty = item - group * tilesY;
+        (int ty, int group) = Math.DivRem(item, groups);
         TV two = Splat<TV>(2f), four = Splat<TV>(4f), eight = Splat<TV>(8f);
         TV* s = stackalloc TV[24];
         for (int tx = 0; tx < tilesX; tx++)
