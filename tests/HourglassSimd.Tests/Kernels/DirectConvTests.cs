@@ -73,20 +73,7 @@ public sealed unsafe class DirectConvTests
             {
                 bool prologue = k == 1 && s == 1;
                 var c = new Case(ic, oc, 5, width, k, s, p, k == 7 ? 1 : 16, p, OutHalo: 1, prologue, Residual: true, Relu: true, Batch: 1, Seed: width);
-                bool saved = DirectConv.UseWideTiles;
-                try
-                {
-                    DirectConv.UseWideTiles = true;
-                    float[] wide = Run(kernels, c);
-                    DirectConv.UseWideTiles = false;
-                    float[] narrow = Run(kernels, c);
-                    Assert.True(wide.AsSpan().SequenceEqual(narrow), $"{kernels} {c}: the wide tiles changed the result");
-                    Assert.DoesNotContain(wide, float.IsNaN);
-                }
-                finally
-                {
-                    DirectConv.UseWideTiles = saved;
-                }
+                AssertSwitchKeepsBits(kernels, c, on => DirectConv.UseWideTiles = on, DirectConv.UseWideTiles, "the wide tiles");
             }
         }
     }
@@ -102,21 +89,26 @@ public sealed unsafe class DirectConvTests
             foreach (int width in new[] { 1, 6, 13, 64, 100 })
             {
                 var c = new Case(ic, oc, 3, width, 1, 1, 0, 16, 0, OutHalo: 1, Prologue: true, Residual: true, Relu: true, Batch: 1, Seed: width);
-                bool saved = DirectConv.UseSharedPrologue;
-                try
-                {
-                    DirectConv.UseSharedPrologue = true;
-                    float[] shared = Run(kernels, c);
-                    DirectConv.UseSharedPrologue = false;
-                    float[] perGroup = Run(kernels, c);
-                    Assert.True(shared.AsSpan().SequenceEqual(perGroup), $"{kernels} {c}: sharing the prologue changed the result");
-                    Assert.DoesNotContain(shared, float.IsNaN);
-                }
-                finally
-                {
-                    DirectConv.UseSharedPrologue = saved;
-                }
+                AssertSwitchKeepsBits(kernels, c, on => DirectConv.UseSharedPrologue = on, DirectConv.UseSharedPrologue, "sharing the prologue");
             }
+        }
+    }
+
+    /// <summary>Runs the case with a kernel switch on and off and asserts the same bits (no NaN); restores the switch.</summary>
+    private static void AssertSwitchKeepsBits(SimdKernelSet kernels, Case c, Action<bool> setSwitch, bool saved, string change)
+    {
+        try
+        {
+            setSwitch(true);
+            float[] on = Run(kernels, c);
+            setSwitch(false);
+            float[] off = Run(kernels, c);
+            Assert.True(on.AsSpan().SequenceEqual(off), $"{kernels} {c}: {change} changed the result");
+            Assert.DoesNotContain(on, float.IsNaN);
+        }
+        finally
+        {
+            setSwitch(saved);
         }
     }
 
