@@ -95,10 +95,7 @@ public sealed record HourglassOptions
         {
             if (!string.IsNullOrWhiteSpace(forced))
             {
-                // Names only: Enum.TryParse would also take "3" or "Scalar,Vector128" (flags ORed into another path).
-                string name = forced.Trim();
-                if (char.IsAsciiDigit(name[0]) || name[0] == '-' || name.Contains(',', StringComparison.Ordinal)
-                    || !Enum.TryParse(name, ignoreCase: true, out isa) || !Enum.IsDefined(isa))
+                if (!EnumNames.TryParse(forced, out isa))
                     throw new InvalidOperationException($"{IsaEnvironmentVariable}='{forced}' is not one of Auto, Scalar, Vector128, Vector256, Vector512.");
             }
         }

@@ -123,6 +123,10 @@ public sealed class CommandLineTests(TinyPoseDataset data) : IClassFixture<TinyP
         Assert.Equal(HourglassSimd.Pose.PeakRefinement.Taylor, TrainingOptions.Parse(["--evaluate", "a.dat", "--refinement", "taylor"]).Refinement);
         Assert.Equal("option '--refinement' must be one of quarteroffset | princetonvl | none | taylor, got 'dark'",
             Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--refinement", "dark"])).Message);
+        // Enum.TryParse would OR a comma list into one value (here PrincetonVl) and take numbers.
+        Assert.Contains("got 'quarteroffset,princetonvl'",
+            Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--refinement", "quarteroffset,princetonvl"])).Message, StringComparison.Ordinal);
+        Assert.Contains("got '1'", Assert.Throws<TrainingException>(() => TrainingOptions.Parse(["--refinement", "1"])).Message, StringComparison.Ordinal);
     }
 
     [Fact]

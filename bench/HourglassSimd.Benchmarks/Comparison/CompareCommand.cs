@@ -184,8 +184,8 @@ internal static class CompareCommand
         throw new ArgumentException($"--size '{text}' is not an input size: N or HEIGHTxWIDTH, multiples of 64.");
     }
 
-    /// <summary>"--convolution Fastest DirectOnly" or "Fastest,DirectOnly": names only (the enum parser would take
-    /// "Fastest,DirectOnly" as the two flags ORed, silently DirectOnly).</summary>
+    /// <summary>"--convolution Fastest DirectOnly" or "Fastest,DirectOnly": the list is split here, each name parsed by
+    /// <see cref="EnumNames"/>.</summary>
     private static ConvolutionMode[] ParseConvolutions(System.CommandLine.Parsing.ArgumentResult result) =>
         [.. ParseNames<ConvolutionMode>(result, "--convolution").Distinct()];
 
@@ -196,10 +196,10 @@ internal static class CompareCommand
         {
             foreach (string name in token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (name.Length > 0 && char.IsAsciiLetter(name[0]) && Enum.TryParse(name, ignoreCase: true, out T value) && Enum.IsDefined(value))
+                if (EnumNames.TryParse(name, out T value))
                     values.Add(value);
                 else
-                    result.AddError($"{option} '{name}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+                    result.AddError($"{option} '{name}' is not one of {EnumNames.List<T>()}.");
             }
         }
         return values;

@@ -402,7 +402,7 @@ public sealed record TrainingOptions
     private static T Choice<T>(string name, string value)
         where T : struct, Enum
     {
-        if (Enum.TryParse(value, ignoreCase: true, out T result) && Enum.IsDefined(result) && !char.IsDigit(value[0]))
+        if (EnumNames.TryParse(value, out T result))
         {
             return result;
         }

@@ -4,8 +4,7 @@ namespace HourglassSimd.Tools.Commands;
 
 /// <summary>
 /// An option whose value is one name of an enum, case-insensitive (<c>--refinement taylor</c>). A value that is not one
-/// of the names (a number, or names joined by commas, which <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/>
-/// would OR together) fails with one line that lists them.
+/// of the names (a number, or names joined by commas: <see cref="EnumNames"/>) fails with one line that lists them.
 /// </summary>
 internal static class EnumOption
 {
@@ -17,9 +16,9 @@ internal static class EnumOption
         CustomParser = result =>
         {
             string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-            if (text.Length > 0 && char.IsAsciiLetter(text[0]) && !text.Contains(',', StringComparison.Ordinal) && Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value))
+            if (EnumNames.TryParse(text, out T value))
                 return value;
-            result.AddError($"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+            result.AddError($"{name} '{text}' is not one of {EnumNames.List<T>()}.");
             return defaultValue;
         },
     };

@@ -80,7 +80,8 @@ internal static unsafe partial class DirectConv
         // Output-channel groups vary fastest: consecutive items share their input pixels (kept in L2) and
         // cycle through all groups' weights (a layer's weights fit L2 too), instead of streaming the whole input
         // from L3 once per group.
-        int groups = SharesPrologue<TV>(a) ? 1 : ChannelGroups<TV>(a);
+        bool shared = SharesPrologue<TV>(a);
+        int groups = shared ? 1 : ChannelGroups<TV>(a);
         int spatial = item / groups;
         int group = item - spatial * groups;
         int segments = Segments(a.OutWidth);
@@ -90,7 +91,7 @@ internal static unsafe partial class DirectConv
         int x0 = segment * segmentLength;
         int x1 = Math.Min(a.OutWidth, x0 + segmentLength);
 
-        if (SharesPrologue<TV>(a))
+        if (shared)
         {
             if (TileVectors == 4)
                 RunSharedSegment<TV, Four>(a, row, x0, x1);

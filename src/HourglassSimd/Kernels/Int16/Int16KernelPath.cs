@@ -38,8 +38,8 @@ internal static class Int16KernelPaths
         string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(forced))
         {
-            if (!Enum.TryParse(forced, ignoreCase: true, out Int16KernelPath path) || !Enum.IsDefined(path))
-                throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not one of {string.Join(", ", Enum.GetNames<Int16KernelPath>())}.");
+            if (!EnumNames.TryParse(forced, out Int16KernelPath path))
+                throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not one of {EnumNames.List<Int16KernelPath>()}.");
             return IsSupported(path) ? path : throw new PlatformNotSupportedException($"{EnvironmentVariable}={path}: this CPU cannot run that path.");
         }
         return Best();

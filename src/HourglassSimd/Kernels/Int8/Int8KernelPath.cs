@@ -38,8 +38,8 @@ internal static class Int8KernelPaths
         string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(forced))
         {
-            if (!Enum.TryParse(forced, ignoreCase: true, out Int8KernelPath path) || !Enum.IsDefined(path))
-                throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not one of {string.Join(", ", Enum.GetNames<Int8KernelPath>())}.");
+            if (!EnumNames.TryParse(forced, out Int8KernelPath path))
+                throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not one of {EnumNames.List<Int8KernelPath>()}.");
             return IsSupported(path) ? path : throw new PlatformNotSupportedException($"{EnvironmentVariable}={path}: this CPU cannot run that path.");
         }
         return Best();
