@@ -264,10 +264,11 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
 
         // A narrower one-stack student trains on the blend; its validation loss is against the ground truth.
         var log = new StringWriter();
-        using (var student = new Trainer(SmallRun(data.NewFolder("student"), epochs: 2) with { Features = 8, DistillFromPath = teacher }, log))
+        // Every step's loss goes to the test output, also when the run throws: the student once went NaN at random.
+        using (var student = new Trainer(SmallRun(data.NewFolder("student"), epochs: 2) with { Features = 8, DistillFromPath = teacher, LogEvery = 1 }, log))
         {
-            IReadOnlyList<EpochSummary> epochs = student.Run();
-            output.WriteLine(log.ToString());
+            IReadOnlyList<EpochSummary> epochs;
+            try { epochs = student.Run(); } finally { output.WriteLine(log.ToString()); }
             Assert.Contains($"distilling from {teacher} (--stacks 2 --features 16", log.ToString(), StringComparison.Ordinal);
             Assert.Contains("targets are 0.5 x ground truth + 0.5 x the teacher's last-stack heatmaps", log.ToString(), StringComparison.Ordinal);
             LossAssert.Finite(epochs.Select(e => (double?)e.TrainLoss), "training loss");
