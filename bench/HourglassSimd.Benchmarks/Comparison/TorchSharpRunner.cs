@@ -21,6 +21,9 @@ public sealed class TorchSharpRunner : IForwardRunner
             throw new ArgumentException("TorchSharp runs the trained form of the weights; these are folded.");
         var arch = setup.Architecture;
         set_num_threads(setup.Threads);
+        // Time libtorch as it ships. The trainer turns oneDNN off because it reads channel padding it never wrote
+        // (LibTorchOneDnn); a NaN from that would show in the runners' output comparison, not in a timing.
+        LibTorchOneDnn.Apply(keepOn: true);
         _model = new PoseNet(new PoseNetArchitecture(arch.Stacks, arch.Features, arch.Joints) { Depth = arch.Depth, Block = arch.Block, Widths = arch.Widths, StemChannels = arch.StemChannels, ModulesPerLevel = arch.ModulesPerLevel });
         using (no_grad())
         {

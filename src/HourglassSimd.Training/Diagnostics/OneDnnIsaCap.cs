@@ -8,9 +8,11 @@ namespace HourglassSimd.Training;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why: on a 2-core AMD Zen 5 CPU the training loss became NaN within two steps, always, and longer runs died with
-/// libtorch errors that look like memory corruption; <c>DNNL_MAX_CPU_ISA=AVX2</c> or a single thread made it go away
-/// (docs/training.md, "oneDNN AVX-512 on Zen 5"). <see cref="OneDnnSelfCheck"/> localizes such a defect per operation.
+/// Why: on a 2-core AMD Zen 5 CPU the training loss became NaN within two steps, and <c>DNNL_MAX_CPU_ISA=AVX2</c> made
+/// it go away. The cause, found later: oneDNN pads channels to its block, 16 on AVX-512 and 8 on AVX2, and reads padding
+/// nobody wrote, so the 8-channel layers of a 16-feature network met NaN left in freed memory (docs/training.md, "NaN
+/// from oneDNN's channel padding"). The trainer now turns libtorch's oneDNN convolutions off (<see cref="LibTorchOneDnn"/>);
+/// the cap only matters where a user keeps them on with <c>HOURGLASS_LIBTORCH_ONEDNN=on</c>.
 /// </para>
 /// <para>
 /// How: oneDNN reads <c>ONEDNN_MAX_CPU_ISA</c> (then <c>DNNL_MAX_CPU_ISA</c>) from the native environment once, at its

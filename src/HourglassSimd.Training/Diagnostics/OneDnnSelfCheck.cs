@@ -9,9 +9,10 @@ namespace HourglassSimd.Training;
 /// float32 on libtorch's default path and threads, and compares with the same computation in float64.
 /// </summary>
 /// <remarks>
-/// libtorch sends float32 convolutions to oneDNN (with more than one thread even the 1x1 ones), and float64 ones to its
-/// own reference kernels, which oneDNN does not implement; so a large float32-vs-float64 difference on a convolution
-/// points at oneDNN. The errors are max|float32 − float64| / max|float64| over the output (forward) and over all the
+/// With <c>HOURGLASS_LIBTORCH_ONEDNN=on</c> (<see cref="LibTorchOneDnn"/>), libtorch sends float32 convolutions to oneDNN
+/// (with more than one thread even the 1x1 ones), and float64 ones to its own reference kernels, which oneDNN does not
+/// implement; so a large float32-vs-float64 difference on a convolution points at oneDNN. By default oneDNN is off and
+/// both precisions run libtorch's own kernels. The errors are max|float32 − float64| / max|float64| over the output (forward) and over all the
 /// inputs' and parameters' gradients taken as one vector (backward). The last rows do the same for one whole training
 /// step of each network: the loss, and the gradients of all parameters.
 /// The inputs are float32 values, so both precisions compute exactly the same problem. Re-seeds the global torch RNG.
@@ -31,6 +32,7 @@ public static class OneDnnSelfCheck
     {
         settings ??= new SelfCheckSettings();
         OneDnnIsaCap cap = OneDnnIsaCap.Apply();
+        LibTorchOneDnn.Apply();
         var rows = new List<SelfCheckRow>();
         int index = 0;
         foreach (ProbeCase probe in Cases(settings))

@@ -27,6 +27,7 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(architecture);
         architecture.Validate();
+        LibTorchOneDnn.Apply(); // before the first convolution: oneDNN reads channel padding it never wrote
         Architecture = architecture;
         int f = architecture.Features;
         ResidualBlock b = architecture.Block;

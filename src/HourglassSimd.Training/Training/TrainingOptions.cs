@@ -160,8 +160,10 @@ public sealed record TrainingOptions
                                float64 and print a table; exit code 1 if one is off (docs/training.md)
           --help               this text
 
-        Environment: HOURGLASS_ONEDNN_ISA=native lifts the AVX2 cap this trainer puts on oneDNN on AVX-512 CPUs;
-        another value (e.g. AVX512_CORE) sets that cap. A user's own ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA wins.
+        Environment: the trainer turns off libtorch's oneDNN convolutions, which read channel padding they never
+        wrote and can turn NaN at random; HOURGLASS_LIBTORCH_ONEDNN=on keeps them. With them on,
+        HOURGLASS_ONEDNN_ISA=native lifts the AVX2 cap this trainer puts on oneDNN on AVX-512 CPUs; another value
+        (e.g. AVX512_CORE) sets that cap. A user's own ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA wins.
         """;
 
     /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws a usage <see cref="TrainingException"/> on bad input.</summary>
