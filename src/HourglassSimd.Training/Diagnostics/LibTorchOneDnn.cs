@@ -4,7 +4,8 @@ using TorchSharp;
 namespace HourglassSimd.Training;
 
 /// <summary>
-/// Turns off libtorch's oneDNN (mkldnn) convolutions in this process, so that libtorch runs its own CPU kernels.
+/// Turns off libtorch's oneDNN (mkldnn) convolutions in this process, and NNPACK with them, so that libtorch runs its
+/// own CPU kernels (im2col and matrix products).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -32,6 +33,10 @@ public sealed record LibTorchOneDnn
     private static readonly string[] GlobalContextNames = ["_ZN2at13globalContextEv", "?globalContext@at@@YAAEAVContext@1@XZ"];
     private static readonly string[] SetEnabledNames = ["_ZN2at7Context20setUserEnabledMkldnnEb", "?setUserEnabledMkldnn@Context@at@@QEAAX_N@Z"];
     private static readonly string[] GetEnabledNames = ["_ZNK2at7Context17userEnabledMkldnnEv", "?userEnabledMkldnn@Context@at@@QEBA_NXZ"];
+
+    // at::Context::setUserEnabledNNPACK(bool): without oneDNN, libtorch tries NNPACK next, and where NNPACK cannot start
+    // ("Unsupported hardware") it logs a warning at every convolution, thousands a second.
+    private static readonly string[] SetNnpackNames = ["_ZN2at7Context20setUserEnabledNNPACKEb", "?setUserEnabledNNPACK@Context@at@@QEAAX_N@Z"];
 
     private static readonly Lock Gate = new();
     private static LibTorchOneDnn? applied;
@@ -88,6 +93,11 @@ public sealed record LibTorchOneDnn
         {
             IntPtr context = ((delegate* unmanaged<IntPtr>)globalContext)();
             ((delegate* unmanaged<IntPtr, byte, void>)setEnabled)(context, 0);
+            if (TryExport(library, SetNnpackNames) is { } setNnpack)
+            {
+                ((delegate* unmanaged<IntPtr, byte, void>)setNnpack)(context, 0);
+            }
+
             bool stillOn = ((delegate* unmanaged<IntPtr, byte>)getEnabled)(context) != 0;
             return stillOn
                 ? new LibTorchOneDnn(true, "libtorch oneDNN convolutions on (turning them off did not take)")
