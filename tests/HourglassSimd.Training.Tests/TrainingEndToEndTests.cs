@@ -264,7 +264,8 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
 
         // A narrower one-stack student trains on the blend; its validation loss is against the ground truth.
         var log = new StringWriter();
-        // Every step's loss goes to the test output, also when the run throws: the student once went NaN at random.
+        // Every step's loss goes to the test output, also when the run throws: the student went NaN at random until
+        // libtorch's oneDNN convolutions were turned off (LibTorchOneDnn).
         using (var student = new Trainer(SmallRun(data.NewFolder("student"), epochs: 2) with { Features = 8, DistillFromPath = teacher, LogEvery = 1 }, log))
         {
             IReadOnlyList<EpochSummary> epochs;

@@ -32,7 +32,7 @@ public static class OneDnnSelfCheck
     {
         settings ??= new SelfCheckSettings();
         OneDnnIsaCap cap = OneDnnIsaCap.Apply();
-        LibTorchOneDnn.Apply();
+        LibTorchOneDnn oneDnn = LibTorchOneDnn.Apply();
         var rows = new List<SelfCheckRow>();
         int index = 0;
         foreach (ProbeCase probe in Cases(settings))
@@ -64,7 +64,7 @@ public static class OneDnnSelfCheck
                 forward, backward, settings.NetworkTolerance));
         }
 
-        return new SelfCheckReport(rows, get_num_threads(), cap, settings.Repeats);
+        return new SelfCheckReport(rows, get_num_threads(), oneDnn, cap, settings.Repeats);
     }
 
     /// <summary>Every distinct operation and input shape of the tiny networks' forward pass, in network order.</summary>

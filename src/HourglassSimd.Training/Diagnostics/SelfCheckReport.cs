@@ -4,7 +4,7 @@ using System.Text;
 namespace HourglassSimd.Training;
 
 /// <summary>The outcome of <see cref="OneDnnSelfCheck.Run"/>, printable as a table.</summary>
-public sealed record SelfCheckReport(IReadOnlyList<SelfCheckRow> Rows, int Threads, OneDnnIsaCap IsaCap, int Repeats)
+public sealed record SelfCheckReport(IReadOnlyList<SelfCheckRow> Rows, int Threads, LibTorchOneDnn OneDnn, OneDnnIsaCap IsaCap, int Repeats)
 {
     public bool Passed => Rows.All(r => r.Passed);
 
@@ -15,7 +15,7 @@ public sealed record SelfCheckReport(IReadOnlyList<SelfCheckRow> Rows, int Threa
         var text = new StringBuilder();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"oneDNN self-check: float32 (libtorch's default CPU path, {Threads} threads) against float64 (no oneDNN), worst of {Repeats} runs"));
-        text.AppendLine(IsaCap.Description);
+        text.AppendLine($"{OneDnn.Description}; {IsaCap.Description}");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"{"op",-28} {"input",-14} {"forward",10} {"backward",10} {"tolerance",10}"));
         foreach (SelfCheckRow row in Rows)

@@ -7,8 +7,8 @@ public sealed class LibTorchOneDnnTests
     /// <summary>
     /// The defect behind the switch: with oneDNN on, a 3x3 convolution whose channels are not a multiple of oneDNN's
     /// block reads padding it never wrote. Filling the allocator's recently freed memory with NaN before each pass makes
-    /// that show as NaN: measured here with HOURGLASS_LIBTORCH_ONEDNN=on, 117 of 2,000 passes gave a NaN input gradient
-    /// at 4 channels and 251 of 2,000 a NaN output at 12 (docs/training.md). With the switch off, none may.
+    /// that show as NaN: measured with oneDNN on (capped at AVX2), 150 and 117 of 2,000 passes gave a NaN input gradient
+    /// at 4 channels in two runs, and 567 and 251 a NaN output at 12 (docs/training.md). With the switch off, none may.
     /// </summary>
     [Theory]
     [InlineData(4)]
