@@ -56,7 +56,27 @@ public sealed class PruneCommandTests : IDisposable
         Assert.False(File.Exists(refused));
     }
 
+    [Fact]
+    public void Width_multiple_rounds_every_kept_width_up_to_its_multiple()
+    {
+        string exact = _temp.Combine("exact.hgw"), rounded = _temp.Combine("rounded.hgw");
+        var exactRun = HourglassCli.Run("prune", "--model", ShippedModel, "--target-macs", "0.25", "--out", exact);
+        Assert.True(exactRun.ExitCode == 0, exactRun.ToString());
+        var roundedRun = HourglassCli.Run("prune", "--model", ShippedModel, "--target-macs", "0.25", "--width-multiple", "16", "--out", rounded);
+        Assert.True(roundedRun.ExitCode == 0, roundedRun.ToString());
+
+        // Without rounding some kept width is off the multiple (else the option would change nothing here).
+        var exactArchitecture = HourglassModelFile.Load(exact).Architecture;
+        Assert.Contains(Topology.HourglassTopology.ResidualModules(exactArchitecture), m => m.InnerChannels % 16 != 0);
+        var architecture = HourglassModelFile.Load(rounded).Architecture;
+        Assert.NotNull(architecture.Widths);
+        Assert.All(Topology.HourglassTopology.ResidualModules(architecture), m => Assert.Equal(0, m.InnerChannels % 16));
+        Assert.Equal(0, architecture.StemChannels % 16);
+        Assert.True(architecture.MacCount <= HourglassModelFile.Load(ShippedModel).Architecture.MacCount / 4);
+    }
+
     [Theory]
+    [InlineData("--width-multiple", "0")]
     [InlineData("--target-macs", "0")]
     [InlineData("--target-macs", "1.01")]
     [InlineData("--target-params", "-1")]
@@ -64,7 +84,7 @@ public sealed class PruneCommandTests : IDisposable
     public void Bad_options_are_one_line_errors_and_write_nothing(string option, string value)
     {
         string output = _temp.Combine("bad.hgw");
-        string[] args = option == "--scope"
+        string[] args = option is "--scope" or "--width-multiple"
             ? ["prune", "--model", ShippedModel, "--target-macs", "0.5", option, value, "--out", output]
             : ["prune", "--model", ShippedModel, option, value, "--out", output];
         HourglassCli.AssertFails(HourglassCli.Run(args), option);

@@ -41,8 +41,9 @@ public static class CheckpointPruning
             Ratio = targetMacs,
             Criterion = PruningCriterion.BatchNormScale,
             Scope = PruningScope.Global,
-            // Multiples of 8: libtorch's CPU convolutions (oneDNN) produced NaN now and then on the odd widths of an
-            // unrounded prune while training; the engine runs any width.
+            // Multiples of 8, chosen when odd widths gave NaN losses now and then. The cause was oneDNN reading channel
+            // padding it never wrote (docs/training.md), and libtorch's oneDNN convolutions are now off; the rounding
+            // stays so that the documented runs prune to the same networks. The engine runs any width.
             WidthMultiple = WidthMultiple,
         });
 

@@ -19,6 +19,11 @@ internal static class PruneCommand
         var targetMacs = new Option<double?>("--target-macs") { Description = "Keep at most this share of the MACs per image, in (0, 1], e.g. 0.5." };
         var targetParameters = new Option<double?>("--target-params") { Description = "Keep at most this share of the parameters instead, in (0, 1]." };
         var keepStem = new Option<bool>("--keep-stem") { Description = "Leave the 7x7 stem convolution's 64 outputs whole (by default they are pruned with the rest)." };
+        var widthMultiple = new Option<int>("--width-multiple")
+        {
+            Description = "Round every kept width up to a multiple of this (never above the module's own width): 1 keeps exactly the channels that pass; 8 or 16 match vector widths.",
+            DefaultValueFactory = _ => 1,
+        };
         var scope = new Option<string>("--scope") { Description = "global (one threshold over all modules, the default) or module (every module keeps the same share).", DefaultValueFactory = _ => "global" };
         var command = new Command("prune", """
             Removes whole inner channels of the residual modules (conv1 and conv2 outputs) and outputs of the 7x7 stem
@@ -29,7 +34,7 @@ internal static class PruneCommand
             Example: hourglass prune --model models/hourglass-demo.hgw --target-macs 0.5 --out demo-50.hgw
             """)
         {
-            model, output, targetMacs, targetParameters, scope, keepStem,
+            model, output, targetMacs, targetParameters, scope, keepStem, widthMultiple,
         };
         command.SetAction(result => CliErrors.Run(cancellation =>
         {
@@ -39,6 +44,9 @@ internal static class PruneCommand
             double ratio = (macs ?? parameters)!.Value;
             if (!(ratio > 0 && ratio <= 1))
                 throw new ArgumentException($"{(macs is null ? "--target-params" : "--target-macs")} must be in (0, 1], not {ratio.ToString(CultureInfo.InvariantCulture)}.");
+            int multiple = result.GetValue(widthMultiple);
+            if (multiple < 1 || multiple > HourglassArchitecture.MaxFeatures)
+                throw new ArgumentException($"--width-multiple must be from 1 to {HourglassArchitecture.MaxFeatures}, not {multiple}.");
             var pruningScope = result.GetValue(scope) switch
             {
                 "global" => PruningScope.Global,
@@ -51,6 +59,7 @@ internal static class PruneCommand
                 Target = macs is null ? PruningTarget.Parameters : PruningTarget.Macs,
                 Scope = pruningScope,
                 PruneStem = !result.GetValue(keepStem),
+                WidthMultiple = multiple,
             }, cancellation);
         }));
         return command;
