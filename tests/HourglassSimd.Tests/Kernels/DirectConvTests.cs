@@ -7,6 +7,7 @@ using HourglassSimd.Tests.Support;
 namespace HourglassSimd.Tests.Kernels;
 
 /// <summary><see cref="DirectConv"/> (every <see cref="SimdKernelSet"/>) against <see cref="ReferenceKernels.Conv2d"/>.</summary>
+[Collection(nameof(EngineSwitchCollection))]
 public sealed unsafe class DirectConvTests
 {
     /// <summary>Kernel shapes that the network uses, plus general ones.</summary>

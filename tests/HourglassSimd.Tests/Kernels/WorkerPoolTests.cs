@@ -1,7 +1,9 @@
 using HourglassSimd.Threading;
+using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Kernels;
 
+[Collection(nameof(EngineSwitchCollection))]
 public sealed class WorkerPoolTests
 {
     private sealed class Counting(int count) : IParallelWork

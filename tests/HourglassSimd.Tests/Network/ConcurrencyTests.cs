@@ -1,7 +1,9 @@
 using HourglassSimd.TestSupport;
+using HourglassSimd.Tests.Support;
 
 namespace HourglassSimd.Tests.Network;
 
+[Collection(nameof(EngineSwitchCollection))]
 public sealed class ConcurrencyTests
 {
     [Theory]

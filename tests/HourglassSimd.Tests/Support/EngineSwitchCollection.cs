@@ -1,0 +1,11 @@
+namespace HourglassSimd.Tests.Support;
+
+/// <summary>
+/// Tests that flip the engine's process-wide A/B switches (<c>DirectConv.UseSharedPrologue</c> and
+/// <c>UseWideTiles</c>, <c>RunContext.InlineWork</c>, <c>WorkerPool.ContiguousShares</c>): they run alone, after the
+/// parallel ones. <c>UseSharedPrologue</c> changes how a layer numbers its work items, so flipping it while another
+/// test's network runs made that run decode items it never counted: one network parity test failed at random with a
+/// 35% error on its second image.
+/// </summary>
+[CollectionDefinition(nameof(EngineSwitchCollection), DisableParallelization = true)]
+public sealed class EngineSwitchCollection;
