@@ -95,6 +95,42 @@ public sealed unsafe class DirectConvTests
         }
     }
 
+    /// <summary>
+    /// The switch decides how a layer numbers its work items, so a layer that counted its items with it on must decode
+    /// them the same way if it is flipped before the items run (tests flip it while other tests' networks run): the
+    /// kernel keeps the value it had when the arguments were bound.
+    /// </summary>
+    [Fact]
+    public void Flipping_the_shared_prologue_switch_after_binding_changes_nothing()
+    {
+        bool saved = DirectConv.UseSharedPrologue;
+        try
+        {
+            foreach (var kernels in SimdKernelSet.All)
+            {
+                var c = new Case(256, 128, 3, 13, 1, 1, 0, 16, 0, OutHalo: 1, Prologue: true, Residual: true, Relu: true, Batch: 1, Seed: 5);
+                foreach (bool bound in new[] { true, false })
+                {
+                    DirectConv.UseSharedPrologue = bound;
+                    float[] expected = Run(kernels, c);
+                    float[] flipped = Run(kernels, c, args =>
+                    {
+                        int count = kernels.DirectConvItemCount(args);
+                        DirectConv.UseSharedPrologue = !bound;
+                        for (int i = 0; i < count; i++)
+                            kernels.DirectConvItem(args, i);
+                        DirectConv.UseSharedPrologue = bound;
+                    });
+                    Assert.True(expected.AsSpan().SequenceEqual(flipped), $"{kernels} {c}: bound with the switch {(bound ? "on" : "off")}, flipped before the items ran");
+                }
+            }
+        }
+        finally
+        {
+            DirectConv.UseSharedPrologue = saved;
+        }
+    }
+
     /// <summary>Runs the case with a kernel switch on and off and asserts the same bits (no NaN); restores the switch.</summary>
     private static void AssertSwitchKeepsBits(SimdKernelSet kernels, Case c, Action<bool> setSwitch, bool saved, string change)
     {
@@ -114,14 +150,14 @@ public sealed unsafe class DirectConvTests
     }
 
     /// <summary>The case's convolution on seeded random data through <paramref name="kernels"/>, unpacked.</summary>
-    private static float[] Run(SimdKernelSet kernels, Case c)
+    private static float[] Run(SimdKernelSet kernels, Case c, Action<ConvArgs>? run = null)
     {
         var random = new Random(c.Seed);
         var (_, _, packed, inLayout, outLayout) = Setup(c, random);
         int oh = outLayout.Height, ow = outLayout.Width;
         float[] image = TestArrays.Uniform(random, c.InChannels * c.Height * c.Width);
         float[] residual = TestArrays.Uniform(random, c.OutChannels * oh * ow);
-        return RunSimd(kernels, packed, image, inLayout, residual, outLayout);
+        return RunSimd(kernels, packed, image, inLayout, residual, outLayout, run);
     }
 
     /// <summary>The case's seeded random convolution (drawn from <paramref name="random"/>), packed, and its layouts.</summary>
@@ -171,7 +207,9 @@ public sealed unsafe class DirectConvTests
         }
     }
 
-    private static float[] RunSimd(SimdKernelSet kernels, PackedConv packed, float[] image, ActivationLayout inLayout, float[]? residual, ActivationLayout outLayout)
+    /// <param name="run">Runs the bound convolution; null: <see cref="SimdKernelSet.DirectConv"/>.</param>
+    private static float[] RunSimd(SimdKernelSet kernels, PackedConv packed, float[] image, ActivationLayout inLayout, float[]? residual, ActivationLayout outLayout,
+        Action<ConvArgs>? run = null)
     {
         var input = new float[inLayout.Size];
         var output = new float[outLayout.Size];
@@ -187,7 +225,10 @@ public sealed unsafe class DirectConvTests
                 pres = pout; // the network adds the shortcut in place, so test the aliased form
             }
             var args = packed.Bind(pin, inLayout, pout, outLayout, pres, outLayout);
-            kernels.DirectConv(args);
+            if (run is null)
+                kernels.DirectConv(args);
+            else
+                run(args);
             var result = new float[outLayout.Channels * outLayout.Height * outLayout.Width];
             outLayout.UnpackTo(pout, result);
             return result;

@@ -43,4 +43,11 @@ internal unsafe struct ConvArgs
     public float* PrologueShift;
 
     public bool Relu;
+
+    /// <summary>
+    /// <see cref="DirectConv.UseSharedPrologue"/> as it was when these arguments were bound. The kernel reads this copy
+    /// both to count a layer's items and in every item, so a flip of the switch during a run cannot make the two
+    /// disagree (it decides how items are numbered).
+    /// </summary>
+    public bool MaySharePrologue;
 }

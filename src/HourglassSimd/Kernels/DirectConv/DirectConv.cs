@@ -53,7 +53,8 @@ internal static unsafe partial class DirectConv
 
     /// <summary>Whether prologue layers share each tile's transformed input among their output-channel groups
     /// (<see cref="SharesPrologue{TV}"/>); a switch for A/B measurements and the test that compares both forms (they
-    /// give the same bits).</summary>
+    /// give the same bits). Read when a layer binds its arguments (<see cref="ConvArgs.MaySharePrologue"/>), so
+    /// flipping it never affects a layer already running.</summary>
     internal static bool UseSharedPrologue = true;
 
     /// <summary>
@@ -63,7 +64,7 @@ internal static unsafe partial class DirectConv
     private static bool SharesPrologue<TV>(in ConvArgs a) where TV : struct
     {
         int vectors = a.OutChannelsPadded / Vec.Count<TV>();
-        return UseSharedPrologue && a.PrologueScale != null && vectors > TileVectors && vectors % TileVectors == 0;
+        return a.MaySharePrologue && a.PrologueScale != null && vectors > TileVectors && vectors % TileVectors == 0;
     }
 
     /// <summary>Runs all items on the calling thread (tests and single-threaded callers).</summary>

@@ -92,6 +92,7 @@ internal sealed unsafe class PackedConv
             PrologueScale = _prologueScale is null ? null : _prologueScale.Pointer,
             PrologueShift = _prologueShift is null ? null : _prologueShift.Pointer,
             Relu = Relu,
+            MaySharePrologue = DirectConv.UseSharedPrologue,
         };
     }
 
