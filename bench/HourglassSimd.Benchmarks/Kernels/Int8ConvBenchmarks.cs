@@ -33,12 +33,8 @@ public unsafe class Int8ConvBenchmarks
     /// <summary>The residual module's convolutions at the largest and a middle hourglass resolution.</summary>
     public static IEnumerable<ConvShape> Shapes() =>
     [
-        new("res.conv1", 1, 1, 256, 128, 64, 64, Relu: true),
-        new("res.conv2", 3, 1, 128, 128, 64, 64, Relu: true),
-        new("res.conv3", 1, 1, 128, 256, 64, 64),
-        new("res.conv1", 1, 1, 256, 128, 16, 16, Relu: true),
-        new("res.conv2", 3, 1, 128, 128, 16, 16, Relu: true),
-        new("res.conv3", 1, 1, 128, 256, 16, 16),
+        new("n.a", 1, 1, 16, 128, 64, 64),
+        new("n.c", 3, 1, 24, 24, 64, 64, Relu: true),
     ];
 
     [GlobalSetup]
@@ -100,4 +96,29 @@ public unsafe class Int8ConvBenchmarks
 
     [Benchmark]
     public void Int8Avx512BwPair() => Int8DirectConv.Run512(_int8);
+
+    private Int8ConvArgs _int8Float;
+    private AlignedBuffer _floatOut2 = null!;
+    private float[] _fm = null!;
+
+    [Benchmark]
+    public void Int8Vnni256FloatOut()
+    {
+        if (_floatOut2 is null)
+        {
+            var s = Shape;
+            var lay = new ActivationLayout(s.OutChannels, s.Height, s.Width, 16, 0);
+            _floatOut2 = new AlignedBuffer(lay.Size);
+            _fm = Enumerable.Repeat(1e-3f, Int8DirectConv.PaddedOutChannels(s.OutChannels)).ToArray();
+            var h = System.Runtime.InteropServices.GCHandle.Alloc(_fm, System.Runtime.InteropServices.GCHandleType.Pinned);
+            _int8Float = _int8;
+            _int8Float.Output = null;
+            _int8Float.FloatOutput = _floatOut2.Pointer;
+            _int8Float.FloatGroupStride = lay.GroupStride;
+            _int8Float.FloatRowStride = lay.RowStride;
+            _int8Float.FloatPixelStride = 16;
+            _int8Float.FloatMultipliers = (float*)h.AddrOfPinnedObject();
+        }
+        Int8DirectConv.Run<VnniDotProduct256>(_int8Float);
+    }
 }

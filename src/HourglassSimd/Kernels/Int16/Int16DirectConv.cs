@@ -10,8 +10,9 @@ namespace HourglassSimd.Kernels.Int16;
 /// Quantized direct KxK convolution (1x1, 3x3, the 7x7/2 stem), symmetric s16 activations x s16 weights into exact
 /// int32, requantized to s16 in the store (<see cref="Int16Requantization"/>: start value = bias, multiplier,
 /// optionally an s16 residual added in the output's quantization, rounding, optional ReLU), and/or dequantized to
-/// float straight from the accumulators. Work items are (output-channel group of 16) x (output row) x (tile of up to 6
-/// pixels), as <see cref="Int8.Int8DirectConv"/>; each item keeps 6 x 2 accumulators of 8 lanes and walks the taps,
+/// float straight from the accumulators. Work items are (output-channel group of 16) x (output row) x (segment of up to
+/// 96 pixels, walked in tiles of up to 6), as <see cref="Int8.Int8DirectConv"/>; each tile keeps 6 x 2 accumulators of
+/// 8 lanes and walks the taps,
 /// and in each tap the input channels two at a time: per step it loads two weight vectors (16 output channels x 2
 /// input channels) and broadcasts each pixel's 2 input values as one 32-bit value.
 /// <para>
@@ -92,8 +93,8 @@ internal static unsafe class Int16DirectConv
             RunItem<TDot>(a, i);
     }
 
-    /// <summary>Output-channel group, row and first pixel of an item (<see cref="IntegerConvTiling.Locate"/>).</summary>
-    private static (int Group, int Row, int X) Locate(in Int16ConvArgs a, int item) => IntegerConvTiling.Locate(a.OutChannelsPadded, a.OutWidth, item);
+    /// <summary>Output-channel group, row and pixel range of an item (<see cref="IntegerConvTiling.Locate"/>).</summary>
+    private static (int Group, int Row, int X0, int X1) Locate(in Int16ConvArgs a, int item) => IntegerConvTiling.Locate(a.OutChannelsPadded, a.OutWidth, item);
 
     /// <summary>The input pixel that tap (<paramref name="ky"/>, <paramref name="kx"/>) of output pixel (<paramref name="row"/>, <paramref name="x"/>) reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -102,20 +103,26 @@ internal static unsafe class Int16DirectConv
 
     public static void RunItem<TDot>(in Int16ConvArgs a, int item) where TDot : struct, IInt16DotProduct256
     {
-        var (group, row, x) = Locate(a, item);
-        switch (Math.Min(TilePixels, a.OutWidth - x))
+        var (group, row, x0, x1) = Locate(a, item);
+        // Built once per item, outside the tiles: its constructor is a call, and where it ran inside a tile the JIT
+        // kept the accumulators, live across that call, on the stack (a store and a reload per update: 3x slower).
+        var requantize = new Requantizer(a, group, row, x0);
+        for (int x = x0; x < x1; x += TilePixels)
         {
-            case 6: Tile<TDot, Six>(a, group, row, x); break;
-            case 5: Tile<TDot, Five>(a, group, row, x); break;
-            case 4: Tile<TDot, Four>(a, group, row, x); break;
-            case 3: Tile<TDot, Three>(a, group, row, x); break;
-            case 2: Tile<TDot, Two>(a, group, row, x); break;
-            default: Tile<TDot, One>(a, group, row, x); break;
+            switch (Math.Min(TilePixels, x1 - x))
+            {
+                case 6: Tile<TDot, Six>(a, requantize, group, row, x, x - x0); break;
+                case 5: Tile<TDot, Five>(a, requantize, group, row, x, x - x0); break;
+                case 4: Tile<TDot, Four>(a, requantize, group, row, x, x - x0); break;
+                case 3: Tile<TDot, Three>(a, requantize, group, row, x, x - x0); break;
+                case 2: Tile<TDot, Two>(a, requantize, group, row, x, x - x0); break;
+                default: Tile<TDot, One>(a, requantize, group, row, x, x - x0); break;
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TDot, TP>(in Int16ConvArgs a, int group, int row, int x)
+    private static void Tile<TDot, TP>(in Int16ConvArgs a, in Requantizer requantize, int group, int row, int x, int first)
         where TDot : struct, IInt16DotProduct256 where TP : struct, IVectorCount
     {
         int oc = group * GroupChannels;
@@ -143,13 +150,12 @@ internal static unsafe class Int16DirectConv
             }
         }
 
-        var requantize = new Requantizer(a, group, row, x);
-        requantize.Store(0, a00, a01);
-        if (TP.N > 1) requantize.Store(1, a10, a11);
-        if (TP.N > 2) requantize.Store(2, a20, a21);
-        if (TP.N > 3) requantize.Store(3, a30, a31);
-        if (TP.N > 4) requantize.Store(4, a40, a41);
-        if (TP.N > 5) requantize.Store(5, a50, a51);
+        requantize.Store(first + 0, a00, a01);
+        if (TP.N > 1) requantize.Store(first + 1, a10, a11);
+        if (TP.N > 2) requantize.Store(first + 2, a20, a21);
+        if (TP.N > 3) requantize.Store(first + 3, a30, a31);
+        if (TP.N > 4) requantize.Store(first + 4, a40, a41);
+        if (TP.N > 5) requantize.Store(first + 5, a50, a51);
     }
 
     /// <summary>
@@ -158,9 +164,8 @@ internal static unsafe class Int16DirectConv
     /// </summary>
     public static void RunItemScalar(in Int16ConvArgs a, int item)
     {
-        var (group, row, x0) = Locate(a, item);
-        int pixels = Math.Min(TilePixels, a.OutWidth - x0);
-        for (int p = 0; p < pixels; p++)
+        var (group, row, x0, x1) = Locate(a, item);
+        for (int p = 0; p < x1 - x0; p++)
         for (int oc = group * GroupChannels; oc < (group + 1) * GroupChannels; oc++)
         {
             int sum = a.StartValues[oc];
@@ -201,20 +206,26 @@ internal static unsafe class Int16DirectConv
 
     public static void RunItem512(in Int16ConvArgs a, int item)
     {
-        var (group, row, x) = Locate(a, item);
-        switch (Math.Min(TilePixels, a.OutWidth - x))
+        var (group, row, x0, x1) = Locate(a, item);
+        // Built once per item, outside the tiles: its constructor is a call, and where it ran inside a tile the JIT
+        // kept the accumulators, live across that call, on the stack (a store and a reload per update: 3x slower).
+        var requantize = new Requantizer(a, group, row, x0);
+        for (int x = x0; x < x1; x += TilePixels)
         {
-            case 6: Tile512<Six>(a, group, row, x); break;
-            case 5: Tile512<Five>(a, group, row, x); break;
-            case 4: Tile512<Four>(a, group, row, x); break;
-            case 3: Tile512<Three>(a, group, row, x); break;
-            case 2: Tile512<Two>(a, group, row, x); break;
-            default: Tile512<One>(a, group, row, x); break;
+            switch (Math.Min(TilePixels, x1 - x))
+            {
+                case 6: Tile512<Six>(a, requantize, group, row, x, x - x0); break;
+                case 5: Tile512<Five>(a, requantize, group, row, x, x - x0); break;
+                case 4: Tile512<Four>(a, requantize, group, row, x, x - x0); break;
+                case 3: Tile512<Three>(a, requantize, group, row, x, x - x0); break;
+                case 2: Tile512<Two>(a, requantize, group, row, x, x - x0); break;
+                default: Tile512<One>(a, requantize, group, row, x, x - x0); break;
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile512<TP>(in Int16ConvArgs a, int group, int row, int x) where TP : struct, IVectorCount
+    private static void Tile512<TP>(in Int16ConvArgs a, in Requantizer requantize, int group, int row, int x, int first) where TP : struct, IVectorCount
     {
         int oc = group * GroupChannels;
         Vector512<int> start = Vector512.Load(a.StartValues + oc);
@@ -240,18 +251,17 @@ internal static unsafe class Int16DirectConv
         }
 
         // The 16 lanes of one accumulator are the group's 16 channels: store them through the 256-bit requantizer.
-        var requantize = new Requantizer(a, group, row, x);
-        requantize.Store(0, a0.GetLower(), a0.GetUpper());
-        if (TP.N > 1) requantize.Store(1, a1.GetLower(), a1.GetUpper());
-        if (TP.N > 2) requantize.Store(2, a2.GetLower(), a2.GetUpper());
-        if (TP.N > 3) requantize.Store(3, a3.GetLower(), a3.GetUpper());
-        if (TP.N > 4) requantize.Store(4, a4.GetLower(), a4.GetUpper());
-        if (TP.N > 5) requantize.Store(5, a5.GetLower(), a5.GetUpper());
+        requantize.Store(first + 0, a0.GetLower(), a0.GetUpper());
+        if (TP.N > 1) requantize.Store(first + 1, a1.GetLower(), a1.GetUpper());
+        if (TP.N > 2) requantize.Store(first + 2, a2.GetLower(), a2.GetUpper());
+        if (TP.N > 3) requantize.Store(first + 3, a3.GetLower(), a3.GetUpper());
+        if (TP.N > 4) requantize.Store(first + 4, a4.GetLower(), a4.GetUpper());
+        if (TP.N > 5) requantize.Store(first + 5, a5.GetLower(), a5.GetUpper());
     }
 
     /// <summary>
     /// <see cref="Int16Requantization"/>'s ToInt16 (with or without an s16 residual) and ToFloat (with or without a
-    /// float residual) for the 16 channels of one group at the pixels of one tile.
+    /// float residual) for the 16 channels of one group at the pixels of one item (a row segment).
     /// </summary>
     private readonly struct Requantizer(in Int16ConvArgs a, int group, int row, int x)
     {
@@ -266,7 +276,7 @@ internal static unsafe class Int16DirectConv
         private readonly FloatAccumulatorStore floats = new(a.FloatOutput, a.FloatGroupStride, a.FloatRowStride, a.FloatPixelStride, a.FloatResidual,
             a.FloatMultipliers, group, row, x);
 
-        /// <summary>Stores pixel <paramref name="p"/> of the tile: its accumulators for channels 0..7 and 8..15 of the group.</summary>
+        /// <summary>Stores pixel <paramref name="p"/> of the item: its accumulators for channels 0..7 and 8..15 of the group.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(int p, Vector256<int> first, Vector256<int> second)
         {
@@ -289,7 +299,7 @@ internal static unsafe class Int16DirectConv
         private Vector256<int> Clamp(Vector256<float> v)
         {
             v = Vector256.Round(v); // Round is to nearest, ties to even
-            return Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(v, low), high)); // an integer in range: truncation is exact
+            return Vector256.ConvertToInt32Native(Vector256.Min(Vector256.Max(v, low), high)); // an integer in range: truncation is exact
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace HourglassSimd.Kernels.Integer;
 
 /// <summary>
-/// The float output of an integer convolution for the 16 channels of one group at the pixels of one tile:
+/// The float output of an integer convolution for the 16 channels of one group at the pixels of one work item (a row segment):
 /// <c>(float)acc × float_multiplier[o]</c>, plus a float residual if any, added separately (no fused multiply-add),
 /// as <see cref="Quantization.Requantization.ToFloat(int, float, float)"/> computes it, so that every path gives the
 /// same floats. Shared by the int8 and int16 kernels' requantizers.
@@ -26,9 +26,9 @@ internal readonly unsafe struct FloatAccumulatorStore
     /// <param name="pixelStride">Floats from one output pixel to the next.</param>
     /// <param name="residual">A float map laid out as the output (it may be the output itself), or null.</param>
     /// <param name="multipliers">Per output channel, <c>x_scale · w_scale[o]</c>.</param>
-    /// <param name="group">The tile's output-channel group.</param>
-    /// <param name="row">The tile's output row.</param>
-    /// <param name="x">The tile's first output pixel in the row.</param>
+    /// <param name="group">The item's output-channel group.</param>
+    /// <param name="row">The item's output row.</param>
+    /// <param name="x">The item's first output pixel in the row.</param>
     public FloatAccumulatorStore(float* output, nint groupStride, nint rowStride, nint pixelStride, float* residual, float* multipliers,
         int group, int row, int x)
     {
@@ -40,7 +40,7 @@ internal readonly unsafe struct FloatAccumulatorStore
         _m1 = output == null ? default : Vector256.Load(multipliers + group * IntegerConvTiling.GroupChannels + 8);
     }
 
-    /// <summary>Stores pixel <paramref name="p"/> of the tile from its accumulators for channels 0..7 and 8..15 (nothing without an output).</summary>
+    /// <summary>Stores pixel <paramref name="p"/> of the item from its accumulators for channels 0..7 and 8..15 (nothing without an output).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(int p, Vector256<int> first, Vector256<int> second)
     {

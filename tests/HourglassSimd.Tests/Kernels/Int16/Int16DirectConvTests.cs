@@ -129,6 +129,9 @@ public sealed unsafe class Int16DirectConvTests
     [InlineData(4, 8, 64, 128, 1, 1, true, false, 16)]   // the same with ties
     [InlineData(8, 8, 64, 16, 1, 1, false, true)]        // a heatmap head, dequantized to float too
     [InlineData(8, 8, 64, 16, 1, 1, false, true, 7)]     // a heatmap head, float only, NCHW16c, with a float residual
+    [InlineData(2, 200, 16, 24, 1, 1)]                   // rows of three work items (segments of 96, 96 and 8 pixels)
+    [InlineData(2, 103, 24, 24, 3, 1)]                   // a 3x3 whose second segment is one tile and a pixel
+    [InlineData(1, 200, 16, 128, 1, 1, true, true, 7)]   // a flattened 1x1 to float only, NCHW16c, with a float residual, several segments
     public void Network_like_shapes_equal_the_reference(int height, int width, int ic, int oc, int kernel, int stride, bool residual = false,
         bool floatOutput = false, int seed = 0)
     {

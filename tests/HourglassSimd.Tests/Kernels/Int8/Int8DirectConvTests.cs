@@ -83,6 +83,9 @@ public sealed unsafe class Int8DirectConvTests
     [InlineData(16, 16, 3, 64, 7, 2)]    // the stem at a 16x16 input
     [InlineData(4, 8, 64, 128, 1, 1, true)] // a residual module's conv3 with its shortcut
     [InlineData(8, 8, 64, 16, 1, 1, false, true)] // a heatmap head, dequantized to float too
+    [InlineData(2, 200, 16, 24, 1, 1)]   // rows of three work items (segments of 96, 96 and 8 pixels), a narrow pruned 1x1
+    [InlineData(2, 103, 24, 24, 3, 1)]   // a pruned 3x3 whose second segment is one tile and a pixel
+    [InlineData(1, 200, 16, 128, 1, 1, true, true)] // a flattened 64x64-style 1x1 to float with its shortcut, several segments
     public void Network_like_shapes_equal_the_reference(int height, int width, int ic, int oc, int kernel, int stride, bool residual = false, bool floatOutput = false)
     {
         var c = new Case(height, width, ic, oc, kernel, stride, 7, 3, Relu: !residual && !floatOutput, 0, 0, Seed: height * 1000 + width * 10 + ic, residual, floatOutput);
