@@ -11,7 +11,8 @@ namespace HourglassSimd.Benchmarks.Kernels;
 /// The quantized direct convolution (<see cref="Int8DirectConv"/>, requantization fused) against the float direct
 /// convolution on the same shapes, one thread: what int8 gains per layer before any quantized network exists. The
 /// float rows use Vector512 and the engine's NCHW16c layout; the int8 rows channel-last u8 with four channels per lane.
-/// 3x3 inputs carry a one-pixel halo in both forms (zeros in float, the zero point in int8).
+/// 3x3 inputs carry a one-pixel halo in both forms (zeros in float, the zero point in int8). The float-output row is
+/// the int8 kernel writing dequantized floats (NCHW16c) instead of u8, as a residual module's last convolution does.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Kernels")]
@@ -19,7 +20,8 @@ public unsafe class Int8ConvBenchmarks
 {
     private ConvArgs _float;
     private Int8ConvArgs _int8;
-    private AlignedBuffer _floatInput = null!, _floatOutput = null!;
+    private Int8ConvArgs _int8FloatOut;
+    private AlignedBuffer _floatInput = null!, _floatOutput = null!, _dequantized = null!;
     private byte[] _input = null!, _output = null!;
     private sbyte[] _weights = null!;
     private int[] _starts = null!;
@@ -30,11 +32,20 @@ public unsafe class Int8ConvBenchmarks
     [ParamsSource(nameof(Shapes))]
     public ConvShape Shape { get; set; } = null!;
 
-    /// <summary>The residual module's convolutions at the largest and a middle hourglass resolution.</summary>
+    /// <summary>
+    /// The residual module's convolutions at the largest and a middle hourglass resolution, and two narrow layers of
+    /// the demo model pruned to 25% of its MACs (docs/model-zoo.md), where the per-item costs weigh most.
+    /// </summary>
     public static IEnumerable<ConvShape> Shapes() =>
     [
-        new("n.a", 1, 1, 16, 128, 64, 64),
-        new("n.c", 3, 1, 24, 24, 64, 64, Relu: true),
+        new("res.conv1", 1, 1, 256, 128, 64, 64, Relu: true),
+        new("res.conv2", 3, 1, 128, 128, 64, 64, Relu: true),
+        new("res.conv3", 1, 1, 128, 256, 64, 64),
+        new("res.conv1", 1, 1, 256, 128, 16, 16, Relu: true),
+        new("res.conv2", 3, 1, 128, 128, 16, 16, Relu: true),
+        new("res.conv3", 1, 1, 128, 256, 16, 16),
+        new("pruned.skip", 1, 1, 16, 128, 64, 64),
+        new("pruned.conv2", 3, 1, 24, 24, 64, 64, Relu: true),
     ];
 
     [GlobalSetup]
@@ -67,6 +78,7 @@ public unsafe class Int8ConvBenchmarks
             _starts[o] = Requantization.StartValue(random.Next(-1000, 1000), weights.AsSpan(o * s.InChannels * taps, s.InChannels * taps), 3);
         _multipliers = Enumerable.Repeat(1e-3f, outPadded).ToArray();
         _output = new byte[pixels * outPadded];
+        _dequantized = new AlignedBuffer(layoutOut.Size);
         _pins = [Pin(_input), Pin(_weights), Pin(_starts), Pin(_multipliers), Pin(_output)];
         _int8 = new Int8ConvArgs
         {
@@ -76,6 +88,13 @@ public unsafe class Int8ConvBenchmarks
             Multipliers = (float*)_pins[3].AddrOfPinnedObject(), OutputZeroPoint = 3, Relu = s.Relu,
             Output = (byte*)_pins[4].AddrOfPinnedObject(), OutRowStride = (nint)s.Width * outPadded, OutPixelStride = outPadded,
         };
+        _int8FloatOut = _int8;
+        _int8FloatOut.Output = null;
+        _int8FloatOut.FloatOutput = _dequantized.Pointer;
+        _int8FloatOut.FloatGroupStride = layoutOut.GroupStride;
+        _int8FloatOut.FloatRowStride = layoutOut.RowStride;
+        _int8FloatOut.FloatPixelStride = layoutOut.Pack;
+        _int8FloatOut.FloatMultipliers = _int8.Multipliers;
     }
 
     private static System.Runtime.InteropServices.GCHandle Pin(object array) =>
@@ -97,28 +116,6 @@ public unsafe class Int8ConvBenchmarks
     [Benchmark]
     public void Int8Avx512BwPair() => Int8DirectConv.Run512(_int8);
 
-    private Int8ConvArgs _int8Float;
-    private AlignedBuffer _floatOut2 = null!;
-    private float[] _fm = null!;
-
     [Benchmark]
-    public void Int8Vnni256FloatOut()
-    {
-        if (_floatOut2 is null)
-        {
-            var s = Shape;
-            var lay = new ActivationLayout(s.OutChannels, s.Height, s.Width, 16, 0);
-            _floatOut2 = new AlignedBuffer(lay.Size);
-            _fm = Enumerable.Repeat(1e-3f, Int8DirectConv.PaddedOutChannels(s.OutChannels)).ToArray();
-            var h = System.Runtime.InteropServices.GCHandle.Alloc(_fm, System.Runtime.InteropServices.GCHandleType.Pinned);
-            _int8Float = _int8;
-            _int8Float.Output = null;
-            _int8Float.FloatOutput = _floatOut2.Pointer;
-            _int8Float.FloatGroupStride = lay.GroupStride;
-            _int8Float.FloatRowStride = lay.RowStride;
-            _int8Float.FloatPixelStride = 16;
-            _int8Float.FloatMultipliers = (float*)h.AddrOfPinnedObject();
-        }
-        Int8DirectConv.Run<VnniDotProduct256>(_int8Float);
-    }
+    public void Int8Vnni256FloatOutput() => Int8DirectConv.Run<VnniDotProduct256>(_int8FloatOut);
 }
