@@ -14,7 +14,8 @@ namespace HourglassSimd.Kernels.Integer;
 /// <para>
 /// Each kernel builds its requantizer once per item, before any tile, and hands it to the tiles: the constructor is a
 /// call, and where a tile built it after its accumulation loop the JIT kept the accumulators, live across that call,
-/// on the stack (a store and a reload per update: 3x slower).
+/// on the stack (a store and a reload per update). With both changes, a 3x3 24->24 layer at 64x64 went from 470 µs
+/// to 158 µs on one thread in two `Int8ConvBenchmarks` runs (docs/quantization.md).
 /// </para>
 /// </remarks>
 internal static class IntegerConvTiling
