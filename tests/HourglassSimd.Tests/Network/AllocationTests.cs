@@ -38,17 +38,6 @@ public sealed class AllocationTests
         for (int i = 0; i < 10; i++)
             net.Run(input, output);
 
-        // A pass that allocates allocates in every window. The runtime itself can allocate once on this thread while a
-        // method tiers up (in a busy test process that happens late: 4,176 bytes in one window of a full-suite run),
-        // so the network passes when one of five windows of three passes allocates nothing.
-        var windows = new List<long>();
-        for (int w = 0; w < 5 && (windows.Count == 0 || windows[^1] != 0); w++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 3; i++)
-                net.Run(input, output);
-            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        Assert.True(windows[^1] == 0, $"bytes allocated per window of three passes: {string.Join(", ", windows)}");
+        WarmAllocations.AssertNone(() => net.Run(input, output), "a warm network run");
     }
 }

@@ -102,11 +102,11 @@ public sealed class InputSizeTests(ITestOutputHelper output)
             for (int i = 0; i < sizes.Length; i++)
                 net.Run(inputs[i], sizes[i].H, sizes[i].W, outputs[i]);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int round = 0; round < 3; round++)
+        WarmAllocations.AssertNone(() =>
+        {
             for (int i = 0; i < sizes.Length; i++)
                 net.Run(inputs[i], sizes[i].H, sizes[i].W, outputs[i]);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, "warm runs at three sizes");
     }
 
     [Theory]
