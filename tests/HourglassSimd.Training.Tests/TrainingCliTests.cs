@@ -25,6 +25,8 @@ public sealed partial class TrainingCliTests(TinyPoseDataset data, ITestOutputHe
         Assert.StartsWith("PoseNet stacks 1 features 16 joints 16 input 64 on cpu:", lines[0], StringComparison.Ordinal);
         Assert.Contains(OneDnnIsaCap.Current.Description, lines[0], StringComparison.Ordinal);
         Assert.Contains("libtorch oneDNN convolutions off (HOURGLASS_LIBTORCH_ONEDNN=on keeps them)", lines[0], StringComparison.Ordinal);
+        if (OperatingSystem.IsLinux())
+            Assert.Contains("glibc malloc keeps freed memory (HOURGLASS_MALLOC=glibc for its defaults)", lines[0], StringComparison.Ordinal);
 
         Match[] epochs = lines.Select(l => EpochLine().Match(l)).Where(m => m.Success).ToArray();
         Assert.Equal(Enumerable.Range(1, 8), epochs.Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
@@ -74,6 +76,20 @@ public sealed partial class TrainingCliTests(TinyPoseDataset data, ITestOutputHe
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("oneDNN ISA cap SSE41 (DNNL_MAX_CPU_ISA set by the user)", run.Output, StringComparison.Ordinal);
         Assert.Contains("SSE4.1", IsaLine(run), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(NativeHeapRetention.OptionVariable, NativeHeapRetention.KeepDefaults, "glibc malloc defaults (HOURGLASS_MALLOC=glibc)")]
+    [InlineData("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1048576", "glibc malloc as the user tuned it (GLIBC_TUNABLES)")]
+    [InlineData("MALLOC_ARENA_MAX", "2", "glibc malloc as the user tuned it (MALLOC_ARENA_MAX)")]
+    public void Cli_HeapRetention_YieldsToTheOptOutAndToTheUsersOwnTuning(string variable, string value, string expected)
+    {
+        if (!OperatingSystem.IsLinux())
+            return; // glibc only; elsewhere the line names the system's malloc (NativeHeapRetentionTests)
+        TrainerRun run = TrainerProcess.Run(new Dictionary<string, string> { [variable] = value }, TinyRun("heap", epochs: 1));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("keeps freed memory", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

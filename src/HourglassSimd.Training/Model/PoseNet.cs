@@ -28,6 +28,7 @@ public sealed class PoseNet : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(architecture);
         architecture.Validate();
         LibTorchOneDnn.Apply(); // before the first convolution: oneDNN reads channel padding it never wrote
+        NativeHeapRetention.Apply(); // before the first tensor: each step then reuses the pages the last one freed
         Architecture = architecture;
         int f = architecture.Features;
         ResidualBlock b = architecture.Block;

@@ -165,7 +165,7 @@ public sealed class Trainer : IDisposable
             $"PoseNet stacks {options.Stacks} features {options.Features} joints {options.Joints}{(options.Depth == PoseNetArchitecture.DefaultDepth ? "" : $" depth {options.Depth}")}{(options.Block == ResidualBlock.Bottleneck ? "" : " depthwise blocks")}{(options.ModulesPerLevel == 1 ? "" : $" {options.ModulesPerLevel} modules per level")} input {options.InputSize} on {device.type.ToString().ToLowerInvariant()}: " +
             $"{trainSet.Count} training / {validationSet.Count} validation people, {steps} steps of {options.BatchSize} per epoch, " +
             $"augmentation {(options.Augment ? (builder.CanFlip ? "rotate+scale+flip" : "rotate+scale (no flip pairs for this joint count)") : "off")}; " +
-            $"{LibTorchOneDnn.Apply().Description}; {OneDnnIsaCap.Current.Description}"));
+            $"{LibTorchOneDnn.Apply().Description}; {OneDnnIsaCap.Current.Description}; {NativeHeapRetention.Apply().Description}"));
         if (firstEpoch > options.Epochs)
         {
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nothing to do: the checkpoint is at epoch {firstEpoch - 1} and --epochs is {options.Epochs}"));

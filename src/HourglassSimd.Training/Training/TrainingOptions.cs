@@ -163,7 +163,10 @@ public sealed record TrainingOptions
         Environment: the trainer turns off libtorch's oneDNN convolutions, which read channel padding they never
         wrote and can turn NaN at random; HOURGLASS_LIBTORCH_ONEDNN=on keeps them. With them on,
         HOURGLASS_ONEDNN_ISA=native lifts the AVX2 cap this trainer puts on oneDNN on AVX-512 CPUs; another value
-        (e.g. AVX512_CORE) sets that cap. A user's own ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA wins.
+        (e.g. AVX512_CORE) sets that cap. A user's own ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA wins. On Linux the
+        trainer makes glibc's malloc keep the memory libtorch frees, so that a step does not fault in again the pages
+        the last one gave back (docs/training.md); HOURGLASS_MALLOC=glibc keeps glibc's defaults, and so does a user's
+        own glibc.malloc setting in GLIBC_TUNABLES or MALLOC_*_ variable.
         """;
 
     /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws a usage <see cref="TrainingException"/> on bad input.</summary>
