@@ -13,14 +13,15 @@ namespace HourglassSimd.Training;
 /// heap's top back to the system above 128 KiB. A training step allocates and frees most of its activations and
 /// gradients, several MiB each, so every step faulted all of them in again: the kernel's page faults and zeroing took
 /// about 30% of the trainer's CPU time (2 stacks, 64 features, 128x128, batch 16; 34,000 to 45,000 minor faults a
-/// second), and one run went 3.3x faster with them gone (docs/training.md, "Page faults").
+/// second), and the first 150 steps of the demo model's settings ran 2.2 to 2.4x faster with them gone (docs/training.md,
+/// "Page faults: glibc's malloc").
 /// </para>
 /// <para>
 /// How: <c>mallopt(M_MMAP_MAX, 0)</c> (no block is mapped on its own; all come from the heaps) and
 /// <c>mallopt(M_TRIM_THRESHOLD, int.MaxValue)</c> (freed memory stays with the process). The process keeps its peak heap
 /// until it exits, which suits a training or evaluation run. Only on Linux with glibc (found by its
 /// <c>gnu_get_libc_version</c> export); elsewhere nothing changes. Left alone when the user tuned malloc already
-/// (<c>GLIBC_TUNABLES</c> naming <c>glibc.malloc.*</c>, or a <c>MALLOC_*_</c> variable), or with
+/// (<c>GLIBC_TUNABLES</c> naming <c>glibc.malloc.*</c>, a <c>MALLOC_*_</c> variable, or <c>MALLOC_ARENA_MAX</c>), or with
 /// <c>HOURGLASS_MALLOC=glibc</c>, which keeps glibc's defaults.
 /// </para>
 /// </remarks>
