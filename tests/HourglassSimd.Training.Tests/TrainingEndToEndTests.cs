@@ -74,8 +74,33 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
         Assert.Equal(2, second.Epoch);
         Assert.Contains("optimizer state restored", log.ToString(), StringComparison.Ordinal);
         Assert.Contains("rotate+scale+flip", log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("fine-tuning at", log.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(TrainingCheckpoint.ModelPath(folder, 2)));
         LossAssert.Finite([second.TrainLoss, second.ValidationLoss], "training and validation loss of the resumed epoch");
+    }
+
+    [Fact]
+    public void Resume_AtAnotherInputSize_FineTunesThere_SaysSo_AndRecordsIt()
+    {
+        string folder = data.NewFolder("resume-size");
+        string first;
+        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
+        {
+            first = trainer.Run().Single().CheckpointPath;
+        }
+
+        var log = new StringWriter();
+        using (var resumed = new Trainer(SmallRun(folder, epochs: 2) with { InputSize = 128, ResumePath = first }, log))
+        {
+            resumed.Run();
+        }
+
+        output.WriteLine(log.ToString());
+        // No --sigma: each size takes its default (1 at a 64x64 output, so 0.25 at 16x16 and 0.5 at 32x32).
+        Assert.Contains("fine-tuning at input 128, sigma 0.5 (the checkpoint was trained at input 64, sigma 0.25)", log.ToString(), StringComparison.Ordinal);
+        CheckpointMetadata metadata = CheckpointMetadata.TryRead(TrainingCheckpoint.MetadataPath(TrainingCheckpoint.ModelPath(folder, 2)))!;
+        Assert.Equal(128, metadata.InputSize);
+        Assert.Equal(0.5f, metadata.Sigma);
     }
 
     [Fact]

@@ -125,6 +125,13 @@ public sealed class Trainer : IDisposable
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"resumed from {options.ResumePath} (epoch {metadata?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, " +
                 $"optimizer state {(optimizerRestored ? "restored" : "not available, starting fresh")})"));
+            if (metadata is { InputSize: > 0 } && (metadata.InputSize != options.InputSize || metadata.Sigma != builder.Sigma))
+            {
+                // The weights of every layer fit any input size, so a resumed run may fine-tune at another one; say so,
+                // since the new checkpoints record the new size and sigma.
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"fine-tuning at input {options.InputSize}, sigma {builder.Sigma:g} (the checkpoint was trained at input {metadata.InputSize}, sigma {metadata.Sigma:g})"));
+            }
         }
     }
 
