@@ -19,7 +19,11 @@ internal static class ConvertWeightsCommand
         var stacks = new Option<int?>("--stacks") { Description = "Expected number of stacks (checked against the checkpoint)." };
         var features = new Option<int?>("--features") { Description = "Expected feature width (checked against the checkpoint)." };
         var joints = new Option<int?>("--joints") { Description = "Expected heatmaps per stack (checked against the checkpoint)." };
-        var inputSize = new Option<int>("--input-size") { Description = "Input height and width in pixels, a multiple of 64 (not stored in checkpoints).", DefaultValueFactory = _ => 256 };
+        var inputSize = new Option<int?>("--input-size")
+        {
+            Description = "Input height and width in pixels, a multiple of 64. Default: the inputSize in the training project's " +
+                          "metadata beside the checkpoint (NAME.json for NAME.dat) when there is one, else 256 (checkpoints do not record it).",
+        };
         var normalization = new Option<string?>("--normalization") { Description = "Input normalization of the weights: pv (pixel/255, the default) or bp (pixel/255 minus the bearpaw mean)." };
         var mean = new Option<string?>("--mean") { Description = "Custom per-channel mean on the 0..1 scale, 'r,g,b' (instead of --normalization)." };
         var std = new Option<string?>("--std") { Description = "Custom per-channel std on the 0..1 scale, 'r,g,b' (instead of --normalization)." };
@@ -40,22 +44,27 @@ internal static class ConvertWeightsCommand
             checkpoint, output, stacks, features, joints, inputSize, normalization, mean, std, jointsLayout,
         };
         command.SetAction(result => CliErrors.Run(cancellation => Execute(
-            result.GetValue(checkpoint)!, result.GetValue(output)!,
+            result.GetValue(checkpoint)!, result.GetValue(output)!, result.GetValue(inputSize),
             new ConversionOptions
             {
                 Stacks = result.GetValue(stacks),
                 Features = result.GetValue(features),
                 Joints = result.GetValue(joints),
-                InputSize = result.GetValue(inputSize),
                 Normalization = ParseNormalization(result.GetValue(normalization), result.GetValue(mean), result.GetValue(std)),
                 JointLayout = ParseJointLayout(result.GetValue(jointsLayout)),
             }, cancellation)));
         return command;
     }
 
-    private static int Execute(string checkpointPath, string outputPath, ConversionOptions options, CancellationToken cancellation)
+    private static int Execute(string checkpointPath, string outputPath, int? inputSize, ConversionOptions options, CancellationToken cancellation)
     {
         OutputFileChecks.Check(checkpointPath, "--checkpoint", outputPath);
+        // A checkpoint does not record the input size its network was trained at; the trainer's metadata file does.
+        int? recorded = inputSize is null ? TrainerMetadataFile.ReadInputSize(checkpointPath) : null;
+        options = options with { InputSize = inputSize ?? recorded ?? options.InputSize };
+        string sizeSource = inputSize is not null ? "--input-size"
+            : recorded is not null ? $"from {Path.GetFileName(TrainerMetadataFile.PathFor(checkpointPath))}, the trainer's metadata"
+            : "the default; no trainer's metadata beside the checkpoint, give --input-size for another";
 
         var clock = Stopwatch.StartNew();
         // The architecture is checked against the tensors' stated sizes before any data is read or inflated.
@@ -80,6 +89,7 @@ internal static class ConvertWeightsCommand
             Console.WriteLine($"               converted to float32: {string.Join(", ", converted32)} tensor(s)");
         Console.WriteLine($"key prefix     {(converted.Prefix.Length == 0 ? "none" : $"'{converted.Prefix}' stripped")}");
         Console.WriteLine($"architecture   {arch}");
+        Console.WriteLine($"input size     {arch.InputHeight}x{arch.InputWidth} ({sizeSource})");
         Console.WriteLine($"parameters     {arch.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} (convolution weights and biases, batch-norm gamma and beta)");
         if (converted.Ignored.Count == 0)
             Console.WriteLine("ignored        nothing");
