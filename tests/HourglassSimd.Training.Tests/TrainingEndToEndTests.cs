@@ -7,6 +7,13 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
 {
     private TrainingOptions SmallRun(string outputFolder, int epochs) => data.SmallRun(outputFolder, epochs);
 
+    /// <summary>Trains the first epoch of <paramref name="options"/> (quietly) and returns its checkpoint's path.</summary>
+    private static string FirstEpoch(TrainingOptions options)
+    {
+        using var trainer = new Trainer(options with { Epochs = 1 }, TextWriter.Null);
+        return trainer.Run().Single().CheckpointPath;
+    }
+
     [Fact]
     public void Training_LossFalls_WritesCheckpoints_AndCheckpointReloadsIdentically()
     {
@@ -60,11 +67,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     public void Resume_ContinuesAtTheNextEpoch_WithAugmentation()
     {
         string folder = data.NewFolder("resume");
-        string first;
-        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
-        {
-            first = trainer.Run().Single().CheckpointPath;
-        }
+        string first = FirstEpoch(SmallRun(folder, epochs: 1));
 
         var log = new StringWriter();
         using var resumed = new Trainer(SmallRun(folder, epochs: 2) with { ResumePath = first }, log);
@@ -83,11 +86,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     public void Resume_AtAnotherInputSize_FineTunesThere_SaysSo_AndRecordsIt()
     {
         string folder = data.NewFolder("resume-size");
-        string first;
-        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
-        {
-            first = trainer.Run().Single().CheckpointPath;
-        }
+        string first = FirstEpoch(SmallRun(folder, epochs: 1));
 
         var log = new StringWriter();
         using (var resumed = new Trainer(SmallRun(folder, epochs: 2) with { InputSize = 128, ResumePath = first }, log))
@@ -107,11 +106,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     public void Resume_WithAnotherLearningRate_UsesIt_AndSavesIt()
     {
         string folder = data.NewFolder("resume-lr");
-        string first;
-        using (var trainer = new Trainer(SmallRun(folder, epochs: 1) with { LearningRate = 1e-3 }, TextWriter.Null))
-        {
-            first = trainer.Run().Single().CheckpointPath;
-        }
+        string first = FirstEpoch(SmallRun(folder, epochs: 1) with { LearningRate = 1e-3 });
 
         var log = new StringWriter();
         using (var resumed = new Trainer(SmallRun(folder, epochs: 2) with { LearningRate = 1e-4, ResumePath = first }, log))
@@ -217,11 +212,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     public void PruneFrom_FineTunesASmallerNetwork_RecordsItsWidths_AndResumes()
     {
         string folder = data.NewFolder("prune");
-        string checkpoint;
-        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
-        {
-            checkpoint = trainer.Run().Single().CheckpointPath;
-        }
+        string checkpoint = FirstEpoch(SmallRun(folder, epochs: 1));
 
         string pruned = data.NewFolder("pruned");
         var log = new StringWriter();
@@ -260,11 +251,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     public void DistillFrom_BlendsTheTeachersLastStack_AndTrainsAStudent()
     {
         string folder = data.NewFolder("teacher");
-        string teacher;
-        using (var trainer = new Trainer(SmallRun(folder, epochs: 1) with { Stacks = 2 }, TextWriter.Null))
-        {
-            teacher = trainer.Run().Single().CheckpointPath;
-        }
+        string teacher = FirstEpoch(SmallRun(folder, epochs: 1) with { Stacks = 2 });
 
         // The blend is (1 - w) x ground truth + w x the teacher's last stack in eval mode, computed here independently.
         using (var scope = NewDisposeScope())
@@ -311,11 +298,7 @@ public sealed class TrainingEndToEndTests(TinyPoseDataset data, ITestOutputHelpe
     public void Resume_WithOtherArchitecture_FailsWithOneLine()
     {
         string folder = data.NewFolder("mismatch");
-        string checkpoint;
-        using (var trainer = new Trainer(SmallRun(folder, epochs: 1), TextWriter.Null))
-        {
-            checkpoint = trainer.Run().Single().CheckpointPath;
-        }
+        string checkpoint = FirstEpoch(SmallRun(folder, epochs: 1));
 
         var e = Assert.Throws<TrainingException>(() =>
             new Trainer(SmallRun(folder, epochs: 2) with { Features = 32, ResumePath = checkpoint }, TextWriter.Null));
