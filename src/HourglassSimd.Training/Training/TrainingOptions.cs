@@ -131,7 +131,8 @@ public sealed record TrainingOptions
                                the whole run, so a resumed run follows it too; default: --lr throughout)
           --device D           auto | cpu | cuda (default auto: cuda when available)
           --out DIR            checkpoint folder (default ./checkpoints)
-          --resume FILE        continue from a checkpoint written by this trainer
+          --resume FILE        continue from a checkpoint written by this trainer (at another --input-size or
+                               --sigma it fine-tunes the network there)
           --prune-from FILE    start from this checkpoint with whole channels removed (the smallest batch-norm |gamma|
                                of the residual modules, over the whole network) until it keeps --target-macs of its
                                MACs, then train (fine-tune) it as a new run; the architecture comes from the checkpoint
