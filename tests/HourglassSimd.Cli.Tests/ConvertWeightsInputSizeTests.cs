@@ -78,4 +78,25 @@ public sealed class ConvertWeightsInputSizeTests : IDisposable
         HourglassCli.AssertFails(Convert(), message);
         Assert.False(File.Exists(_model));
     }
+
+    [Fact]
+    public void Metadata_too_large_to_be_the_trainers_is_refused_unread()
+    {
+        File.WriteAllText(_metadata, "{ \"inputSize\": 128, \"padding\": \"" + new string(' ', (int)Interop.Checkpoints.TrainerMetadataFile.MaxBytes) + "\" }");
+        HourglassCli.AssertFails(Convert(), "the trainer's metadata beside the checkpoint: ");
+        Assert.False(File.Exists(_model));
+    }
+
+    /// <summary>A FIFO under the metadata's name would block a plain read forever, a link to /dev/zero never end.</summary>
+    [UnixFileSystemFact]
+    public void Metadata_that_is_a_fifo_or_a_device_fails_at_once()
+    {
+        SpecialFiles.MakeFifo(_metadata);
+        HourglassCli.AssertFails(Convert(), $"the trainer's metadata beside the checkpoint: '{_metadata}' is a FIFO (named pipe), not a regular file; only regular files are read. Give --input-size.");
+
+        File.Delete(_metadata);
+        File.CreateSymbolicLink(_metadata, SpecialFiles.ZeroDevice);
+        HourglassCli.AssertFails(Convert(), "is a character device, not a regular file; only regular files are read. Give --input-size.");
+        Assert.False(File.Exists(_model));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HourglassSimd.IO;
 
 namespace HourglassSimd.Interop.Checkpoints;
 
@@ -19,21 +20,29 @@ public static class TrainerMetadataFile
     /// The input size recorded beside <paramref name="checkpointPath"/>, or null when there is no metadata file or it has
     /// no numeric <c>inputSize</c> (a JSON file of another program).
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is too large, not JSON, or records an input size that is not a
-    /// multiple of 64 up to <see cref="HourglassArchitecture.MaxInputSide"/>.</exception>
+    /// <exception cref="InvalidDataException">The path is not a regular file, or the file is too large, not JSON, or
+    /// records an input size that is not a multiple of 64 up to <see cref="HourglassArchitecture.MaxInputSide"/>.</exception>
     public static int? ReadInputSize(string checkpointPath)
     {
         string path = PathFor(checkpointPath);
-        var file = new FileInfo(path);
-        if (!file.Exists)
+        if (!Path.Exists(path))
             return null;
-        if (file.Length > MaxBytes)
-            throw new InvalidDataException($"{path} beside the checkpoint is {file.Length:N0} bytes, too large for the trainer's metadata; give --input-size.");
+
+        byte[] bytes;
+        try
+        {
+            // Not File.ReadAllBytes: a FIFO or a link to /dev/zero under that name must not hang or exhaust the reader.
+            bytes = BoundedFile.ReadAllBytes(path, MaxBytes);
+        }
+        catch (Exception e) when (e is NotRegularFileException or FileTooLargeException)
+        {
+            throw new InvalidDataException($"the trainer's metadata beside the checkpoint: {e.Message} Give --input-size.", e);
+        }
 
         JsonElement inputSize;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(bytes);
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("inputSize", out var value)
                 || value.ValueKind != JsonValueKind.Number)
             {
