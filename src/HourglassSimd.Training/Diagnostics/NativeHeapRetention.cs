@@ -13,8 +13,8 @@ namespace HourglassSimd.Training;
 /// heap's top back to the system above 128 KiB. A training step allocates and frees most of its activations and
 /// gradients, several MiB each, so every step faulted all of them in again: the kernel's page faults and zeroing took
 /// about 30% of the trainers' CPU time (two 2-stack networks at 128x128, batch 16, side by side: 34,000 and 45,000
-/// minor faults a second), and the first 150 steps of the demo model's settings ran 2.2 to 2.4x faster with them gone (docs/training.md,
-/// "Page faults: glibc's malloc").
+/// minor faults a second), and the first 150 steps of the demo model's settings ran 2.2 to 2.4x faster with them gone
+/// (docs/training.md, "Page faults: glibc's malloc").
 /// </para>
 /// <para>
 /// How: <c>mallopt(M_MMAP_MAX, 0)</c> (no block is mapped on its own; all come from the heaps) and
