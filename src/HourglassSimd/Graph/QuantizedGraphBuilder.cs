@@ -15,7 +15,10 @@ namespace HourglassSimd.Graph;
 /// float, <see cref="QuantizedPreActivationLayer"/> from u8), runs conv1 and conv2 in int8 between u8 maps, and conv3
 /// (and a shortcut projection that reads a u8 map) in int8 with a float output, the float residual added in the store;</item>
 /// <item>what reads the float stream without a batch norm first (a shortcut projection of a float map, the heads and
-/// merges: 1x1 layers, a small share of the MACs), max pooling and upsample-add run in float32 on the SIMD float layers.</item>
+/// merges: 1x1 layers, a small share of the MACs), max pooling and upsample-add run in float32 on the SIMD float layers;</item>
+/// <item>a depthwise convolution (the depthwise block's conv2, 2.5% of that network's MACs, memory-bound in any
+/// precision) runs on the float depthwise kernel between u8 maps: its input dequantized, its dequantized weights, its
+/// bias + ReLU, and its output quantized for conv3 (<see cref="QuantizedModel.QuantizesDepthwiseOutput"/>).</item>
 /// </list>
 /// The arena placement and the in-place residual writes are the float plan's (<see cref="ExecutionPlan"/>). An int16
 /// model (<see cref="QuantizedModel.Precision"/>) gets the same plan with symmetric s16 maps and the int16 layers
@@ -48,8 +51,6 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     public static ExecutionPlan Build(HourglassArchitecture arch, PackedWeights weights, QuantizedModel model, Int8KernelPath path,
         Int16KernelPath int16Path = Int16KernelPath.Scalar)
     {
-        if (arch.Block != ResidualBlock.Bottleneck)
-            throw new NotSupportedException("Quantized plans run bottleneck residual blocks only; the int8 engine has no depthwise kernel.");
         var builder = new QuantizedGraphBuilder(arch, weights, model, path, int16Path);
         HourglassTopology.Walk(arch, builder);
         builder.WriteDeadResidualsInPlace();
@@ -79,7 +80,7 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     public Value Convolution(ConvStep step, Value input, Value? residual)
     {
         if (step.Groups != 1)
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution; the int8 engine runs full convolutions only.");
+            return DepthwiseConvolution(step, input, residual);
         if (input == _image && !_model.IsFloat(step.Name))
             input = QuantizedImage();
         // Kept in float, or reading the float stream with no batch norm to quantize first.
@@ -127,9 +128,30 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
             : null;
         RequireFloatHalo(input, step.Padding);
         var output = new Value(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width));
-        Add(_floats.Convolution(input, output, residual, _weights, step.Name, conv, prologue, step.Relu));
-        Probe(ActivationNames.Of(step), output);
+        Add(step.IsDepthwise
+            ? _floats.Depthwise(input, output, residual, _weights, step.Name, conv, step.Relu)
+            : _floats.Convolution(input, output, residual, _weights, step.Name, conv, prologue, step.Relu));
+        if (!_model.QuantizesDepthwiseOutput(step))
+            Probe(ActivationNames.Of(step), output);
         return output;
+    }
+
+    /// <summary>
+    /// A depthwise convolution on the float kernel (<see cref="QuantizedModel.QuantizesDepthwiseOutput"/>): its input as a
+    /// float map, and unless the model keeps it in float, its output (ReLU'd) quantized into the map conv3 reads.
+    /// </summary>
+    private Value DepthwiseConvolution(ConvStep step, Value input, Value? residual)
+    {
+        if (!step.IsDepthwise || step is not { Prologue: null, Relu: true } || residual is not null)
+            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); a quantized plan runs depthwise ones with a ReLU and no residual only.");
+        var output = FloatConvolution(step, AsFloat(input), null);
+        if (!_model.QuantizesDepthwiseOutput(step))
+            return output;
+        var q = _model.Activation(ActivationNames.Of(step));
+        var quantized = Quantized(output.Channels, output.Height, output.Width, q);
+        Add(IsInt16 ? new QuantizeActivationLayer<Int16Element, short>(output, quantized, q) : new QuantizeActivationLayer<UInt8Element, byte>(output, quantized, q));
+        Probe(ActivationNames.Of(step), quantized);
+        return quantized;
     }
 
     /// <summary>A quantized map as a float map (dequantized once, by <see cref="DequantizeLayer{TElement, T}"/>); a float map as it is.</summary>

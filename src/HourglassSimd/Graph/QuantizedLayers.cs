@@ -92,7 +92,9 @@ internal sealed unsafe class Int8ConvLayer(Value input, Value output, Value? res
 /// <summary>
 /// A residual module's opening batch norm + ReLU on a float map (NCHW16c, the float residual stream), quantized into
 /// a quantized map (u8 or s16) for the module's first integer convolution:
-/// <c>q = TElement.Quantize(max(scale[c] · x + shift[c], 0))</c>, the multiply-add fused. Work items are rows.
+/// <c>q = TElement.Quantize(max(scale[c] · x + shift[c], 0))</c>, the multiply-add fused. Work items are rows. Without
+/// a batch norm (scale 1, shift 0, exact in float) it quantizes a map that is already ReLU'd: a depthwise
+/// convolution's float output.
 /// </summary>
 internal sealed unsafe class QuantizeActivationLayer<TElement, T> : Layer, IFillsQuantizedHalo
     where TElement : struct, IQuantizedElement<T> where T : unmanaged
@@ -111,13 +113,30 @@ internal sealed unsafe class QuantizeActivationLayer<TElement, T> : Layer, IFill
         _shift = new AlignedBuffer(padded);
         scale.CopyTo(_scale.Span);
         shift.CopyTo(_shift.Span);
+        _batchNorm = true;
+    }
+
+    /// <summary>Quantizes a ReLU'd float map as it is (no batch norm).</summary>
+    public QuantizeActivationLayer(Value input, Value output, ActivationQuantization quantization)
+        : this(input, output, Ones(input.Channels), new float[input.Channels], quantization)
+    {
+        _batchNorm = false;
+    }
+
+    private readonly bool _batchNorm;
+
+    private static float[] Ones(int length)
+    {
+        var ones = new float[length];
+        Array.Fill(ones, 1f);
+        return ones;
     }
 
     public override IEnumerable<Value> Inputs => [_input];
 
     public override Value Output => _output;
 
-    public override string Describe() => $"bn+relu+quantize ({TElement.Name}) {_input.Channels} @{_output.Height}x{_output.Width}";
+    public override string Describe() => $"{(_batchNorm ? "bn+relu+" : "")}quantize ({TElement.Name}) {_input.Channels} @{_output.Height}x{_output.Width}";
 
     public override void Run(RunContext context)
     {

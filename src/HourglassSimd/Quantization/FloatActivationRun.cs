@@ -54,14 +54,15 @@ internal sealed class FloatActivationRun : IHourglassVisitor<FloatActivationRun.
 
     public Map Convolution(ConvStep step, Map input, Map? residual)
     {
-        if (step.Groups != 1)
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution; calibration runs full convolutions only.");
+        if (step.Groups != 1 && !step.IsDepthwise)
+            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); calibration runs full and depthwise convolutions only.");
         if (step.Prologue is { } prologue)
         {
             input = PreActivate(input, _folded.Get(prologue.Name + ".scale").Data, _folded.Get(prologue.Name + ".shift").Data);
             _observe(ActivationNames.Of(prologue), input);
         }
-        var output = Convolve(input, step, _folded.Get(step.Name + ".weight").Data, _folded.Get(step.Name + ".bias").Data);
+        float[] weights = _folded.Get(step.Name + ".weight").Data, bias = _folded.Get(step.Name + ".bias").Data;
+        var output = step.IsDepthwise ? ConvolveDepthwise(input, step, weights, bias) : Convolve(input, step, weights, bias);
         if (residual is not null)
             TensorPrimitives.Add(output.Data, residual.Data, output.Data);
         if (step.Relu)
@@ -129,6 +130,24 @@ internal sealed class FloatActivationRun : IHourglassVisitor<FloatActivationRun.
                 if (w != 0)
                     TensorPrimitives.MultiplyAdd(columns.AsSpan(j * plane, plane), w, destination, destination);
             }
+        });
+        return output;
+    }
+
+    /// <summary>Each channel convolved with its own k x k filter (weights [channels, 1, k, k]).</summary>
+    private static Map ConvolveDepthwise(Map input, ConvStep step, float[] weights, float[] bias)
+    {
+        int k = step.KernelSize;
+        var output = new Map(step.OutChannels, step.OutputSize(input.Height), step.OutputSize(input.Width));
+        Parallel.For(0, step.OutChannels, c =>
+        {
+            var single = new Map(1, input.Height, input.Width);
+            input.Data.AsSpan(c * input.Plane, input.Plane).CopyTo(single.Data);
+            float[] columns = Im2Col(single, k, step.Stride, step.Padding, output.Height, output.Width);
+            var destination = output.Data.AsSpan(c * output.Plane, output.Plane);
+            destination.Fill(bias[c]);
+            for (int j = 0; j < k * k; j++)
+                TensorPrimitives.MultiplyAdd(columns.AsSpan(j * output.Plane, output.Plane), weights[c * k * k + j], destination, destination);
         });
         return output;
     }

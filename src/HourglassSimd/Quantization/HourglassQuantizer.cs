@@ -42,8 +42,6 @@ public static class HourglassQuantizer
         if (model.Precision != ModelPrecision.Float32)
             throw new ArgumentException($"The model is already quantized ({model.Precision}); quantize its float original instead.", nameof(model));
         var arch = model.Architecture;
-        if (arch.Block != ResidualBlock.Bottleneck)
-            throw new NotSupportedException("Only bottleneck residual blocks quantize: the int8 engine has no depthwise kernel.");
         var convolutions = WeightLayout.Blocks(arch).OfType<ConvStep>().ToList();
         foreach (string pattern in options.KeepFloat)
         {
@@ -103,7 +101,7 @@ public static class HourglassQuantizer
             QuantizedWeight quantized;
             if (int16)
             {
-                int bound = Int16DirectConv.MaxWeightFor(step.InChannels * step.KernelSize * step.KernelSize);
+                int bound = Int16DirectConv.MaxWeightFor(step.InChannelsPerGroup * step.KernelSize * step.KernelSize);
                 var (values, scales) = QuantizedConvWeights.QuantizeWeightsToInt16(folded, step.OutChannels, bound);
                 quantized = new QuantizedWeight(values, scales);
             }

@@ -85,6 +85,14 @@ internal sealed class QuantizedModel
     /// </summary>
     public bool RunsInFloat(Topology.ConvStep step, bool readsFloat) => IsFloat(step.Name) || readsFloat && step.Prologue is null;
 
+    /// <summary>
+    /// Whether depthwise convolution <paramref name="step"/> hands conv3 a quantized map. Every depthwise convolution
+    /// runs in float32, on its dequantized weights and a dequantized input: the int8 engine has no depthwise kernel, and
+    /// at 9 products per output the layer is memory-bound in any precision. Its output, ReLU'd, is quantized unless a
+    /// <see cref="KeepFloat"/> pattern keeps the convolution, so that conv3 still runs in int8.
+    /// </summary>
+    public bool QuantizesDepthwiseOutput(Topology.ConvStep step) => step.IsDepthwise && !IsFloat(step.Name);
+
     /// <summary>Whether <paramref name="pattern"/> matches <paramref name="name"/> or one of its dotted prefixes (<c>a.b</c> of <c>a.b.c</c>).</summary>
     public static bool Matches(string pattern, string name)
     {

@@ -98,7 +98,7 @@ internal static class QuantizedModelJson
             int bad = Array.FindIndex(scale.Data, v => !float.IsFinite(v) || v <= 0);
             if (bad >= 0)
                 throw new ModelFileException($"corrupt: '{step.Name}{ScaleSuffix}' holds {scale.Data[bad]}; weight scales must be finite and positive.");
-            int bound = int16 ? Int16DirectConv.MaxWeightFor(step.InChannels * step.KernelSize * step.KernelSize) : maxWeight;
+            int bound = int16 ? Int16DirectConv.MaxWeightFor(step.InChannelsPerGroup * step.KernelSize * step.KernelSize) : maxWeight;
             if (w.Data.Any(v => v < -bound || v > bound))
                 throw new ModelFileException(int16
                     ? $"corrupt: the int16 weights of '{step.Name}' exceed ±{bound}, the bound that keeps its int32 sums exact."

@@ -223,7 +223,68 @@ public sealed class QuantizedNetworkTests
         Assert.Contains("already quantized", again.Message);
         var nothing = Assert.Throws<ArgumentException>(() => HourglassQuantizer.Quantize(model, Images(Small, 1, 1), new QuantizationOptions { KeepFloat = ["hgs.9"] }));
         Assert.Contains("matches no convolution", nothing.Message);
-        var depthwise = new HourglassModelFile(Small with { Block = ResidualBlock.Depthwise }, HourglassWeights.CreateRandom(Small with { Block = ResidualBlock.Depthwise }, 1));
-        Assert.Throws<NotSupportedException>(() => HourglassQuantizer.Quantize(depthwise, Images(Small, 1, 1)));
     }
+
+    /// <summary>A depthwise network with pruned widths on and off multiples of 16 (down to one channel, which is a full convolution).</summary>
+    private static readonly HourglassArchitecture Depthwise = Small with
+    {
+        Block = ResidualBlock.Depthwise,
+        Widths = new ResidualWidths([new("pre.1", 24), new("hgs.0.0.up1", 1), new("hgs.1.0.low3", 7)]),
+    };
+
+    [Theory]
+    [InlineData(ModelPrecision.Int8)]
+    [InlineData(ModelPrecision.Int16)]
+    public void A_depthwise_network_quantizes_with_its_depthwise_convolutions_in_float_between_quantized_maps(ModelPrecision precision)
+    {
+        var model = FloatModel(Depthwise, 31);
+        var result = HourglassQuantizer.Quantize(model, Images(Depthwise, 4, 31), new QuantizationOptions { Precision = precision });
+        Assert.Equal(precision, result.Model.Precision);
+        Assert.All(result.HeatmapSqnrDb, db => Assert.True(db > 20, $"heatmap SQNR {db:F1} dB"));
+        var depthwise = WeightLayout.Blocks(Depthwise).OfType<Topology.ConvStep>().Where(c => c.IsDepthwise).ToList();
+        // Each depthwise output is a quantized map of its own (what conv3 reads), calibrated and within the noise of a rounding or two.
+        var reported = result.Tensors.Where(t => t.Kind == "activation").ToDictionary(t => t.Name);
+        Assert.All(depthwise, c => Assert.True(reported[ActivationNames.Of(c)].SqnrDb > 25, $"{c.Name}: SQNR {reported[ActivationNames.Of(c)].SqnrDb:F1} dB"));
+
+        // The plan: the depthwise kernel in float between a dequantize and a quantize; conv3 stays integer.
+        using var net = result.Model.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 2 });
+        var layers = Layers(net, Depthwise);
+        int at = layers.FindIndex(l => l.StartsWith("dwconv3x3 24 @32x32", StringComparison.Ordinal)); // pre.1's, after the 7x7/2 stem
+        Assert.True(at > 0, string.Join("\n", layers));
+        Assert.StartsWith("dequantize", layers[at - 1]);
+        Assert.StartsWith("quantize", layers[at + 1]);
+        string element = precision == ModelPrecision.Int8 ? "int8" : "int16";
+        Assert.StartsWith($"{element} conv1x1 24->128", layers.Skip(at).First(l => l.Contains("24->128", StringComparison.Ordinal))); // conv3, integer
+        Assert.Equal(depthwise.Count, layers.Count(l => l.StartsWith("dwconv3x3", StringComparison.Ordinal)));
+
+        // One thread or two, one image or a batch: the same bits; and the saved file loads to the same network.
+        var images = Images(Depthwise, 2, 32);
+        using var one = result.Model.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 1 });
+        float[] batch = [.. images[0], .. images[1]];
+        float[] a = one.Run(batch), b = net.Run(batch);
+        Assert.True(a.AsSpan().SequenceEqual(b));
+        Assert.True(net.Run(images[1]).AsSpan().SequenceEqual(b.AsSpan(b.Length / 2)));
+        using var file = new MemoryStream();
+        result.Model.Save(file);
+        file.Position = 0;
+        using var loaded = HourglassModelFile.Load(file).CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 2 });
+        Assert.True(loaded.Run(batch).AsSpan().SequenceEqual(b));
+    }
+
+    [Fact]
+    public void A_depthwise_convolution_kept_in_float_hands_conv3_a_float_map()
+    {
+        var model = FloatModel(Depthwise, 33);
+        var result = HourglassQuantizer.Quantize(model, Images(Depthwise, 2, 33), new QuantizationOptions { KeepFloat = ["*.conv2"] });
+        Assert.All(result.HeatmapSqnrDb, db => Assert.True(db > 20, $"heatmap SQNR {db:F1} dB"));
+        Assert.DoesNotContain(result.Tensors, t => t.Kind == "weights" && t.Name.EndsWith(".conv2.conv", StringComparison.Ordinal));
+        using var net = result.Model.CreateNetwork();
+        var layers = Layers(net, Depthwise);
+        int at = layers.FindIndex(l => l.StartsWith("dwconv3x3", StringComparison.Ordinal));
+        Assert.StartsWith("conv1x1 24->128", layers.Skip(at).First(l => l.Contains("24->128", StringComparison.Ordinal))); // conv3 reads the float map in float
+    }
+
+    /// <summary>The plan's layers as the profile names them.</summary>
+    private static List<string> Layers(HourglassNetwork net, HourglassArchitecture arch) =>
+        [.. net.ProfileLayers(Images(arch, 1, 1)[0], 1).Select(p => p.Layer)];
 }
