@@ -8,8 +8,8 @@ namespace HourglassSimd.Interop.Onnx;
 /// stores a u8 (or s16) map and <c>DequantizeLinear</c> where something reads one, so that a runtime that fuses QDQ
 /// groups (ONNX Runtime: <c>DequantizeLinear</c> x3 → <c>Conv</c> [→ <c>Relu</c>] → <c>QuantizeLinear</c> becomes
 /// <c>QLinearConv</c>) computes what our int8 kernels compute. Which convolution runs quantized and which in float is
-/// decided by <see cref="QuantizedModel.RunsInFloat"/>, the rule the engine's plan builder follows; depthwise convolutions
-/// run in float between quantized maps (<see cref="QuantizedModel.QuantizesDepthwiseOutput"/>). An int16 model
+/// decided by <see cref="QuantizedModel.RunsInFloat"/>, the rule the engine's plan builder follows; an int16 model's
+/// depthwise convolutions run in float between s16 maps (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>). An int16 model
 /// (opset 21, where <c>QuantizeLinear</c> takes int16) gets a <c>Clip</c> to ±2047 steps before each
 /// <c>QuantizeLinear</c>: its activations use 12 of the 16 bits (<c>Int16Requantization.MaxActivation</c>), and ONNX's
 /// quantization saturates at ±32767 only.
@@ -49,8 +49,10 @@ internal sealed partial class HourglassOnnxGraph
     private string QuantizedConvolution(ConvStep step, string input, string? residual)
     {
         var model = _quantized!;
-        if (step.Groups != 1)
-            return DepthwiseConvolution(step, input, residual);
+        if (step.Groups != 1 && (!step.IsDepthwise || residual is not null))
+            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); quantized models run full and depthwise ones without a residual only.");
+        if (model.RunsDepthwiseBetweenQuantizedMaps(step))
+            return DepthwiseBetweenQuantizedMaps(step, input);
         if (input == _image && !model.IsFloat(step.Name))
             input = QuantizedImage();
         if (model.RunsInFloat(step, readsFloat: !_quantizedMaps.ContainsKey(input)))
@@ -70,17 +72,12 @@ internal sealed partial class HourglassOnnxGraph
     }
 
     /// <summary>
-    /// A depthwise convolution as the engine runs it (<see cref="QuantizedModel.QuantizesDepthwiseOutput"/>): a float
-    /// <c>Conv</c> on the dequantized input and weights with the float bias (so no runtime fuses it into an integer
-    /// kernel), its <c>Relu</c>, and a <c>QuantizeLinear</c> of the result unless the model keeps it in float.
+    /// An int16 model's depthwise convolution as the engine runs it (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>):
+    /// a float <c>Conv</c> on the dequantized input and weights with the float bias, its <c>Relu</c>, and a
+    /// <c>QuantizeLinear</c> of the result. (An int8 model's runs as its other int8 convolutions do.)
     /// </summary>
-    private string DepthwiseConvolution(ConvStep step, string input, string? residual)
-    {
-        if (!step.IsDepthwise || step is not { Prologue: null, Relu: true } || residual is not null)
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); quantized models run depthwise ones with a ReLU and no residual only.");
-        string x = FloatConvolution(step, Dequantize(input, step.Name + ".input"), null, Weight(step.Name));
-        return _quantized!.QuantizesDepthwiseOutput(step) ? Quantize(ActivationNames.Of(step), x) : x;
-    }
+    private string DepthwiseBetweenQuantizedMaps(ConvStep step, string input) =>
+        Quantize(ActivationNames.Of(step), FloatConvolution(step, Dequantize(input, step.Name + ".input"), null, Weight(step.Name)));
 
     /// <summary>The image quantized once, for every int8 convolution that reads it.</summary>
     private string QuantizedImage() => _quantizedImage ??= Quantize(ActivationNames.Image, _image!);

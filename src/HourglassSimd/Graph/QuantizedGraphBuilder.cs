@@ -16,9 +16,8 @@ namespace HourglassSimd.Graph;
 /// (and a shortcut projection that reads a u8 map) in int8 with a float output, the float residual added in the store;</item>
 /// <item>what reads the float stream without a batch norm first (a shortcut projection of a float map, the heads and
 /// merges: 1x1 layers, a small share of the MACs), max pooling and upsample-add run in float32 on the SIMD float layers;</item>
-/// <item>a depthwise convolution (the depthwise block's conv2, 2.5% of that network's MACs, memory-bound in any
-/// precision) runs on the float depthwise kernel between u8 maps: its input dequantized, its dequantized weights, its
-/// bias + ReLU, and its output quantized for conv3 (<see cref="QuantizedModel.QuantizesDepthwiseOutput"/>).</item>
+/// <item>a depthwise convolution (the depthwise block's conv2) runs on the int8 depthwise kernel between u8 maps; in an
+/// int16 plan, on the float depthwise kernel between s16 maps (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>).</item>
 /// </list>
 /// The arena placement and the in-place residual writes are the float plan's (<see cref="ExecutionPlan"/>). An int16
 /// model (<see cref="QuantizedModel.Precision"/>) gets the same plan with symmetric s16 maps and the int16 layers
@@ -131,27 +130,37 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
         Add(step.IsDepthwise
             ? _floats.Depthwise(input, output, residual, _weights, step.Name, conv, step.Relu)
             : _floats.Convolution(input, output, residual, _weights, step.Name, conv, prologue, step.Relu));
-        if (!_model.QuantizesDepthwiseOutput(step))
+        if (!_model.RunsDepthwiseBetweenQuantizedMaps(step))
             Probe(ActivationNames.Of(step), output);
         return output;
     }
 
     /// <summary>
-    /// A depthwise convolution on the float kernel (<see cref="QuantizedModel.QuantizesDepthwiseOutput"/>): its input as a
-    /// float map, and unless the model keeps it in float, its output (ReLU'd) quantized into the map conv3 reads.
+    /// A depthwise 3x3 convolution: in an int8 model on the integer kernel between u8 maps (<see cref="Int8DepthwiseConvLayer"/>);
+    /// in an int16 model on the float kernel between s16 maps (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>);
+    /// kept, or reading a float map, in float with a float output (<see cref="QuantizedModel.RunsInFloat"/>).
     /// </summary>
     private Value DepthwiseConvolution(ConvStep step, Value input, Value? residual)
     {
-        if (!step.IsDepthwise || step is not { Prologue: null, Relu: true } || residual is not null)
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); a quantized plan runs depthwise ones with a ReLU and no residual only.");
-        var output = FloatConvolution(step, AsFloat(input), null);
-        if (!_model.QuantizesDepthwiseOutput(step))
-            return output;
+        if (!step.IsDepthwise || step is not { KernelSize: 3, Stride: 1, Padding: 1, Prologue: null, Relu: true } || residual is not null)
+            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); a quantized plan runs depthwise 3x3 ones with a ReLU and no residual only.");
+        if (_model.RunsInFloat(step, input.Format == ValueFormat.Float))
+            return FloatConvolution(step, AsFloat(input), null);
         var q = _model.Activation(ActivationNames.Of(step));
-        var quantized = Quantized(output.Channels, output.Height, output.Width, q);
-        Add(IsInt16 ? new QuantizeActivationLayer<Int16Element, short>(output, quantized, q) : new QuantizeActivationLayer<UInt8Element, byte>(output, quantized, q));
-        Probe(ActivationNames.Of(step), quantized);
-        return quantized;
+        var output = Quantized(step.OutChannels, input.Height, input.Width, q);
+        if (IsInt16)
+        {
+            var floats = FloatConvolution(step, AsFloat(input), null);
+            Add(new QuantizeActivationLayer<Int16Element, short>(floats, output, q));
+        }
+        else
+        {
+            RequireHalo(input, step.Padding);
+            float[] bias = _weights.Folded.Get(step.Name + ".bias").Data;
+            Add(new Int8DepthwiseConvLayer(input, output, _model.PackedDepthwise(step.Name, bias, _quantization[input], q, relu: true)));
+        }
+        Probe(ActivationNames.Of(step), output);
+        return output;
     }
 
     /// <summary>A quantized map as a float map (dequantized once, by <see cref="DequantizeLayer{TElement, T}"/>); a float map as it is.</summary>

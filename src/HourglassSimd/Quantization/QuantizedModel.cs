@@ -86,12 +86,13 @@ internal sealed class QuantizedModel
     public bool RunsInFloat(Topology.ConvStep step, bool readsFloat) => IsFloat(step.Name) || readsFloat && step.Prologue is null;
 
     /// <summary>
-    /// Whether depthwise convolution <paramref name="step"/> hands conv3 a quantized map. Every depthwise convolution
-    /// runs in float32, on its dequantized weights and a dequantized input: the int8 engine has no depthwise kernel, and
-    /// at 9 products per output the layer is memory-bound in any precision. Its output, ReLU'd, is quantized unless a
-    /// <see cref="KeepFloat"/> pattern keeps the convolution, so that conv3 still runs in int8.
+    /// Whether depthwise convolution <paramref name="step"/> of an int16 model runs in float32 between s16 maps: on its
+    /// dequantized weights and a dequantized input, its output (ReLU'd) quantized for conv3. The int16 engine has no
+    /// depthwise kernel (at 9 products per output the layer is memory-bound in any precision); an int8 model runs its
+    /// depthwise convolutions in integers (<c>Int8DepthwiseConv3x3</c>), and a kept one (<see cref="KeepFloat"/>) runs
+    /// in float with a float output.
     /// </summary>
-    public bool QuantizesDepthwiseOutput(Topology.ConvStep step) => step.IsDepthwise && !IsFloat(step.Name);
+    public bool RunsDepthwiseBetweenQuantizedMaps(Topology.ConvStep step) => Precision == ModelPrecision.Int16 && step.IsDepthwise && !IsFloat(step.Name);
 
     /// <summary>Whether <paramref name="pattern"/> matches <paramref name="name"/> or one of its dotted prefixes (<c>a.b</c> of <c>a.b.c</c>).</summary>
     public static bool Matches(string pattern, string name)
@@ -122,6 +123,10 @@ internal sealed class QuantizedModel
         ActivationQuantization input, ActivationQuantization output, bool relu) =>
         Pack(name, weight => new PackedInt8Conv(new QuantizedConvWeights(weight.ToInt8(), weight.Scales, bias, input, output),
             inChannels, kernelSize, stride, pad, input, output, relu));
+
+    /// <summary>Depthwise 3x3 convolution <paramref name="name"/> of an int8 model packed for its input and output quantization (once).</summary>
+    public PackedInt8DepthwiseConv PackedDepthwise(string name, float[] bias, ActivationQuantization input, ActivationQuantization output, bool relu) =>
+        Pack(name, weight => new PackedInt8DepthwiseConv(new QuantizedConvWeights(weight.ToInt8(), weight.Scales, bias, input, output), input, output, relu));
 
     /// <summary>Convolution <paramref name="name"/> of an int16 model packed for its input and output quantization (once).</summary>
     public PackedInt16Conv PackedInt16(string name, float[] bias, int inChannels, int kernelSize, int stride, int pad,

@@ -246,16 +246,25 @@ public sealed class QuantizedNetworkTests
         var reported = result.Tensors.Where(t => t.Kind == "activation").ToDictionary(t => t.Name);
         Assert.All(depthwise, c => Assert.True(reported[ActivationNames.Of(c)].SqnrDb > 25, $"{c.Name}: SQNR {reported[ActivationNames.Of(c)].SqnrDb:F1} dB"));
 
-        // The plan: the depthwise kernel in float between a dequantize and a quantize; conv3 stays integer.
+        // The plan: int8 runs the integer depthwise kernel between u8 maps; int16 the float one between a dequantize and
+        // a quantize. conv3 stays integer either way.
         using var net = result.Model.CreateNetwork(new HourglassOptions { MaxDegreeOfParallelism = 2 });
         var layers = Layers(net, Depthwise);
-        int at = layers.FindIndex(l => l.StartsWith("dwconv3x3 24 @32x32", StringComparison.Ordinal)); // pre.1's, after the 7x7/2 stem
-        Assert.True(at > 0, string.Join("\n", layers));
-        Assert.StartsWith("dequantize", layers[at - 1]);
-        Assert.StartsWith("quantize", layers[at + 1]);
         string element = precision == ModelPrecision.Int8 ? "int8" : "int16";
+        string kernel = precision == ModelPrecision.Int8 ? "int8 dwconv3x3" : "dwconv3x3";
+        int at = layers.FindIndex(l => l.StartsWith($"{kernel} 24 @32x32", StringComparison.Ordinal)); // pre.1's, after the 7x7/2 stem
+        Assert.True(at > 0, string.Join("\n", layers));
+        if (precision == ModelPrecision.Int16)
+        {
+            Assert.StartsWith("dequantize (int16)", layers[at - 1]);
+            Assert.StartsWith("quantize (int16)", layers[at + 1]);
+        }
+        else
+        {
+            Assert.StartsWith("int8 conv1x1 64->24", layers[at - 1]); // conv1's u8 map, read as it is
+        }
         Assert.StartsWith($"{element} conv1x1 24->128", layers.Skip(at).First(l => l.Contains("24->128", StringComparison.Ordinal))); // conv3, integer
-        Assert.Equal(depthwise.Count, layers.Count(l => l.StartsWith("dwconv3x3", StringComparison.Ordinal)));
+        Assert.Equal(depthwise.Count, layers.Count(l => l.StartsWith($"{kernel} ", StringComparison.Ordinal)));
 
         // One thread or two, one image or a batch: the same bits; and the saved file loads to the same network.
         var images = Images(Depthwise, 2, 32);

@@ -46,6 +46,31 @@ internal static class QuantizedReferenceKernels
     }
 
     /// <summary>
+    /// The 3x3 stride-1 pad-1 depthwise convolution:
+    /// <c>y[r, c, i] = ToUInt8(bias_q[i] + Σ_{ky, kx} (x[r + ky − 1, c + kx − 1, i] − x_zp) · w[i, ky, kx], multiplier[i], y_zp, relu)</c>
+    /// over dense channel-last maps [height][width][channels], <paramref name="weights"/> [channels][3][3]; pixels
+    /// outside the input are the zero point, as in <see cref="Conv"/>.
+    /// </summary>
+    public static void Depthwise3x3(ReadOnlySpan<byte> input, int height, int width, int channels, byte inputZeroPoint,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> biasQ, ReadOnlySpan<float> multipliers, int outputZeroPoint, bool relu, Span<byte> output)
+    {
+        for (int r = 0; r < height; r++)
+        for (int c = 0; c < width; c++)
+        for (int i = 0; i < channels; i++)
+        {
+            int sum = biasQ[i];
+            for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++)
+            {
+                int y = r + ky - 1, x = c + kx - 1;
+                if (y >= 0 && y < height && x >= 0 && x < width)
+                    sum += (input[(y * width + x) * channels + i] - inputZeroPoint) * weights[(i * 3 + ky) * 3 + kx];
+            }
+            output[(r * width + c) * channels + i] = Requantization.ToUInt8(sum, multipliers[i], outputZeroPoint, relu);
+        }
+    }
+
+    /// <summary>
     /// <c>y[p, i] = ScaleShiftReluToUInt8(x[p, i], x_zp, multipliers[i], offsets[i], y_zp)</c>
     /// (<see cref="Requantization.ScaleShiftReluToUInt8"/>) over dense [pixels][channels] maps.
     /// </summary>
