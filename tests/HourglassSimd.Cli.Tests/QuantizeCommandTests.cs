@@ -58,6 +58,29 @@ public sealed class QuantizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_trained_depthwise_model_quantizes_and_runs_its_depthwise_layers_on_the_int8_kernel()
+    {
+        string model = _temp.Combine("depthwise.hgw"), quantized = _temp.Combine("depthwise-int8.hgw");
+        var convert = HourglassCli.Run("convert-weights", "--checkpoint", Path.Combine(RepositoryPaths.Root, "models", "zoo", "dw", "posenet-epoch-017.dat"),
+            "--out", model);
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        var run = HourglassCli.Run("quantize", "--model", model, "--calibration", Path.Combine(Samples, "annotations.json"),
+            "--images", Samples, "--method", "percentile", "--out", quantized, "--progress", "none");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(ResidualBlock.Depthwise, HourglassModelFile.Load(quantized).Architecture.Block);
+
+        var bench = HourglassCli.Run("bench", "--model", quantized, "--runs", "2", "--threads", "1", "--profile");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        Assert.Contains("int8 dwconv3x3 64 @64x64", bench.Output, StringComparison.Ordinal);
+        var infer = HourglassCli.Run("infer", Samples, "--model", quantized, "--boxes", Path.Combine(Samples, "boxes.json"), "--out", _temp.Combine("poses"));
+        Assert.True(infer.ExitCode == 0, infer.ToString());
+        Assert.True(File.Exists(_temp.Combine("poses", "results.json")));
+        var export = HourglassCli.Run("export-onnx", "--model", quantized, "--out", _temp.Combine("dw.onnx"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Contains("int8 in QDQ form", export.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Int16_quantizes_the_shipped_model_at_about_half_its_size_and_runs()
     {
         string quantized = _temp.Combine("demo-int16.hgw");
