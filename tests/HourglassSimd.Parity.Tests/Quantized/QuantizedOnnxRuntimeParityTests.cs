@@ -1,4 +1,5 @@
 using HourglassSimd.Interop.Onnx;
+using HourglassSimd.Kernels;
 using HourglassSimd.Kernels.Int16;
 using HourglassSimd.Kernels.Int8;
 using HourglassSimd.Parity.Tests.Support;
@@ -78,7 +79,7 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
             float[] bias = run.Model.Weights.Tensors[conv.Name + ".bias"].Data;
             bool isDepthwise = conv.Attributes["group"].Int(3) != 1;
             int[] expected = isDepthwise
-                ? DepthwiseReference(precision, weight, run.Model.Weights.Tensors[conv.Name + ".weight"].Data, bias, inQ, outQ, ToChannelLast(inData, inShape), inShape)
+                ? DepthwiseReference(precision, weight, run.Model.Weights.Tensors[conv.Name + ".weight"].Data, bias, inQ, outQ, inData, inShape)
                 : Reference(precision, weight, bias, inQ, outQ, ToChannelLast(inData, inShape), inShape, outShape, kernel, stride);
             int[] theirs = ToChannelLast(actual, outShape);
             for (int i = 0; i < expected.Length; i++)
@@ -131,40 +132,26 @@ public sealed class QuantizedOnnxRuntimeParityTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The engine's rule for a depthwise convolution (3x3, pad 1, with its ReLU) on a channel-last input: in an int8 model
-    /// the integer reference kernel; in an int16 model (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>)
-    /// the input dequantized, the dequantized weights, float bias and ReLU, the result quantized.
+    /// The engine's rule for a depthwise convolution (3x3, pad 1, with its ReLU) on an NCHW input, as a channel-last
+    /// result: in an int8 model the integer reference kernel; in an int16 model
+    /// (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>) the float reference on the dequantized input and
+    /// weights, the result quantized.
     /// </summary>
     private static int[] DepthwiseReference(ModelPrecision precision, QuantizedWeight weight, float[] weights, float[] bias, ActivationQuantization inQ,
-        ActivationQuantization outQ, int[] input, long[] shape)
+        ActivationQuantization outQ, int[] nchw, long[] shape)
     {
         int channels = (int)shape[1], h = (int)shape[2], w = (int)shape[3];
         if (precision == ModelPrecision.Int8)
         {
             var quantized = new QuantizedConvWeights(weight.ToInt8(), weight.Scales, bias, inQ, outQ);
-            var bytes = new byte[input.Length];
-            QuantizedReferenceKernels.Depthwise3x3(Array.ConvertAll(input, v => (byte)v), h, w, channels, inQ.ZeroPoint, quantized.Weights, quantized.BiasQ,
-                quantized.Multipliers, outQ.ZeroPoint, relu: true, bytes);
+            var bytes = new byte[nchw.Length];
+            QuantizedReferenceKernels.Depthwise3x3(Array.ConvertAll(ToChannelLast(nchw, shape), v => (byte)v), h, w, channels, inQ.ZeroPoint, quantized.Weights,
+                quantized.BiasQ, quantized.Multipliers, outQ.ZeroPoint, relu: true, bytes);
             return Array.ConvertAll(bytes, v => (int)v);
         }
-        float In(int v) => inQ.DequantizeInt16((short)v);
-        var result = new int[input.Length];
-        for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-        for (int c = 0; c < channels; c++)
-        {
-            float sum = bias[c];
-            for (int ky = 0; ky < 3; ky++)
-            for (int kx = 0; kx < 3; kx++)
-            {
-                int iy = y + ky - 1, ix = x + kx - 1;
-                if (iy >= 0 && iy < h && ix >= 0 && ix < w)
-                    sum += weights[c * 9 + ky * 3 + kx] * In(input[(iy * w + ix) * channels + c]);
-            }
-            float relu = MathF.Max(sum, 0);
-            result[(y * w + x) * channels + c] = outQ.QuantizeInt16(relu);
-        }
-        return result;
+        var floats = new float[nchw.Length];
+        ReferenceKernels.DepthwiseConv3x3(Array.ConvertAll(nchw, v => inQ.DequantizeInt16((short)v)), channels, h, w, weights, bias, floats, relu: true);
+        return ToChannelLast(Array.ConvertAll(floats, v => (int)outQ.QuantizeInt16(v)), shape);
     }
 
     /// <summary>The engine's reference convolution (with its ReLU) on a channel-last input, as ints.</summary>
