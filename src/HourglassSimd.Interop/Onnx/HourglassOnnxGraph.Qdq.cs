@@ -9,8 +9,8 @@ namespace HourglassSimd.Interop.Onnx;
 /// groups (ONNX Runtime: <c>DequantizeLinear</c> x3 → <c>Conv</c> [→ <c>Relu</c>] → <c>QuantizeLinear</c> becomes
 /// <c>QLinearConv</c>) computes what our int8 kernels compute. Which convolution runs quantized and which in float is
 /// decided by <see cref="QuantizedModel.RunsInFloat"/>, the rule the engine's plan builder follows; an int16 model's
-/// depthwise convolutions run in float between s16 maps (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>). An int16 model
-/// (opset 21, where <c>QuantizeLinear</c> takes int16) gets a <c>Clip</c> to ±2047 steps before each
+/// depthwise convolutions run in float between s16 maps (<see cref="QuantizedModel.RunsDepthwiseBetweenQuantizedMaps"/>).
+/// An int16 model (opset 21, where <c>QuantizeLinear</c> takes int16) gets a <c>Clip</c> to ±2047 steps before each
 /// <c>QuantizeLinear</c>: its activations use 12 of the 16 bits (<c>Int16Requantization.MaxActivation</c>), and ONNX's
 /// quantization saturates at ±32767 only.
 /// </summary>
@@ -50,7 +50,8 @@ internal sealed partial class HourglassOnnxGraph
     {
         var model = _quantized!;
         if (step.Groups != 1 && (!step.IsDepthwise || residual is not null))
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); quantized models run full and depthwise ones without a residual only.");
+            throw new NotSupportedException(
+                $"'{step.Name}' is a grouped convolution ({step.Groups} groups); quantized models run full and depthwise ones without a residual only.");
         if (model.RunsDepthwiseBetweenQuantizedMaps(step))
             return DepthwiseBetweenQuantizedMaps(step, input);
         if (input == _image && !model.IsFloat(step.Name))

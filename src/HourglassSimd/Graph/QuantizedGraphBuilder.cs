@@ -143,7 +143,8 @@ internal sealed class QuantizedGraphBuilder : IHourglassVisitor<Value>
     private Value DepthwiseConvolution(ConvStep step, Value input, Value? residual)
     {
         if (!step.IsDepthwise || step is not { KernelSize: 3, Stride: 1, Padding: 1, Prologue: null, Relu: true } || residual is not null)
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); a quantized plan runs depthwise 3x3 ones with a ReLU and no residual only.");
+            throw new NotSupportedException(
+                $"'{step.Name}' is a grouped convolution ({step.Groups} groups); a quantized plan runs depthwise 3x3 ones with a ReLU and no residual only.");
         if (_model.RunsInFloat(step, input.Format == ValueFormat.Float))
             return FloatConvolution(step, AsFloat(input), null);
         var q = _model.Activation(ActivationNames.Of(step));

@@ -55,7 +55,8 @@ internal sealed class FloatActivationRun : IHourglassVisitor<FloatActivationRun.
     public Map Convolution(ConvStep step, Map input, Map? residual)
     {
         if (step.Groups != 1 && !step.IsDepthwise)
-            throw new NotSupportedException($"'{step.Name}' is a grouped convolution ({step.Groups} groups); calibration runs full and depthwise convolutions only.");
+            throw new NotSupportedException(
+                $"'{step.Name}' is a grouped convolution ({step.Groups} groups); calibration runs full and depthwise convolutions only.");
         if (step.Prologue is { } prologue)
         {
             input = PreActivate(input, _folded.Get(prologue.Name + ".scale").Data, _folded.Get(prologue.Name + ".shift").Data);

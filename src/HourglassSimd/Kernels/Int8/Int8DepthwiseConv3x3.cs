@@ -71,7 +71,8 @@ internal static unsafe class Int8DepthwiseConv3x3
 
     /// <summary><see cref="Quantization.Requantization.ToUInt8(int, float, int, bool)"/> of 8 accumulators, as int32 in 0..255.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Requantize(Vector256<int> acc, Vector256<float> multiplier, Vector256<float> zeroPoint, Vector256<float> low, Vector256<float> high)
+    private static Vector256<int> Requantize(Vector256<int> acc, Vector256<float> multiplier, Vector256<float> zeroPoint, Vector256<float> low,
+        Vector256<float> high)
     {
         Vector256<float> v = Vector256.Round(Vector256.ConvertToSingle(acc) * multiplier) + zeroPoint; // Round is to nearest, ties to even
         return Vector256.ConvertToInt32Native(Vector256.Min(Vector256.Max(v, low), high)); // an integer in range: truncation is exact

@@ -24,7 +24,8 @@ internal sealed unsafe class PackedInt8DepthwiseConv
     public PackedInt8DepthwiseConv(QuantizedConvWeights conv, ActivationQuantization input, ActivationQuantization output, bool relu)
     {
         if (conv.Weights.Length != conv.OutChannels * 9)
-            throw new ArgumentException($"A depthwise 3x3 convolution of {conv.OutChannels} channels has {conv.OutChannels * 9} weights, not {conv.Weights.Length}.", nameof(conv));
+            throw new ArgumentException(
+                $"A depthwise 3x3 convolution of {conv.OutChannels} channels has {conv.OutChannels * 9} weights, not {conv.Weights.Length}.", nameof(conv));
         (Channels, Output, Relu) = (conv.OutChannels, output, relu);
         int padded = QuantizedLayout.PaddedChannels(Channels);
         _weights = new AlignedBuffer(padded * 9);
@@ -46,7 +47,10 @@ internal sealed unsafe class PackedInt8DepthwiseConv
 
     public bool Relu { get; }
 
-    /// <summary>Arguments for one image: <paramref name="input"/> and <paramref name="output"/> point at their buffers (halo included; the input's at least 1 pixel).</summary>
+    /// <summary>
+    /// Arguments for one image: <paramref name="input"/> and <paramref name="output"/> point at their buffers (halo
+    /// included; the input's at least 1 pixel).
+    /// </summary>
     public Int8DepthwiseArgs Bind(byte* input, QuantizedLayout inLayout, byte* output, QuantizedLayout outLayout)
     {
         if (inLayout.Halo < 1)
