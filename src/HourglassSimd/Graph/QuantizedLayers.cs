@@ -104,6 +104,7 @@ internal sealed unsafe class QuantizeActivationLayer<TElement, T> : Layer, IFill
     private readonly AlignedBuffer _scale;
     private readonly AlignedBuffer _shift;
     private readonly ActivationQuantization _quantization;
+    private readonly bool _batchNorm;
 
     public QuantizeActivationLayer(Value input, Value output, float[] scale, float[] shift, ActivationQuantization quantization)
     {
@@ -122,8 +123,6 @@ internal sealed unsafe class QuantizeActivationLayer<TElement, T> : Layer, IFill
     {
         _batchNorm = false;
     }
-
-    private readonly bool _batchNorm;
 
     private static float[] Ones(int length)
     {

@@ -18,13 +18,6 @@ internal static unsafe class Int8DepthwiseConv3x3
 {
     public static int ItemCount(in Int8DepthwiseArgs a) => a.Height;
 
-    /// <summary>Runs all items on the calling thread.</summary>
-    public static void Run(in Int8DepthwiseArgs a)
-    {
-        for (int y = 0; y < a.Height; y++)
-            RunItem(a, y);
-    }
-
     /// <summary>Output row <paramref name="y"/>, every channel group.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunItem(in Int8DepthwiseArgs a, int y)
